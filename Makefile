@@ -1,0 +1,93 @@
+# Two commands matter: `make up` runs the whole system, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := var/dev.env
+DEMO_ADMIN_EMAIL ?= admin@example.org
+DEMO_ADMIN_PASSWORD ?= demo-admin-2026
+export DEMO_ADMIN_EMAIL DEMO_ADMIN_PASSWORD
+
+.PHONY: help up install frontend migrate seed test lint typecheck pytest bench territories clean
+
+help:
+	@echo "make up     installe, migre, remplit la démo et lance les trois API et le site"
+	@echo "make test   installe et lance les linters, les vérificateurs de types et tous les tests"
+	@echo "make bench  lance les mesures de performance (bench/)"
+	@echo "make territories  régénère le référentiel des territoires"
+
+# --- installation -----------------------------------------------------------------------------
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 ou plus récent est requis ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/*.html frontend/vite.config.ts
+	cd frontend && npm run build
+
+install: $(VENV)/.installed frontend/node_modules/.installed
+
+frontend: frontend/dist/index.html
+
+# A signing key generated once per clone, so the demo never runs on a published secret.
+$(DEV_ENV):
+	@mkdir -p var
+	@{ echo "AUTH_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
+	   echo "CATALOGUE_LOG_JSON=false"; echo "SURVEY_LOG_JSON=false"; echo "AUDITIONS_LOG_JSON=false"; } > $@
+	@echo "clé de signature des jetons créée dans $@"
+
+# --- running ----------------------------------------------------------------------------------
+
+migrate: $(VENV)/.installed $(DEV_ENV)
+	set -a && source $(DEV_ENV) && set +a && $(BIN)/iat-admin migrate
+
+seed: migrate
+	set -a && source $(DEV_ENV) && set +a && $(BIN)/iat-admin seed
+
+up: install frontend seed
+	@echo
+	@echo "  Site           http://localhost:8000"
+	@echo "  Catalogue API  http://localhost:8001/docs"
+	@echo "  Survey API     http://localhost:8002/docs"
+	@echo "  Auditions API  http://localhost:8003/docs"
+	@echo "  Compte démo    $(DEMO_ADMIN_EMAIL) / $(DEMO_ADMIN_PASSWORD)"
+	@echo "  Ctrl-C arrête tout."
+	@echo
+	$(BIN)/honcho start -f Procfile -e $(DEV_ENV)
+
+# --- checks -----------------------------------------------------------------------------------
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed frontend/node_modules/.installed
+	$(BIN)/mypy
+	cd frontend && npm run typecheck
+
+pytest: install frontend
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+territories: $(VENV)/.installed
+	cd tools/territories && npm ci --no-audit --no-fund
+	$(BIN)/python -m services.common.territories.build tools/territories/node_modules/@etalab/decoupage-administratif
+
+clean:
+	rm -rf var/*.db var/*.db-* frontend/dist

@@ -1,0 +1,229 @@
+"""`iat-admin`: migrate the databases, seed demo data, manage staff and integrators' tokens.
+
+This module is the composition root of the project: the only one that knows every service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from alembic.config import Config
+from sqlmodel import Session
+
+from alembic import command
+from services.auditions.seed import seed_auditions
+from services.auditions.settings import get_settings as auditions_settings
+from services.catalogue.seed import seed_catalogue
+from services.catalogue.settings import get_settings as catalogue_settings
+from services.common.auth import accounts
+from services.common.auth.authenticator import Authenticator
+from services.common.database import create_db_engine
+from services.common.errors import ProblemError
+from services.common.settings import AuthSettings
+from services.survey.seed import seed_survey
+from services.survey.settings import get_settings as survey_settings
+
+DATABASES = ("catalogue", "survey", "auditions", "accounts")
+DEMO_ADMIN_EMAIL = "admin@example.org"
+DEMO_ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 - the documented demo account
+
+
+def _database_url(name: str) -> str:
+    factories: dict[str, Callable[[], str]] = {
+        "catalogue": lambda: catalogue_settings().database_url,
+        "survey": lambda: survey_settings().database_url,
+        "auditions": lambda: auditions_settings().database_url,
+        "accounts": lambda: AuthSettings().database_url,
+    }
+    return factories[name]()
+
+
+def alembic_config(name: str, *, database_url: str | None = None) -> Config:
+    """The Alembic configuration of database `name` (ini file found from the working dir)."""
+    ini = Path(os.environ.get("IAT_ALEMBIC_INI", "alembic.ini"))
+    if not ini.is_file():
+        raise SystemExit(
+            f"alembic.ini introuvable ({ini.resolve()}) : lancez depuis la racine du projet."
+        )
+    config = Config(str(ini), ini_section=name)
+    config.attributes["database_url"] = database_url or _database_url(name)
+    return config
+
+
+def migrate(args: argparse.Namespace) -> None:
+    for name in [args.service] if args.service else DATABASES:
+        command.upgrade(alembic_config(name), "head")
+        print(f"{name} : schéma à jour")
+
+
+def _accounts_session() -> Session:
+    return Session(
+        create_db_engine(AuthSettings().database_url, pool_size=1), expire_on_commit=False
+    )
+
+
+def seed(_args: argparse.Namespace) -> None:
+    seeders: list[tuple[str, str, Callable[[Session], int]]] = [
+        ("catalogue", _database_url("catalogue"), seed_catalogue),
+        ("survey", _database_url("survey"), seed_survey),
+        ("auditions", _database_url("auditions"), seed_auditions),
+    ]
+    for name, url, seeder in seeders:
+        with Session(create_db_engine(url, pool_size=1), expire_on_commit=False) as session:
+            added = seeder(session)
+            session.commit()
+        print(
+            f"{name} : {added} éléments de démonstration ajoutés"
+            if added
+            else f"{name} : déjà rempli"
+        )
+    email = os.environ.get("DEMO_ADMIN_EMAIL") or DEMO_ADMIN_EMAIL
+    password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_PASSWORD
+    with _accounts_session() as session:
+        if accounts.find_staff(session, email=email) is None:
+            accounts.create_staff(
+                session,
+                email=email,
+                name="Administrateur de démonstration",
+                password=password,
+                roles=["admin"],
+            )
+            session.commit()
+            print(f"compte de démonstration créé : {email}")
+        else:
+            print(f"compte de démonstration déjà présent : {email}")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mot de passe : ")
+    if getpass.getpass("Confirmez : ") != first:
+        raise SystemExit("Les deux saisies diffèrent.")
+    return first
+
+
+def staff_add(args: argparse.Namespace) -> None:
+    password = _read_password(args)
+    with _accounts_session() as session:
+        account = accounts.create_staff(
+            session,
+            email=args.email,
+            name=args.name or args.email,
+            password=password,
+            roles=args.role,
+        )
+        session.commit()
+        print(f"compte créé : {account.email} ({account.roles})")
+
+
+def staff_list(_args: argparse.Namespace) -> None:
+    with _accounts_session() as session:
+        for account in accounts.list_staff(session):
+            state = "désactivé" if account.disabled_at else "actif"
+            print(f"{account.email}\t{account.roles}\t{state}\t{account.name}")
+
+
+def staff_set_disabled(disabled: bool) -> Callable[[argparse.Namespace], None]:
+    def run(args: argparse.Namespace) -> None:
+        with _accounts_session() as session:
+            account = accounts.set_staff_disabled(session, email=args.email, disabled=disabled)
+            session.commit()
+            print(f"{account.email} : {'désactivé' if disabled else 'réactivé'}")
+
+    return run
+
+
+def token_issue(args: argparse.Namespace) -> None:
+    settings = AuthSettings()
+    engine = create_db_engine(settings.database_url, pool_size=1)
+    with Session(engine, expire_on_commit=False) as session:
+        record = accounts.create_api_token(
+            session, name=args.name, scopes=args.scope, days=args.days
+        )
+        bearer = Authenticator(settings, engine).issue_api_token(record)
+        session.commit()
+    print(f"jeton {record.id} ({record.scopes}), valable jusqu'au {record.expires_at:%Y-%m-%d}.")
+    print("Conservez-le maintenant, il ne sera plus affiché :", file=sys.stderr)
+    print(bearer)
+
+
+def token_list(_args: argparse.Namespace) -> None:
+    with _accounts_session() as session:
+        for record in accounts.list_api_tokens(session):
+            state = "révoqué" if record.revoked_at else f"expire le {record.expires_at:%Y-%m-%d}"
+            print(f"{record.id}\t{record.name}\t{record.scopes}\t{state}")
+
+
+def token_revoke(args: argparse.Namespace) -> None:
+    with _accounts_session() as session:
+        record = accounts.revoke_api_token(session, token_id=args.token_id)
+        session.commit()
+        print(f"jeton {record.id} révoqué")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iat-admin", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMANDE")
+
+    p = sub.add_parser("migrate", help="met à jour le schéma des bases (toutes par défaut)")
+    p.add_argument("--service", choices=DATABASES)
+    p.set_defaults(run=migrate)
+    sub.add_parser("seed", help="ajoute les données de démonstration aux bases vides").set_defaults(
+        run=seed
+    )
+
+    staff = sub.add_parser("staff", help="comptes du personnel").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = staff.add_parser("add", help="crée un compte")
+    p.add_argument("email")
+    p.add_argument("--name")
+    p.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=["admin", "moderator", "analyst", "organiser"],
+    )
+    p.add_argument(
+        "--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard"
+    )
+    p.set_defaults(run=staff_add)
+    staff.add_parser("list", help="liste les comptes").set_defaults(run=staff_list)
+    for action, disabled in (("disable", True), ("enable", False)):
+        p = staff.add_parser(
+            action, help="désactive un compte" if disabled else "réactive un compte"
+        )
+        p.add_argument("email")
+        p.set_defaults(run=staff_set_disabled(disabled))
+
+    token = sub.add_parser("token", help="jetons d'API des intégrateurs").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    p = token.add_parser("issue", help="émet un jeton (affiché une seule fois)")
+    p.add_argument("--name", required=True, help="qui l'utilise (application, intégrateur)")
+    p.add_argument(
+        "--scope", action="append", required=True, help="<service>:read ou <service>:write"
+    )
+    p.add_argument("--days", type=int, default=90)
+    p.set_defaults(run=token_issue)
+    token.add_parser("list", help="liste les jetons").set_defaults(run=token_list)
+    p = token.add_parser("revoke", help="révoque un jeton sur les trois services")
+    p.add_argument("token_id")
+    p.set_defaults(run=token_revoke)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except ProblemError as error:
+        print(f"erreur : {error.detail}", file=sys.stderr)
+        return 2
+    return 0

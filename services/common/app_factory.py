@@ -1,0 +1,73 @@
+"""Assemble a service's FastAPI app: the kernel every service shares, then its own routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import APIRouter, FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+
+from services.common.auth.authenticator import Authenticator
+from services.common.auth.routes import router as auth_router
+from services.common.database import create_db_engine
+from services.common.errors import install_error_handlers
+from services.common.health import health_router
+from services.common.logs import configure_logging
+from services.common.metrics import MetricsMiddleware, RequestMetrics, metrics_router
+from services.common.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
+from services.common.settings import ServiceSettings
+from services.common.territories.routes import territories_router
+from services.common.territories.search import get_index
+
+
+def build_service_app(
+    settings: ServiceSettings,
+    *,
+    name: str,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+) -> FastAPI:
+    """The app of service `name`, with its engine, authentication and kernel routes."""
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    engine = create_db_engine(settings.database_url)
+    accounts_engine = create_db_engine(settings.auth.database_url, pool_size=2)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Load the territories index before the first request rather than during it.
+        await run_in_threadpool(get_index)
+        yield
+        engine.dispose()
+        accounts_engine.dispose()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.authenticator = Authenticator(settings.auth, accounts_engine)
+
+    install_error_handlers(app)
+    metrics = RequestMetrics(name)
+    # Outermost first at run time: the request id exists before anything logs.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+
+    app.include_router(health_router(engine, accounts_engine))
+    app.include_router(metrics_router(metrics))
+    app.include_router(auth_router)
+    app.include_router(territories_router())
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Staff authentication shared by the three services: accounts, tokens, roles."""

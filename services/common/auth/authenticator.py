@@ -1,0 +1,139 @@
+"""Sign-in and token verification against the accounts store."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from services.common.auth import accounts, ratelimit
+from services.common.auth.models import ApiToken, StaffAccount
+from services.common.auth.oidc import OidcVerifier
+from services.common.auth.passwords import verify_password
+from services.common.auth.principal import Principal
+from services.common.auth.tokens import (
+    decode_token,
+    encode_token,
+    staff_token_expiry,
+    unverified_issuer,
+)
+from services.common.errors import Unauthorized
+from services.common.settings import AuthSettings
+from services.common.sql import utcnow
+
+WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+INVALID_TOKEN = "Jeton absent, invalide, expiré ou révoqué."
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+class Authenticator:
+    """One per app: signs staff in and turns a bearer token into a `Principal`."""
+
+    def __init__(self, settings: AuthSettings, engine: Engine) -> None:
+        settings.signing_key()  # fail at start-up, not at the first sign-in
+        self.settings = settings
+        self.engine = engine
+        self.oidc = OidcVerifier(settings) if settings.oidc_jwks_url else None
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def sign_in(self, *, email: str, password: str, address: str) -> IssuedToken:
+        """Same 401 for an unknown e-mail, a wrong password or a disabled account."""
+        email = accounts.normalise_email(email)
+        with self._session() as session:
+            ratelimit.ensure_not_throttled(
+                session, email=email, address=address, settings=self.settings
+            )
+            account = accounts.find_staff(session, email=email)
+            usable = account is not None and account.disabled_at is None
+            if not verify_password(password, account.password_hash if usable and account else None):
+                ratelimit.record_failure(
+                    session, email=email, address=address, settings=self.settings
+                )
+                session.commit()
+                raise Unauthorized(WRONG_CREDENTIALS)
+            assert account is not None
+            ratelimit.clear_failures(session, email=email)
+            session.commit()
+        return self._issue_staff_token(account)
+
+    def _issue_staff_token(self, account: StaffAccount) -> IssuedToken:
+        token = encode_token(
+            settings=self.settings,
+            subject=f"staff:{account.id}",
+            token_type="staff",
+            token_id=secrets.token_urlsafe(12),
+            expires_at=staff_token_expiry(self.settings),
+            claims={"email": account.email, "name": account.name, "roles": account.role_list},
+        )
+        return IssuedToken(access_token=token, expires_in=self.settings.token_ttl_seconds)
+
+    def principal_for(self, token: str) -> Principal:
+        """Verify `token` and that its account or API token is still active."""
+        if self.oidc is not None and unverified_issuer(token) == self.settings.oidc_issuer:
+            try:
+                return self.oidc.principal_for(token)
+            except jwt.PyJWTError as error:
+                raise Unauthorized(INVALID_TOKEN) from error
+        try:
+            claims = decode_token(token, settings=self.settings)
+        except jwt.PyJWTError as error:
+            raise Unauthorized(INVALID_TOKEN) from error
+        if claims["typ"] == "staff":
+            return self._staff_principal(claims)
+        if claims["typ"] == "api":
+            return self._api_principal(claims)
+        raise Unauthorized(INVALID_TOKEN)
+
+    def _staff_principal(self, claims: dict[str, Any]) -> Principal:
+        account_id = _numeric_suffix(claims["sub"], prefix="staff:")
+        with self._session() as session:
+            account = session.get(StaffAccount, account_id) if account_id else None
+            if account is None or account.disabled_at is not None:
+                raise Unauthorized(INVALID_TOKEN)
+            # Roles come from the store, not the token, so a change applies at once.
+            return Principal(
+                subject=claims["sub"],
+                kind="staff",
+                email=account.email,
+                name=account.name,
+                roles=tuple(account.role_list),
+            )
+
+    def _api_principal(self, claims: dict[str, Any]) -> Principal:
+        with self._session() as session:
+            record = session.get(ApiToken, claims["jti"])
+            if record is None or not accounts.is_active(record, now=utcnow()):
+                raise Unauthorized(INVALID_TOKEN)
+            return Principal(
+                subject=claims["sub"],
+                kind="api_token",
+                name=record.name,
+                scopes=tuple(record.scopes.split()),
+            )
+
+    def issue_api_token(self, record: ApiToken) -> str:
+        """The bearer string of an API token row; shown once, never stored."""
+        return encode_token(
+            settings=self.settings,
+            subject=f"token:{record.id}",
+            token_type="api",
+            token_id=record.id,
+            expires_at=record.expires_at,
+            claims={"name": record.name, "scope": record.scopes},
+        )
+
+
+def _numeric_suffix(subject: str, *, prefix: str) -> int | None:
+    suffix = subject.removeprefix(prefix)
+    return int(suffix) if subject.startswith(prefix) and suffix.isdigit() else None

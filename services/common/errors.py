@@ -1,0 +1,206 @@
+"""One error hierarchy and the handlers that render every failure as RFC 9457 problem+json.
+
+Routes and domain code raise `ProblemError` subclasses; they never build HTTP responses for
+errors themselves. Anything unexpected becomes a generic 500 problem without a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://intelligences-territoires.fr/problems/"
+
+logger = logging.getLogger(__name__)
+
+
+class ProblemError(Exception):
+    """A failure the client caused or can act on; rendered as problem+json."""
+
+    status: ClassVar[int] = 400
+    slug: ClassVar[str] = "bad-request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+
+class BadRequest(ProblemError):
+    status = 400
+    slug = "bad-request"
+
+
+class Unauthorized(ProblemError):
+    status = 401
+    slug = "unauthorized"
+
+    def __init__(self, detail: str = "Authentification requise.") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(ProblemError):
+    status = 403
+    slug = "forbidden"
+
+
+class NotFound(ProblemError):
+    status = 404
+    slug = "not-found"
+
+
+class Conflict(ProblemError):
+    status = 409
+    slug = "conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status = 412
+    slug = "precondition-failed"
+
+
+class PayloadTooLarge(ProblemError):
+    status = 413
+    slug = "payload-too-large"
+
+
+class TooManyRequests(ProblemError):
+    status = 429
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+class ServiceUnavailable(ProblemError):
+    status = 503
+    slug = "service-unavailable"
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    """Build a problem+json response; `slug` names the problem type."""
+    phrase = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (slug or phrase.lower().replace(" ", "-")),
+        "title": phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Keep what a client needs to find the failing field, drop echoed input."""
+    return [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in errors
+    ]
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status,
+        exc.detail,
+        slug=exc.slug,
+        instance=request.url.path,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        422,
+        "La requête contient des valeurs invalides.",
+        slug="validation-error",
+        instance=request.url.path,
+        extra={"errors": _validation_errors(exc.errors())},
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "Aucune ressource à cette adresse."
+    elif exc.status_code == 405:
+        detail = f"La méthode {request.method} n'est pas permise sur cette ressource."
+    return problem_response(
+        exc.status_code,
+        detail,
+        instance=request.url.path,
+        headers=exc.headers,
+    )
+
+
+async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database unavailable: %s", type(exc).__name__)
+    return problem_response(
+        503,
+        "La base de données est momentanément indisponible. Réessayez dans quelques instants.",
+        slug="service-unavailable",
+        instance=request.url.path,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        500,
+        "Erreur interne. L'incident est journalisé.",
+        instance=request.url.path,
+    )
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    return isinstance(exc, OperationalError) or exc.connection_invalidated
+
+
+async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if _is_connection_error(exc):
+        return await _on_database_unavailable(request, exc)
+    return await _on_unexpected(request, exc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error of `app` as problem+json."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(DBAPIError, _on_dbapi)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,56 @@
+"""Settings read from the environment (pydantic-settings).
+
+Each service subclasses `ServiceSettings` with its own prefix (`CATALOGUE_`, `SURVEY_`,
+`AUDITIONS_`); authentication settings are shared by all three under `AUTH_`, because the
+three services must verify the same tokens against the same accounts store.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_KEY_LENGTH = 32
+DEFAULT_CORS_ORIGINS = ["http://localhost:8000", "http://127.0.0.1:8000"]
+
+
+class AuthSettings(BaseSettings):
+    """Who signs and verifies tokens, and where staff accounts live."""
+
+    model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
+
+    database_url: str = "sqlite:///var/accounts.db"
+    # Optional here so that migrations and the CLI's account commands run without it; the
+    # services refuse to start without a key of at least 32 characters.
+    secret_key: SecretStr | None = None
+    token_ttl_seconds: int = Field(3600, ge=60, le=86400)
+    issuer: str = "intelligences-territoires"
+    login_max_failures: int = Field(5, ge=1)
+    login_window_seconds: int = Field(900, ge=1)
+    oidc_jwks_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_roles_claim: str = "roles"
+
+    def signing_key(self) -> str:
+        """The key that signs and verifies tokens; a clear error when it is missing or short."""
+        key = self.secret_key.get_secret_value() if self.secret_key else ""
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"AUTH_SECRET_KEY must be set to a random string of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters (make up generates one in var/dev.env)."
+            )
+        return key
+
+
+class ServiceSettings(BaseSettings):
+    """What every service is configured with; subclasses set the env prefix and defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str
+    cors_origins: list[str] = Field(default_factory=lambda: list(DEFAULT_CORS_ORIGINS))
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+    log_level: str = "INFO"
+    log_json: bool = True
+    auth: AuthSettings = Field(default_factory=AuthSettings)

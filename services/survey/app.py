@@ -1,0 +1,19 @@
+"""The survey service: observation campaigns of the uses of AI, and the observatoire."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.common.app_factory import build_service_app
+from services.survey.routes import router
+from services.survey.settings import SurveySettings, get_settings
+
+
+def create_app(settings: SurveySettings | None = None) -> FastAPI:
+    return build_service_app(
+        settings or get_settings(),
+        name="survey",
+        title="Observatoire des usages de l'IA",
+        description="Campagnes d'observation des usages de l'IA dans les collectivités, et leurs agrégats publics.",
+        routers=[router],
+    )
