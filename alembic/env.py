@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging.config
-
-from sqlalchemy import MetaData
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import MetaData
+
+from services.common.sql import UTCDateTime
 
 # ini section -> (settings module, settings factory, models module, abstract base)
 TARGETS = {
@@ -45,6 +48,13 @@ url: str = (
 metadata: MetaData = getattr(importlib.import_module(models_module), base_name).metadata
 
 
+def render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
+    """Write UTC timestamps as plain timezone-aware columns in new migration scripts."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_offline() -> None:
     context.configure(
         url=url,
@@ -52,6 +62,7 @@ def run_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -69,6 +80,7 @@ def run_online() -> None:
                 target_metadata=metadata,
                 render_as_batch=True,
                 compare_type=True,
+                render_item=render_item,
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
-from alembic import command
 from services.auditions.seed import seed_auditions
 from services.auditions.settings import get_settings as auditions_settings
 from services.catalogue.seed import seed_catalogue

@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -24,7 +25,6 @@ from sqlalchemy import MetaData, delete
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from alembic import command
 from services.auditions.app import create_app as create_auditions_app
 from services.auditions.models import AuditionsModel
 from services.auditions.settings import AuditionsSettings

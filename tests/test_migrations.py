@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from alembic import command
 from services.cli import alembic_config
 from services.common.database import create_db_engine
 from tests.conftest import METADATA, empty_database_url

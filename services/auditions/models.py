@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
-from services.common.sql import new_registry, utcnow
+from services.common.sql import UTCDateTime, new_registry, utcnow
 
 
 class AuditionsModel(SQLModel, registry=new_registry()):
@@ -29,7 +28,7 @@ class Event(AuditionsModel, EventBase, table=True):
     slug: str = Field(max_length=220, unique=True)
     # Organisers prepare an event before its agenda is made public.
     published: bool = Field(default=False, index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     version: int = Field(default=1)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from services.common.sql import new_registry, utcnow
+from services.common.sql import UTCDateTime, new_registry, utcnow
 
 
 class CatalogueModel(SQLModel, registry=new_registry()):
@@ -42,9 +42,9 @@ class UseCase(CatalogueModel, UseCaseBase, table=True):
     slug: str = Field(max_length=220, unique=True)
     # A plain string column: a native enum type would outlive a downgrade on PostgreSQL.
     status: UseCaseStatus = Field(default=UseCaseStatus.DRAFT, sa_type=String(20), index=True)
-    published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     version: int = Field(default=1)
 
 

@@ -7,9 +7,12 @@ that two services never see each other's tables, even in one test process.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
+from sqlalchemy.types import TypeDecorator
 
 # Explicit constraint names keep Alembic autogenerate and SQLite batch migrations stable.
 NAMING_CONVENTION = {
@@ -29,3 +32,27 @@ def new_registry() -> registry:
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (stored in UTC, shown in Europe/Paris)."""
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that goes in and comes out timezone-aware in UTC on every backend.
+
+    SQLite keeps no offset and hands back naive values; without this the API would answer
+    `...Z` on PostgreSQL and a naive time on SQLite for the same row.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store times in UTC with their timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

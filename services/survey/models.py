@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
-from services.common.sql import new_registry, utcnow
+from services.common.sql import UTCDateTime, new_registry, utcnow
 
 
 class SurveyModel(SQLModel, registry=new_registry()):
@@ -35,7 +34,7 @@ class Campaign(SurveyModel, CampaignBase, table=True):
     slug: str = Field(max_length=220, unique=True)
     # Drafts are prepared by analysts and invisible to the public until published.
     published: bool = Field(default=False, index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     version: int = Field(default=1)
 
 

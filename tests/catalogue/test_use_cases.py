@@ -59,6 +59,7 @@ def test_the_public_sees_published_use_cases_newest_first(client: TestClient) ->
     first = body["items"][0]
     assert first["local_authority_name"] == "Métropole de Lyon"
     assert first["status"] == "published"
+    assert first["published_at"].endswith("Z")  # UTC, on SQLite as on PostgreSQL
 
 
 def test_pages_cover_the_whole_list_once(client: TestClient) -> None:

@@ -106,9 +106,4 @@ def revoke_api_token(session: Session, *, token_id: str) -> ApiToken:
 
 
 def is_active(token: ApiToken, *, now: datetime) -> bool:
-    return token.revoked_at is None and _aware(token.expires_at) > now
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+    return token.revoked_at is None and token.expires_at > now

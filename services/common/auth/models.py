@@ -9,20 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
-from services.common.sql import new_registry, utcnow
+from services.common.sql import UTCDateTime, new_registry, utcnow
 
 ROLES = ("admin", "moderator", "analyst", "organiser")
 
 
 class AccountsModel(SQLModel, registry=new_registry()):
     """Abstract base of the accounts store's tables."""
-
-
-def _utc_column() -> DateTime:
-    return DateTime(timezone=True)
 
 
 class StaffAccount(AccountsModel, table=True):
@@ -34,8 +29,8 @@ class StaffAccount(AccountsModel, table=True):
     password_hash: str = Field(max_length=200)
     # Space-separated role names: a handful of fixed values, read on every sign-in.
     roles: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_utc_column())
-    disabled_at: datetime | None = Field(default=None, sa_type=_utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
     @property
     def role_list(self) -> list[str]:
@@ -50,9 +45,9 @@ class ApiToken(AccountsModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     name: str = Field(max_length=200)
     scopes: str = Field(max_length=500)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=_utc_column())
-    expires_at: datetime = Field(sa_type=_utc_column())
-    revoked_at: datetime | None = Field(default=None, sa_type=_utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    expires_at: datetime = Field(sa_type=UTCDateTime())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
 
 class LoginAttempt(AccountsModel, table=True):
@@ -63,4 +58,4 @@ class LoginAttempt(AccountsModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     address: str = Field(max_length=64, index=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=_utc_column(), index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), index=True)
