@@ -1,0 +1,57 @@
+"""What the browser tests share: the running stack's addresses and the axe-core check."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+AXE_SCRIPT = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Addresses of the running stack and the demo admin's credentials."""
+
+    front_url: str
+    catalogue_url: str
+    survey_url: str
+    auditions_url: str
+    admin_email: str
+    admin_password: str
+
+    def api(self, service: str) -> str:
+        urls = {
+            "catalogue": self.catalogue_url,
+            "survey": self.survey_url,
+            "auditions": self.auditions_url,
+        }
+        return urls[service]
+
+
+def problem_json(status: int, title: str, detail: str) -> str:
+    """An RFC 9457 problem body, as the APIs send them."""
+    return json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """Runs axe-core on the page; returns its serious and critical violations."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, { resultTypes: ['violations'] })"
+    )
+    violations: list[dict[str, Any]] = result["violations"]
+    return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']} : {violation['help']}")
+        for node in violation.get("nodes", [])[:5]:
+            lines.append(f"    {node.get('target')} : {node.get('failureSummary', '')}")
+    return "\n".join(lines)
