@@ -9,7 +9,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +22,7 @@ from services.auditions.settings import get_settings as auditions_settings
 from services.catalogue.seed import seed_catalogue
 from services.catalogue.settings import get_settings as catalogue_settings
 from services.common.auth import accounts
-from services.common.auth.authenticator import Authenticator
+from services.common.auth.tokens import issue_api_token
 from services.common.database import create_db_engine
 from services.common.errors import ProblemError
 from services.common.settings import AuthSettings
@@ -61,10 +62,19 @@ def migrate(args: argparse.Namespace) -> None:
         print(f"{name} : schéma à jour")
 
 
-def _accounts_session() -> Session:
-    return Session(
-        create_db_engine(AuthSettings().database_url, pool_size=1), expire_on_commit=False
-    )
+@contextmanager
+def _session(url: str) -> Iterator[Session]:
+    """A session on `url` whose engine is closed afterwards: the CLI leaves no connection open."""
+    engine = create_db_engine(url, pool_size=1)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _accounts_session() -> AbstractContextManager[Session]:
+    return _session(AuthSettings().database_url)
 
 
 def seed(_args: argparse.Namespace) -> None:
@@ -74,7 +84,7 @@ def seed(_args: argparse.Namespace) -> None:
         ("auditions", _database_url("auditions"), seed_auditions),
     ]
     for name, url, seeder in seeders:
-        with Session(create_db_engine(url, pool_size=1), expire_on_commit=False) as session:
+        with _session(url) as session:
             added = seeder(session)
             session.commit()
         print(
@@ -141,13 +151,12 @@ def staff_set_disabled(disabled: bool) -> Callable[[argparse.Namespace], None]:
 
 def token_issue(args: argparse.Namespace) -> None:
     settings = AuthSettings()
-    engine = create_db_engine(settings.database_url, pool_size=1)
-    with Session(engine, expire_on_commit=False) as session:
+    with _session(settings.database_url) as session:
         record = accounts.create_api_token(
             session, name=args.name, scopes=args.scope, days=args.days
         )
-        bearer = Authenticator(settings, engine).issue_api_token(record)
         session.commit()
+    bearer = issue_api_token(record, settings=settings)
     print(f"jeton {record.id} ({record.scopes}), valable jusqu'au {record.expires_at:%Y-%m-%d}.")
     print("Conservez-le maintenant, il ne sera plus affiché :", file=sys.stderr)
     print(bearer)

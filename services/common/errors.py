@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -73,11 +74,6 @@ class Conflict(ProblemError):
 class PreconditionFailed(ProblemError):
     status = 412
     slug = "precondition-failed"
-
-
-class PayloadTooLarge(ProblemError):
-    status = 413
-    slug = "payload-too-large"
 
 
 class TooManyRequests(ProblemError):
@@ -203,4 +199,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_dbapi)
+    # Every pooled connection stuck on an unreachable server: the database is unavailable.
+    app.add_exception_handler(PoolTimeoutError, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)

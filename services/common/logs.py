@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import logging.config
-from typing import Any
+import sys
+from typing import Any, TextIO
 
 # Uvicorn's access log repeats what our own request log says; silence it to keep one line
 # per request.
 _QUIET_LOGGERS = ("uvicorn.access",)
+
+
+class StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to `sys.stderr` as it is when a record is emitted, not when logging was set up,
+    so a process (or a test runner) that swaps its standard error keeps every line."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
 
 
 def logging_config(*, level: str, json: bool) -> dict[str, Any]:
@@ -39,7 +56,7 @@ def logging_config(*, level: str, json: bool) -> dict[str, Any]:
         "formatters": {"default": formatter},
         "handlers": {
             "default": {
-                "class": "logging.StreamHandler",
+                "()": StderrHandler,
                 "formatter": "default",
                 "filters": ["request_id"],
             }

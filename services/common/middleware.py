@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.errors import problem_response
@@ -12,8 +13,16 @@ from services.common.errors import problem_response
 logger = logging.getLogger("services.requests")
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised while the body streams in: FastAPI lets HTTP exceptions through its body
+    parsing, so the app's handler renders it as a 413 problem."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, _too_large(max_bytes))
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"Le corps de la requête dépasse la limite de {max_bytes} octets."
 
 
 class BodySizeLimitMiddleware:
@@ -32,7 +41,6 @@ class BodySizeLimitMiddleware:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        response_started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -40,28 +48,13 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(self.max_bytes)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            response_started = response_started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if response_started:
-                raise
-            await self._refuse(scope, receive, send)
+        await self.app(scope, limited_receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(
-            413,
-            f"Le corps de la requête dépasse la limite de {self.max_bytes} octets.",
-            slug="payload-too-large",
-            instance=scope.get("path"),
-        )
+        response = problem_response(413, _too_large(self.max_bytes), instance=scope.get("path"))
         await response(scope, receive, send)
 
 

@@ -122,17 +122,6 @@ class Authenticator:
                 scopes=tuple(record.scopes.split()),
             )
 
-    def issue_api_token(self, record: ApiToken) -> str:
-        """The bearer string of an API token row; shown once, never stored."""
-        return encode_token(
-            settings=self.settings,
-            subject=f"token:{record.id}",
-            token_type="api",
-            token_id=record.id,
-            expires_at=record.expires_at,
-            claims={"name": record.name, "scope": record.scopes},
-        )
-
 
 def _numeric_suffix(subject: str, *, prefix: str) -> int | None:
     suffix = subject.removeprefix(prefix)

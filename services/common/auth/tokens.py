@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import jwt
 
+from services.common.auth.models import ApiToken
 from services.common.settings import AuthSettings
 from services.common.sql import utcnow
 
@@ -63,3 +64,15 @@ def unverified_issuer(token: str) -> str | None:
         return None
     issuer = claims.get("iss")
     return issuer if isinstance(issuer, str) else None
+
+
+def issue_api_token(record: ApiToken, *, settings: AuthSettings) -> str:
+    """The bearer string of an API token row; shown once, never stored."""
+    return encode_token(
+        settings=settings,
+        subject=f"token:{record.id}",
+        token_type="api",
+        token_id=record.id,
+        expires_at=record.expires_at,
+        claims={"name": record.name, "scope": record.scopes},
+    )
