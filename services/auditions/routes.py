@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from services.auditions.models import Event, EventPublic
 from services.common.database import SessionDep
 from services.common.errors import NotFound
-from services.common.pagination import Page, PageQuery
+from services.common.pagination import Page, PageQuery, RowId
 
 router = APIRouter(prefix="/events", tags=["événements"])
 
@@ -38,7 +38,7 @@ def list_events(session: SessionDep, query: Annotated[PageQuery, Query()]) -> Pa
 
 
 @router.get("/{event_id}", responses={404: {"description": "Événement inconnu"}})
-def read_event(session: SessionDep, event_id: Annotated[int, Path(ge=1)]) -> EventPublic:
+def read_event(session: SessionDep, event_id: RowId) -> EventPublic:
     """Un événement publié."""
     event = session.get(Event, event_id)
     if event is None or not event.published:

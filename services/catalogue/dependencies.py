@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends
 
 from services.catalogue.models import UseCase, UseCaseStatus
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
 from services.common.errors import NotFound
+from services.common.pagination import RowId
 
 
 def can_see_drafts(principal: Principal | None) -> bool:
@@ -20,7 +21,7 @@ def can_see_drafts(principal: Principal | None) -> bool:
 
 
 def visible_use_case(
-    session: SessionDep, principal: OptionalPrincipal, use_case_id: Annotated[int, Path(ge=1)]
+    session: SessionDep, principal: OptionalPrincipal, use_case_id: RowId
 ) -> UseCase:
     """A published use case, or any use case for those who moderate the catalogue."""
     use_case = session.get(UseCase, use_case_id)

@@ -9,6 +9,7 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from services.common.sql import UTCDateTime, new_registry, utcnow
+from services.common.text import InputModel
 
 
 class CatalogueModel(SQLModel, registry=new_registry()):
@@ -20,7 +21,7 @@ class UseCaseStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class UseCaseBase(SQLModel):
+class UseCaseBase(InputModel):
     title: str = Field(min_length=3, max_length=200)
     summary: str = Field(min_length=10, max_length=2000)
     theme: str = Field(max_length=100)

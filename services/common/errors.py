@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -190,6 +190,24 @@ async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     if _is_connection_error(exc):
         return await _on_database_unavailable(request, exc)
+    # Safety nets for what validation let through; the transaction is already rolled back.
+    if isinstance(exc, DataError):
+        logger.warning("value refused by the database: %s", type(exc.orig).__name__)
+        return problem_response(
+            422,
+            "Une valeur envoyée est refusée par la base de données "
+            "(caractère nul, nombre hors limites…).",
+            slug="validation-error",
+            instance=request.url.path,
+        )
+    if isinstance(exc, IntegrityError):
+        logger.warning("integrity conflict: %s", type(exc.orig).__name__)
+        return problem_response(
+            409,
+            "La requête entre en conflit avec une donnée existante.",
+            slug="conflict",
+            instance=request.url.path,
+        )
     return await _on_unexpected(request, exc)
 
 

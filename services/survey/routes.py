@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from services.common.database import SessionDep
 from services.common.errors import NotFound
-from services.common.pagination import Page, PageQuery
+from services.common.pagination import Page, PageQuery, RowId
 from services.common.sql import utcnow
 from services.survey import campaigns
 from services.survey.models import Campaign, CampaignPublic
@@ -32,7 +32,7 @@ def list_campaigns(
 
 
 @router.get("/{campaign_id}", responses={404: {"description": "Campagne inconnue"}})
-def read_campaign(session: SessionDep, campaign_id: Annotated[int, Path(ge=1)]) -> CampaignPublic:
+def read_campaign(session: SessionDep, campaign_id: RowId) -> CampaignPublic:
     """Une campagne publiée."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or not campaign.published:

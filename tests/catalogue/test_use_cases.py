@@ -108,6 +108,8 @@ def test_a_published_use_case_is_shown_and_a_draft_is_not(client: TestClient) ->
     assert_problem(client.get(f"/use-cases/{draft_id}"), 404)
     assert_problem(client.get("/use-cases/999999"), 404)
     assert_problem(client.get("/use-cases/abc"), 422)
+    assert_problem(client.get("/use-cases/99999999999"), 422)  # beyond any stored id
+    assert_problem(client.get("/use-cases", params={"q": "eau\x00"}), 422)
 
 
 def test_a_moderator_adds_a_draft_the_public_cannot_see(
@@ -149,6 +151,7 @@ def test_two_drafts_with_one_title_get_distinct_slugs(
         ("local_authority_code", 200046977),
         ("title", ""),
         ("summary", None),
+        ("title", "Titre avec un \x00 nul"),
     ],
 )
 def test_an_invalid_use_case_is_refused_and_nothing_is_saved(
