@@ -16,8 +16,12 @@ from services.common.database import create_db_engine
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
 from services.common.logs import configure_logging
-from services.common.metrics import MetricsMiddleware, RequestMetrics, metrics_router
-from services.common.middleware import BodySizeLimitMiddleware, RequestLogMiddleware
+from services.common.metrics import RequestMetrics, metrics_router
+from services.common.middleware import (
+    BodySizeLimitMiddleware,
+    RequestObserverMiddleware,
+    UnexpectedErrorMiddleware,
+)
 from services.common.settings import ServiceSettings
 from services.common.territories.routes import territories_router
 from services.common.territories.search import get_index
@@ -34,7 +38,7 @@ def build_service_app(
     """The app of service `name`, with its engine, authentication and kernel routes."""
     configure_logging(level=settings.log_level, json=settings.log_json)
     engine = create_db_engine(settings.database_url)
-    accounts_engine = create_db_engine(settings.auth.database_url, pool_size=2)
+    accounts_engine = create_db_engine(settings.auth.database_url, pool_size=5)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -51,19 +55,7 @@ def build_service_app(
 
     install_error_handlers(app)
     metrics = RequestMetrics(name)
-    # Outermost first at run time: the request id exists before anything logs.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
-        expose_headers=["ETag", "X-Request-ID", "Retry-After"],
-    )
-    app.add_middleware(RequestLogMiddleware)
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
-
+    _install_middleware(app, settings, metrics)
     app.include_router(health_router(engine, accounts_engine))
     app.include_router(metrics_router(metrics))
     app.include_router(auth_router)
@@ -71,3 +63,19 @@ def build_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: RequestMetrics) -> None:
+    # Each call wraps the previous ones: the last added runs first. So the request id exists
+    # before anything logs, and even a 500 goes out with CORS headers and its request id.
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(RequestObserverMiddleware, metrics=metrics)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")

@@ -41,7 +41,7 @@ def create_db_engine(url: str, *, pool_size: int = 5) -> Engine:
     """Build the engine for `url` with the settings each backend needs."""
     if make_url(url).get_backend_name() == "sqlite":
         _prepare_sqlite_file(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     # pre_ping replaces connections the server closed (restart, failover) so the service
@@ -54,6 +54,8 @@ def create_db_engine(url: str, *, pool_size: int = 5) -> Engine:
         pool_recycle=1800,
         pool_timeout=5,
         connect_args={"connect_timeout": 3},
+        # Bound values (e-mails, free text) must never reach the logs through an error.
+        hide_parameters=True,
     )
 
 

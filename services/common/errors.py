@@ -7,6 +7,7 @@ errors themselves. Anything unexpected becomes a generic 500 problem without a s
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -20,6 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://intelligences-territoires.fr/problems/"
+
+INTERNAL_ERROR = "Erreur interne. L'incident est journalisé."
 
 logger = logging.getLogger(__name__)
 
@@ -173,17 +176,23 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(
-        500,
-        "Erreur interne. L'incident est journalisé.",
-        instance=request.url.path,
-    )
+# SQLSTATE classes meaning "the server cannot serve now": connection exception, operator
+# intervention (shutdown, restart), insufficient resources.
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "57", "53")
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk I/O error")
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:
-    return isinstance(exc, OperationalError) or exc.connection_invalidated
+    """True when the database cannot be reached now, as opposed to a wrong query or schema."""
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return str(exc.orig) in _SQLITE_UNAVAILABLE
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    # A driver error with no SQLSTATE is a failure to connect at all.
+    return sqlstate is None or str(sqlstate)[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
 
 
 async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
@@ -208,15 +217,16 @@ async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
             slug="conflict",
             instance=request.url.path,
         )
-    return await _on_unexpected(request, exc)
+    # Anything else (a missing table, a bad query) is a bug: let the catch-all report it.
+    raise exc
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render every error of `app` as problem+json."""
+    """Render the errors of `app` as problem+json (unexpected ones: see the middleware)."""
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DBAPIError, _on_dbapi)
     # Every pooled connection stuck on an unreachable server: the database is unavailable.
     app.add_exception_handler(PoolTimeoutError, _on_database_unavailable)
-    app.add_exception_handler(Exception, _on_unexpected)
+    # Other exceptions reach `UnexpectedErrorMiddleware`, inside the middleware stack.

@@ -1,4 +1,4 @@
-"""ASGI middleware of every service: body size limit and one log line per request."""
+"""ASGI middleware of every service: body size limit, catch-all 500, one record per request."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import time
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.errors import problem_response
+from services.common.errors import INTERNAL_ERROR, problem_response
+from services.common.metrics import RequestMetrics
 
 logger = logging.getLogger("services.requests")
 
@@ -37,8 +38,15 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, receive, send)
+        if declared is not None and not declared.isdigit():
+            response = problem_response(
+                400, "En-tête Content-Length invalide.", instance=scope.get("path")
+            )
+            await response(scope, receive, send)
+            return
+        if declared is not None and int(declared) > self.max_bytes:
+            response = problem_response(413, _too_large(self.max_bytes), instance=scope.get("path"))
+            await response(scope, receive, send)
             return
         received = 0
 
@@ -53,16 +61,44 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, limited_receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(413, _too_large(self.max_bytes), instance=scope.get("path"))
-        await response(scope, receive, send)
 
+class UnexpectedErrorMiddleware:
+    """Turn an unhandled exception into a 500 problem *inside* the middleware stack.
 
-class RequestLogMiddleware:
-    """Log method, path, status and duration of every request (the request id rides along)."""
+    Starlette renders its catch-all handler outside every middleware, so that response would
+    lack the request id and the CORS headers a browser needs to read it.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            response = problem_response(500, INTERNAL_ERROR, instance=scope.get("path"))
+            await response(scope, receive, send)
+
+
+class RequestObserverMiddleware:
+    """One log line and one metrics sample per request (the request id rides along)."""
+
+    def __init__(self, app: ASGIApp, *, metrics: RequestMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,6 +116,8 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, capture_status)
         finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(scope, status=status, seconds=elapsed)
             logger.info(
                 "%s %s %s",
                 scope["method"],
@@ -89,6 +127,6 @@ class RequestLogMiddleware:
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                 },
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -434,3 +435,36 @@ def test_an_expired_api_token_is_refused(client_for: ClientFactory, databases: D
         session.commit()
 
     assert_problem(client.get("/auth/me", headers=_auth(token)), 401)
+
+
+# --- sign-in under pressure ------------------------------------------------------------------
+
+
+def test_parallel_guesses_cannot_slip_under_the_limit(
+    databases: Databases, client_for: ClientFactory
+) -> None:
+    client = client_for("catalogue", auth={"login_max_failures": 3})
+    add_staff(databases.urls["accounts"], email="cible@example.org", roles=["moderator"])
+
+    def guess(attempt: int) -> int:
+        return sign_in(client, email="cible@example.org", password=f"essai-{attempt}").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(16)))
+
+    assert statuses.count(401) <= 3
+    assert statuses.count(429) >= 13
+    assert set(statuses) <= {401, 429}
+
+
+def test_an_overlong_or_odd_username_is_refused_and_still_counted(
+    client_for: ClientFactory,
+) -> None:
+    client = client_for("catalogue", auth={"login_max_failures": 2})
+    username = "x" * 5000 + "\x00@example.org"
+
+    statuses = [
+        sign_in(client, email=username, password="peu importe").status_code for _ in range(4)
+    ]
+
+    assert statuses == [401, 401, 429, 429]

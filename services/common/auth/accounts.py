@@ -16,6 +16,7 @@ from services.common.sql import utcnow
 
 SERVICES = ("catalogue", "survey", "auditions")
 SCOPE_PATTERN = re.compile(rf"^({'|'.join(SERVICES)}):(read|write)$")
+MAX_EMAIL_LENGTH = 254
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -31,7 +32,15 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
+def is_valid_email(email: str) -> bool:
+    return (
+        len(email) <= MAX_EMAIL_LENGTH and "\x00" not in email and bool(EMAIL_PATTERN.match(email))
+    )
+
+
 def find_staff(session: Session, *, email: str) -> StaffAccount | None:
+    if not is_valid_email(normalise_email(email)):
+        return None  # no stored account can match, and some databases refuse the value
     statement = select(StaffAccount).where(StaffAccount.email == normalise_email(email))
     return session.exec(statement).first()
 
@@ -40,7 +49,7 @@ def create_staff(
     session: Session, *, email: str, name: str, password: str, roles: Iterable[str]
 ) -> StaffAccount:
     email = normalise_email(email)
-    if not EMAIL_PATTERN.match(email):
+    if not is_valid_email(email):
         raise BadRequest(f"Adresse e-mail invalide : {email!r}.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise BadRequest(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")

@@ -51,21 +51,23 @@ class Authenticator:
         """Same 401 for an unknown e-mail, a wrong password or a disabled account."""
         email = accounts.normalise_email(email)
         with self._session() as session:
+            ratelimit.register_attempt(
+                session, email=email, address=address, settings=self.settings
+            )
+            session.commit()
             ratelimit.ensure_not_throttled(
                 session, email=email, address=address, settings=self.settings
             )
             account = accounts.find_staff(session, email=email)
-            usable = account is not None and account.disabled_at is None
-            if not verify_password(password, account.password_hash if usable and account else None):
-                ratelimit.record_failure(
-                    session, email=email, address=address, settings=self.settings
-                )
-                session.commit()
-                raise Unauthorized(WRONG_CREDENTIALS)
-            assert account is not None
-            ratelimit.clear_failures(session, email=email)
+        # Argon2 runs with no connection held: slow hashing must not starve the pool.
+        usable = account if account is not None and account.disabled_at is None else None
+        if not verify_password(password, usable.password_hash if usable else None):
+            raise Unauthorized(WRONG_CREDENTIALS)
+        assert usable is not None
+        with self._session() as session:
+            ratelimit.forgive(session, email=email)
             session.commit()
-        return self._issue_staff_token(account)
+        return self._issue_staff_token(usable)
 
     def _issue_staff_token(self, account: StaffAccount) -> IssuedToken:
         token = encode_token(
