@@ -6,9 +6,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := var/dev.env
-DEMO_ADMIN_EMAIL ?= admin@example.org
-DEMO_ADMIN_PASSWORD ?= demo-admin-2026
-export DEMO_ADMIN_EMAIL DEMO_ADMIN_PASSWORD
 
 .PHONY: help up install frontend migrate seed test lint typecheck pytest bench territories clean
 
@@ -62,7 +59,7 @@ up: install frontend seed
 	@echo "  Catalogue API  http://localhost:8001/docs"
 	@echo "  Survey API     http://localhost:8002/docs"
 	@echo "  Auditions API  http://localhost:8003/docs"
-	@echo "  Compte démo    $(DEMO_ADMIN_EMAIL) / $(DEMO_ADMIN_PASSWORD)"
+	@echo "  Compte démo    voir « compte de démonstration » ci-dessus"
 	@echo "  Ctrl-C arrête tout."
 	@echo
 	$(BIN)/honcho start -f Procfile -e $(DEV_ENV)

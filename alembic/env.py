@@ -2,50 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
 import logging.config
+import zlib
 from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData
 
 from services.common.sql import UTCDateTime
-
-# ini section -> (settings module, settings factory, models module, abstract base)
-TARGETS = {
-    "catalogue": (
-        "services.catalogue.settings",
-        "get_settings",
-        "services.catalogue.models",
-        "CatalogueModel",
-    ),
-    "survey": ("services.survey.settings", "get_settings", "services.survey.models", "SurveyModel"),
-    "auditions": (
-        "services.auditions.settings",
-        "get_settings",
-        "services.auditions.models",
-        "AuditionsModel",
-    ),
-    "accounts": (
-        "services.common.settings",
-        "AuthSettings",
-        "services.common.auth.models",
-        "AccountsModel",
-    ),
-}
+from services.databases import DATABASES
 
 config = context.config
 # The CLI and the tests configure logging themselves and pass `configure_logging=False`.
 if config.config_file_name and config.attributes.get("configure_logging", True):
     logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-settings_module, settings_factory, models_module, base_name = TARGETS[config.config_ini_section]
-url: str = (
-    config.attributes.get("database_url")
-    or getattr(importlib.import_module(settings_module), settings_factory)().database_url
-)
-metadata: MetaData = getattr(importlib.import_module(models_module), base_name).metadata
+database = DATABASES[config.config_ini_section]
+url: str = config.attributes.get("database_url") or database.url()
+metadata: MetaData = database.metadata
 
 
 def render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
@@ -53,6 +28,15 @@ def render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def _wait_for_other_migrations(connection: Connection) -> None:
+    # Replicas of a service start together and each migrates first: on PostgreSQL a
+    # transaction-scoped advisory lock makes them take turns; the later ones find the
+    # schema at head and do nothing. (SQLite serialises writers by itself.)
+    if connection.dialect.name == "postgresql":
+        key = zlib.crc32(config.config_ini_section.encode())
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
 
 
 def run_offline() -> None:
@@ -83,6 +67,7 @@ def run_online() -> None:
                 render_item=render_item,
             )
             with context.begin_transaction():
+                _wait_for_other_migrations(connection)
                 context.run_migrations()
     finally:
         engine.dispose()

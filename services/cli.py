@@ -1,6 +1,7 @@
 """`iat-admin`: migrate the databases, seed demo data, manage staff and integrators' tokens.
 
-This module is the composition root of the project: the only one that knows every service.
+This module and `services/databases.py` are the composition root of the project: the only
+modules that know every service.
 """
 
 from __future__ import annotations
@@ -17,31 +18,16 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
-from services.auditions.seed import seed_auditions
-from services.auditions.settings import get_settings as auditions_settings
-from services.catalogue.seed import seed_catalogue
-from services.catalogue.settings import get_settings as catalogue_settings
 from services.common.auth import accounts
+from services.common.auth.models import ROLES
 from services.common.auth.tokens import issue_api_token
 from services.common.database import create_db_engine
 from services.common.errors import ProblemError
 from services.common.settings import AuthSettings
-from services.survey.seed import seed_survey
-from services.survey.settings import get_settings as survey_settings
+from services.databases import DATABASES
 
-DATABASES = ("catalogue", "survey", "auditions", "accounts")
 DEMO_ADMIN_EMAIL = "admin@example.org"
 DEMO_ADMIN_PASSWORD = "demo-admin-2026"  # noqa: S105 - the documented demo account
-
-
-def _database_url(name: str) -> str:
-    factories: dict[str, Callable[[], str]] = {
-        "catalogue": lambda: catalogue_settings().database_url,
-        "survey": lambda: survey_settings().database_url,
-        "auditions": lambda: auditions_settings().database_url,
-        "accounts": lambda: AuthSettings().database_url,
-    }
-    return factories[name]()
 
 
 def alembic_config(name: str, *, database_url: str | None = None) -> Config:
@@ -52,7 +38,7 @@ def alembic_config(name: str, *, database_url: str | None = None) -> Config:
             f"alembic.ini introuvable ({ini.resolve()}) : lancez depuis la racine du projet."
         )
     config = Config(str(ini), ini_section=name)
-    config.attributes["database_url"] = database_url or _database_url(name)
+    config.attributes["database_url"] = database_url or DATABASES[name].url()
     return config
 
 
@@ -78,22 +64,25 @@ def _accounts_session() -> AbstractContextManager[Session]:
 
 
 def seed(_args: argparse.Namespace) -> None:
-    seeders: list[tuple[str, str, Callable[[Session], int]]] = [
-        ("catalogue", _database_url("catalogue"), seed_catalogue),
-        ("survey", _database_url("survey"), seed_survey),
-        ("auditions", _database_url("auditions"), seed_auditions),
-    ]
-    for name, url, seeder in seeders:
-        with _session(url) as session:
-            added = seeder(session)
+    for name, database in DATABASES.items():
+        if database.seed is None:
+            continue
+        with _session(database.url()) as session:
+            added = database.seed(session)
             session.commit()
         print(
             f"{name} : {added} éléments de démonstration ajoutés"
             if added
             else f"{name} : déjà rempli"
         )
-    email = os.environ.get("DEMO_ADMIN_EMAIL") or DEMO_ADMIN_EMAIL
-    password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_PASSWORD
+    _seed_demo_admin(
+        email=os.environ.get("DEMO_ADMIN_EMAIL") or DEMO_ADMIN_EMAIL,
+        password=os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_PASSWORD,
+    )
+
+
+def _seed_demo_admin(*, email: str, password: str) -> None:
+    """The demo account always has the announced password, so what `make up` prints is true."""
     with _accounts_session() as session:
         if accounts.find_staff(session, email=email) is None:
             accounts.create_staff(
@@ -103,10 +92,10 @@ def seed(_args: argparse.Namespace) -> None:
                 password=password,
                 roles=["admin"],
             )
-            session.commit()
-            print(f"compte de démonstration créé : {email}")
         else:
-            print(f"compte de démonstration déjà présent : {email}")
+            accounts.reset_staff(session, email=email, password=password, roles=["admin"])
+        session.commit()
+    print(f"compte de démonstration : {email} / {password}")
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -151,6 +140,7 @@ def staff_set_disabled(disabled: bool) -> Callable[[argparse.Namespace], None]:
 
 def token_issue(args: argparse.Namespace) -> None:
     settings = AuthSettings()
+    settings.signing_key()  # before anything is saved: a token nobody can use is worse than none
     with _session(settings.database_url) as session:
         record = accounts.create_api_token(
             session, name=args.name, scopes=args.scope, days=args.days
@@ -178,54 +168,58 @@ def token_revoke(args: argparse.Namespace) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iat-admin", description=__doc__)
-    sub = parser.add_subparsers(required=True, metavar="COMMANDE")
+    commands = parser.add_subparsers(required=True, metavar="COMMANDE")
+    _add_database_commands(commands)
+    _add_staff_commands(commands)
+    _add_token_commands(commands)
+    return parser
 
-    p = sub.add_parser("migrate", help="met à jour le schéma des bases (toutes par défaut)")
+
+Commands = argparse._SubParsersAction  # argparse exposes no public name for it
+
+
+def _add_database_commands(commands: Commands) -> None:  # type: ignore[type-arg]
+    p = commands.add_parser("migrate", help="met à jour le schéma des bases (toutes par défaut)")
     p.add_argument("--service", choices=DATABASES)
     p.set_defaults(run=migrate)
-    sub.add_parser("seed", help="ajoute les données de démonstration aux bases vides").set_defaults(
-        run=seed
-    )
+    p = commands.add_parser("seed", help="remplit les bases vides avec la démonstration")
+    p.set_defaults(run=seed)
 
-    staff = sub.add_parser("staff", help="comptes du personnel").add_subparsers(
-        required=True, metavar="ACTION"
-    )
-    p = staff.add_parser("add", help="crée un compte")
+
+def _add_staff_commands(commands: Commands) -> None:  # type: ignore[type-arg]
+    staff = commands.add_parser("staff", help="comptes du personnel")
+    actions = staff.add_subparsers(required=True, metavar="ACTION")
+    p = actions.add_parser("add", help="crée un compte")
     p.add_argument("email")
     p.add_argument("--name")
-    p.add_argument(
-        "--role",
-        action="append",
-        required=True,
-        choices=["admin", "moderator", "analyst", "organiser"],
-    )
+    p.add_argument("--role", action="append", required=True, choices=ROLES)
     p.add_argument(
         "--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard"
     )
     p.set_defaults(run=staff_add)
-    staff.add_parser("list", help="liste les comptes").set_defaults(run=staff_list)
+    actions.add_parser("list", help="liste les comptes").set_defaults(run=staff_list)
     for action, disabled in (("disable", True), ("enable", False)):
-        p = staff.add_parser(
+        p = actions.add_parser(
             action, help="désactive un compte" if disabled else "réactive un compte"
         )
         p.add_argument("email")
         p.set_defaults(run=staff_set_disabled(disabled))
 
-    token = sub.add_parser("token", help="jetons d'API des intégrateurs").add_subparsers(
-        required=True, metavar="ACTION"
-    )
-    p = token.add_parser("issue", help="émet un jeton (affiché une seule fois)")
+
+def _add_token_commands(commands: Commands) -> None:  # type: ignore[type-arg]
+    token = commands.add_parser("token", help="jetons d'API des intégrateurs")
+    actions = token.add_subparsers(required=True, metavar="ACTION")
+    p = actions.add_parser("issue", help="émet un jeton (affiché une seule fois)")
     p.add_argument("--name", required=True, help="qui l'utilise (application, intégrateur)")
     p.add_argument(
         "--scope", action="append", required=True, help="<service>:read ou <service>:write"
     )
     p.add_argument("--days", type=int, default=90)
     p.set_defaults(run=token_issue)
-    token.add_parser("list", help="liste les jetons").set_defaults(run=token_list)
-    p = token.add_parser("revoke", help="révoque un jeton sur les trois services")
+    actions.add_parser("list", help="liste les jetons").set_defaults(run=token_list)
+    p = actions.add_parser("revoke", help="révoque un jeton sur les trois services")
     p.add_argument("token_id")
     p.set_defaults(run=token_revoke)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -234,5 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except ProblemError as error:
         print(f"erreur : {error.detail}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # settings missing or invalid (pydantic errors included)
+        print(f"erreur de configuration : {error}", file=sys.stderr)
         return 2
     return 0

@@ -26,17 +26,14 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from services.auditions.app import create_app as create_auditions_app
-from services.auditions.models import AuditionsModel
 from services.auditions.settings import AuditionsSettings
 from services.catalogue.app import create_app as create_catalogue_app
-from services.catalogue.models import CatalogueModel
 from services.catalogue.settings import CatalogueSettings
 from services.cli import alembic_config
-from services.common.auth.models import AccountsModel
 from services.common.database import create_db_engine
 from services.common.settings import AuthSettings, ServiceSettings
+from services.databases import DATABASES
 from services.survey.app import create_app as create_survey_app
-from services.survey.models import SurveyModel
 from services.survey.settings import SurveySettings
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -48,12 +45,7 @@ SERVICES: dict[str, tuple[Callable[[Any], FastAPI], type[ServiceSettings]]] = {
     "survey": (create_survey_app, SurveySettings),
     "auditions": (create_auditions_app, AuditionsSettings),
 }
-METADATA: dict[str, MetaData] = {
-    "catalogue": CatalogueModel.metadata,
-    "survey": SurveyModel.metadata,
-    "auditions": AuditionsModel.metadata,
-    "accounts": AccountsModel.metadata,
-}
+METADATA: dict[str, MetaData] = {name: database.metadata for name, database in DATABASES.items()}
 
 
 def _flag(name: str) -> bool:

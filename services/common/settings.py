@@ -7,7 +7,7 @@ three services must verify the same tokens against the same accounts store.
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -31,6 +31,18 @@ class AuthSettings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_roles_claim: str = "roles"
+    # With an OpenID Connect provider, sign-in by password can be switched off entirely.
+    password_sign_in: bool = True
+
+    @model_validator(mode="after")
+    def _oidc_is_complete(self) -> AuthSettings:
+        # A provider's tokens are only ours when both the issuer and the audience match:
+        # without them, any token that provider signed for any application would pass.
+        if self.oidc_jwks_url and not (self.oidc_issuer and self.oidc_audience):
+            raise ValueError(
+                "AUTH_OIDC_JWKS_URL needs AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE as well."
+            )
+        return self
 
     def signing_key(self) -> str:
         """The key that signs and verifies tokens; a clear error when it is missing or short."""

@@ -20,6 +20,7 @@ from services.common.auth import accounts
 from services.common.auth.models import ApiToken
 from services.common.auth.tokens import encode_token, issue_api_token
 from services.common.database import create_db_engine
+from services.common.settings import AuthSettings
 from services.common.sql import utcnow
 from tests.conftest import TEST_SECRET_KEY, ClientFactory, Databases
 from tests.helpers import add_staff, assert_problem, bearer, sign_in
@@ -468,3 +469,19 @@ def test_an_overlong_or_odd_username_is_refused_and_still_counted(
     ]
 
     assert statuses == [401, 401, 429, 429]
+
+
+def test_password_sign_in_can_be_switched_off(
+    databases: Databases, client_for: ClientFactory
+) -> None:
+    add_staff(databases.urls["accounts"], email="agent@example.org", roles=["moderator"])
+    client = client_for("catalogue", auth={"password_sign_in": False})
+
+    body = assert_problem(sign_in(client, email="agent@example.org"), 403)
+
+    assert "fournisseur d'identité" in str(body["detail"])
+
+
+def test_an_oidc_provider_without_issuer_or_audience_is_refused() -> None:
+    with pytest.raises(ValueError, match="AUTH_OIDC_ISSUER and AUTH_OIDC_AUDIENCE"):
+        AuthSettings(oidc_jwks_url="https://idp.example/jwks", oidc_issuer="https://idp.example")

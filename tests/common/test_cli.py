@@ -156,13 +156,13 @@ def test_seed_twice_adds_the_demo_once_and_its_admin_signs_in(
     for name in COLLECTIONS:
         assert re.search(rf"^{name} : \d+ éléments de démonstration ajoutés$", first[1], re.M)
         assert totals[name] > 0
-    assert "compte de démonstration créé : demo@example.org" in first[1]
+    assert "compte de démonstration : demo@example.org / une-demo-bien-gardee" in first[1]
     assert second == (
         0,
         "catalogue : déjà rempli\n"
         "survey : déjà rempli\n"
         "auditions : déjà rempli\n"
-        "compte de démonstration déjà présent : demo@example.org\n",
+        "compte de démonstration : demo@example.org / une-demo-bien-gardee\n",
         "",
     )
     assert public_totals() == totals
@@ -170,6 +170,42 @@ def test_seed_twice_adds_the_demo_once_and_its_admin_signs_in(
     headers = bearer(catalogue, email="demo@example.org", password="une-demo-bien-gardee")
     assert catalogue.get("/auth/me", headers=headers).json()["roles"] == ["admin"]
     assert_problem(sign_in(catalogue, email="admin@example.org", password="demo-admin-2026"), 401)
+
+
+def test_seed_sets_the_demo_account_to_the_password_it_announces(
+    cli: Databases,
+    client_for: ClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DEMO_ADMIN_EMAIL", "demo@example.org")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "premier-mot-de-passe")
+    _run(capsys, "seed")
+    _run(capsys, "staff", "disable", "demo@example.org")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "second-mot-de-passe")
+
+    code, out, _ = _run(capsys, "seed")
+
+    assert code == 0
+    assert "compte de démonstration : demo@example.org / second-mot-de-passe" in out
+    catalogue = client_for("catalogue")
+    assert_problem(
+        sign_in(catalogue, email="demo@example.org", password="premier-mot-de-passe"), 401
+    )
+    headers = bearer(catalogue, email="demo@example.org", password="second-mot-de-passe")
+    assert catalogue.get("/auth/me", headers=headers).json()["email"] == "demo@example.org"
+
+
+def test_issuing_a_token_without_a_signing_key_saves_nothing(
+    cli: Databases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AUTH_SECRET_KEY")
+
+    code, _, err = _run(capsys, "token", "issue", "--name", "Portail", "--scope", "catalogue:read")
+
+    assert code == 2
+    assert "AUTH_SECRET_KEY" in err
+    assert _token_rows(capsys) == []
 
 
 # --- staff -----------------------------------------------------------------------------------

@@ -51,16 +51,35 @@ def create_staff(
     email = normalise_email(email)
     if not is_valid_email(email):
         raise BadRequest(f"Adresse e-mail invalide : {email!r}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadRequest(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
     if find_staff(session, email=email) is not None:
         raise Conflict(f"Un compte existe déjà pour {email}.")
     account = StaffAccount(
         email=email,
         name=name.strip() or email,
-        password_hash=hash_password(password),
+        password_hash=_check_password(password),
         roles=" ".join(_check_roles(roles)),
     )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadRequest(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    return hash_password(password)
+
+
+def reset_staff(
+    session: Session, *, email: str, password: str, roles: Iterable[str]
+) -> StaffAccount:
+    """Give an existing account a new password and roles, and enable it."""
+    account = find_staff(session, email=email)
+    if account is None:
+        raise NotFound(f"Aucun compte pour {email}.")
+    account.password_hash = _check_password(password)
+    account.roles = " ".join(_check_roles(roles))
+    account.disabled_at = None
     session.add(account)
     session.flush()
     return account

@@ -21,11 +21,14 @@ from services.common.auth.tokens import (
     staff_token_expiry,
     unverified_issuer,
 )
-from services.common.errors import Unauthorized
+from services.common.errors import Forbidden, Unauthorized
 from services.common.settings import AuthSettings
 from services.common.sql import utcnow
 
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+PASSWORD_SIGN_IN_OFF = (
+    "La connexion par mot de passe est désactivée : connectez-vous par le fournisseur d'identité."
+)
 INVALID_TOKEN = "Jeton absent, invalide, expiré ou révoqué."
 
 
@@ -49,6 +52,8 @@ class Authenticator:
 
     def sign_in(self, *, email: str, password: str, address: str) -> IssuedToken:
         """Same 401 for an unknown e-mail, a wrong password or a disabled account."""
+        if not self.settings.password_sign_in:
+            raise Forbidden(PASSWORD_SIGN_IN_OFF)
         email = accounts.normalise_email(email)
         with self._session() as session:
             ratelimit.register_attempt(
