@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, select
 
 from services.common.auth import accounts
 from services.common.database import create_db_engine
@@ -49,3 +49,15 @@ def assert_problem(response: Response, status: int) -> dict[str, object]:
     assert body["detail"]
     assert "Traceback" not in response.text
     return body
+
+
+def id_of(database_url: str, model: type[SQLModel], *, slug: str) -> int:
+    """The id a row got in the database (sequences differ between backends and runs)."""
+    engine = create_db_engine(database_url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            row_id = session.exec(select(model.id).where(model.slug == slug)).one()  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    assert isinstance(row_id, int)
+    return row_id

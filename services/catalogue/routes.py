@@ -9,9 +9,9 @@ from pydantic import Field
 
 from services.catalogue import proposals, search
 from services.catalogue.dependencies import Moderator, VisibleUseCaseDep
-from services.catalogue.models import UseCaseCreate, UseCasePublic
+from services.catalogue.models import UseCase, UseCaseCreate, UseCasePublic
 from services.common.database import SessionDep
-from services.common.pagination import Page, PageQuery
+from services.common.pagination import Page, PageQuery, paginate
 
 router = APIRouter(prefix="/use-cases", tags=["cas d'usage"])
 
@@ -23,20 +23,17 @@ class UseCaseQuery(PageQuery):
     theme: str | None = Field(None, max_length=100, description="Thème exact.")
 
 
+def public_view(use_case: UseCase) -> UseCasePublic:
+    return UseCasePublic.model_validate(use_case, from_attributes=True)
+
+
 @router.get("")
 def list_use_cases(
     session: SessionDep, query: Annotated[UseCaseQuery, Query()]
 ) -> Page[UseCasePublic]:
     """Cas d'usage publiés, du plus récent au plus ancien."""
-    items, total = search.published_use_cases(
-        session, q=query.q, theme=query.theme, limit=query.limit, offset=query.offset
-    )
-    return Page(
-        items=[UseCasePublic.model_validate(item, from_attributes=True) for item in items],
-        total=total,
-        limit=query.limit,
-        offset=query.offset,
-    )
+    statement = search.published_use_cases(q=query.q, theme=query.theme)
+    return paginate(session, statement, query=query, view=public_view)
 
 
 @router.post(
@@ -53,7 +50,7 @@ def create_use_case(
     """Ajoute un cas d'usage en brouillon (modération ou jeton `catalogue:write`)."""
     use_case = proposals.create_draft(session, fields=payload)
     response.headers["Location"] = f"/use-cases/{use_case.id}"
-    return UseCasePublic.model_validate(use_case, from_attributes=True)
+    return public_view(use_case)
 
 
 @router.get("/{use_case_id}", responses={404: {"description": "Cas d'usage inconnu ou non publié"}})

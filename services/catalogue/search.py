@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy import ColumnElement, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from services.catalogue.models import UseCase, UseCaseStatus
 
@@ -31,17 +30,10 @@ def _conditions(*, q: str | None, theme: str | None) -> list[ColumnElement[bool]
     return conditions
 
 
-def published_use_cases(
-    session: Session, *, q: str | None, theme: str | None, limit: int, offset: int
-) -> tuple[Sequence[UseCase], int]:
-    """One page of published use cases, newest first, and how many match in all."""
-    conditions = _conditions(q=q, theme=theme)
-    total = session.exec(select(func.count()).select_from(UseCase).where(*conditions)).one()
-    page = session.exec(
+def published_use_cases(*, q: str | None, theme: str | None) -> SelectOfScalar[UseCase]:
+    """Published use cases matching the filters, newest first (ties by id: a stable order)."""
+    return (
         select(UseCase)
-        .where(*conditions)
+        .where(*_conditions(q=q, theme=theme))
         .order_by(col(UseCase.published_at).desc(), col(UseCase.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return page, total
+    )

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import func
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from services.common.text import refuse_nul
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 MAX_LIMIT = 100
-# Identifiers are 32-bit integers in every database; a larger number can match nothing and
-# must be refused before it reaches a driver that cannot bind it.
+# Identifiers are INTEGER columns (32-bit on PostgreSQL): a larger number can match nothing
+# and must be refused before it reaches a driver that cannot bind it.
 MAX_ROW_ID = 2**31 - 1
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="Identifiant.")]
@@ -41,3 +46,20 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+def paginate(
+    session: Session,
+    statement: SelectOfScalar[M],
+    *,
+    query: PageQuery,
+    view: Callable[[M], T],
+) -> Page[T]:
+    """One page of an ordered `statement`, each row shown through `view`, and the total."""
+    total = session.exec(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ).one()
+    rows = session.exec(statement.limit(query.limit).offset(query.offset)).all()
+    return Page(
+        items=[view(row) for row in rows], total=total, limit=query.limit, offset=query.offset
+    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from services.survey.models import Campaign, CampaignPublic, CampaignStatus
 
@@ -33,17 +32,10 @@ def public_view(campaign: Campaign, *, day: date) -> CampaignPublic:
     )
 
 
-def published_campaigns(
-    session: Session, *, limit: int, offset: int
-) -> tuple[Sequence[Campaign], int]:
+def published_campaigns() -> SelectOfScalar[Campaign]:
     """Published campaigns, the most recently opened first."""
-    published = col(Campaign.published).is_(True)
-    total = session.exec(select(func.count()).select_from(Campaign).where(published)).one()
-    page = session.exec(
+    return (
         select(Campaign)
-        .where(published)
+        .where(col(Campaign.published).is_(True))
         .order_by(col(Campaign.opens_on).desc(), col(Campaign.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return page, total
+    )

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.common.database import SessionDep
-from services.common.errors import NotFound
-from services.common.pagination import Page, PageQuery, RowId
+from services.common.pagination import Page, PageQuery, paginate
 from services.common.sql import utcnow
 from services.survey import campaigns
-from services.survey.models import Campaign, CampaignPublic
+from services.survey.dependencies import PublishedCampaignDep
+from services.survey.models import CampaignPublic
 
 router = APIRouter(prefix="/campaigns", tags=["campagnes"])
 
@@ -21,20 +21,16 @@ def list_campaigns(
     session: SessionDep, query: Annotated[PageQuery, Query()]
 ) -> Page[CampaignPublic]:
     """Campagnes d'observation publiées, la plus récente d'abord."""
-    items, total = campaigns.published_campaigns(session, limit=query.limit, offset=query.offset)
     day = campaigns.today_in_paris(utcnow())
-    return Page(
-        items=[campaigns.public_view(item, day=day) for item in items],
-        total=total,
-        limit=query.limit,
-        offset=query.offset,
+    return paginate(
+        session,
+        campaigns.published_campaigns(),
+        query=query,
+        view=lambda campaign: campaigns.public_view(campaign, day=day),
     )
 
 
 @router.get("/{campaign_id}", responses={404: {"description": "Campagne inconnue"}})
-def read_campaign(session: SessionDep, campaign_id: RowId) -> CampaignPublic:
+def read_campaign(campaign: PublishedCampaignDep) -> CampaignPublic:
     """Une campagne publiée."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None or not campaign.published:
-        raise NotFound(f"Aucune campagne publiée n° {campaign_id}.")
     return campaigns.public_view(campaign, day=campaigns.today_in_paris(utcnow()))

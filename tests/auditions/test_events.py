@@ -6,10 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from services.auditions.models import Event
 from services.auditions.seed import seed_auditions
 from services.common.database import create_db_engine
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, id_of
 
 
 @pytest.fixture
@@ -32,8 +33,9 @@ def test_the_national_hearings_are_listed(client: TestClient) -> None:
     assert client.get(f"/events/{event['id']}").json() == event
 
 
-def test_an_unpublished_event_is_not_found(client: TestClient) -> None:
+def test_an_unpublished_event_is_not_found(client: TestClient, databases: Databases) -> None:
     listed = client.get("/events").json()["items"][0]["id"]
-    hidden = 2 if listed == 1 else 1
+    hidden = id_of(databases.urls["auditions"], Event, slug="auditions-complementaires-2027")
+    assert hidden != listed
 
     assert_problem(client.get(f"/events/{hidden}"), 404)

@@ -8,10 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from services.catalogue.models import UseCase
 from services.catalogue.seed import DEMO_USE_CASES, seed_catalogue
 from services.common.database import create_db_engine
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import add_staff, assert_problem, bearer, id_of
 
 PUBLISHED = [row for row in DEMO_USE_CASES if row[-1]]
 DRAFT = next(row for row in DEMO_USE_CASES if not row[-1])
@@ -97,14 +98,16 @@ def test_search_and_filter(client: TestClient, params: dict[str, str], expected:
     assert body["total"] == len(expected)
 
 
-def test_a_published_use_case_is_shown_and_a_draft_is_not(client: TestClient) -> None:
+def test_a_published_use_case_is_shown_and_a_draft_is_not(
+    client: TestClient, seeded: Databases
+) -> None:
     listed = client.get("/use-cases", params={"limit": 1}).json()["items"][0]
 
     shown = client.get(f"/use-cases/{listed['id']}")
     assert shown.status_code == 200
     assert shown.json() == listed
 
-    draft_id = len(DEMO_USE_CASES)  # the draft is the last row seeded
+    draft_id = id_of(seeded.urls["catalogue"], UseCase, slug=DRAFT[0])
     assert_problem(client.get(f"/use-cases/{draft_id}"), 404)
     assert_problem(client.get("/use-cases/999999"), 404)
     assert_problem(client.get("/use-cases/abc"), 422)

@@ -1,8 +1,10 @@
 """Real-browser tests: the real stack (three APIs on SQLite, the built front end) and Chromium.
 
-The stack is started once per session in a temporary folder, on free ports, exactly as a
-developer runs it: `iat-admin migrate`, `iat-admin seed`, three uvicorn processes, and a copy
-of `frontend/dist` whose `config.json` points at them. Everything is stopped at the end.
+The stack is started once per session in a temporary folder, on free ports, the way `make up`
+starts it: `iat-admin migrate`, `iat-admin seed`, three uvicorn processes. The built front end
+is served from a copy of `frontend/dist` whose `config.json` points at them, by a plain static
+server (not vite preview nor nginx: their headers are not under test here). Everything is
+stopped at the end.
 
 Without Chromium (/usr/bin/chromium, or CHROMIUM_PATH) the tests are skipped, unless
 REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.

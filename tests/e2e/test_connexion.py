@@ -51,7 +51,7 @@ def test_demo_admin_signs_in_and_out(page: Page, stack: Stack) -> None:
 
 
 def test_wrong_password_shows_the_api_message(page: Page, stack: Stack, api: httpx.Client) -> None:
-    # What the API answers to bad credentials (for another address: one failure per account).
+    # What the API answers to bad credentials, asked for an account nobody uses.
     refused = api.post(
         f"{stack.catalogue_url}/auth/token",
         data={"username": "personne@intelligences-territoires.test", "password": "non"},

@@ -13,7 +13,7 @@ from services.survey.campaigns import status_on, today_in_paris
 from services.survey.models import Campaign, CampaignStatus
 from services.survey.seed import seed_survey
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, id_of
 
 
 @pytest.fixture
@@ -35,12 +35,12 @@ def test_published_campaigns_are_listed_most_recent_first(client: TestClient) ->
     assert body["items"][0]["opens_on"] == "2026-09-15"
 
 
-def test_a_draft_campaign_stays_hidden(client: TestClient) -> None:
-    ids = {item["id"] for item in client.get("/campaigns").json()["items"]}
-    hidden = next(candidate for candidate in range(1, 4) if candidate not in ids)
+def test_a_draft_campaign_stays_hidden(client: TestClient, databases: Databases) -> None:
+    listed = client.get("/campaigns").json()["items"][0]
+    hidden = id_of(databases.urls["survey"], Campaign, slug="observation-2027")
 
     assert_problem(client.get(f"/campaigns/{hidden}"), 404)
-    assert client.get(f"/campaigns/{min(ids)}").json()["slug"] == "observation-2026"
+    assert client.get(f"/campaigns/{listed['id']}").json() == listed
 
 
 def test_status_follows_the_french_calendar() -> None:
