@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -224,3 +225,25 @@ def test_staff_tokens_still_work_next_to_the_provider(
 
     assert me.status_code == 200
     assert me.json()["kind"] == "staff"
+
+
+def test_an_unreachable_provider_is_a_503_not_a_401(
+    client_for: ClientFactory, provider_key: rsa.RSAPrivateKey
+) -> None:
+    # A port nothing listens on: the provider's keys cannot be fetched.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    client = client_for(
+        "catalogue",
+        auth={
+            "oidc_jwks_url": f"http://127.0.0.1:{closed_port}/jwks.json",
+            "oidc_issuer": ISSUER,
+            "oidc_audience": AUDIENCE,
+        },
+    )
+
+    response = client.get("/auth/me", headers=_sign(provider_key, _claims(roles=["moderator"])))
+
+    body = assert_problem(response, 503)
+    assert "fournisseur d'identité" in str(body["detail"])

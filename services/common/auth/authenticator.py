@@ -21,7 +21,7 @@ from services.common.auth.tokens import (
     staff_token_expiry,
     unverified_issuer,
 )
-from services.common.errors import Forbidden, Unauthorized
+from services.common.errors import Forbidden, ServiceUnavailable, Unauthorized
 from services.common.settings import AuthSettings
 from services.common.sql import utcnow
 
@@ -29,6 +29,7 @@ WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 PASSWORD_SIGN_IN_OFF = (
     "La connexion par mot de passe est désactivée : connectez-vous par le fournisseur d'identité."
 )
+IDP_UNREACHABLE = "Le fournisseur d'identité ne répond pas. Réessayez dans quelques instants."
 INVALID_TOKEN = "Jeton absent, invalide, expiré ou révoqué."
 
 
@@ -90,6 +91,9 @@ class Authenticator:
         if self.oidc is not None and unverified_issuer(token) == self.settings.oidc_issuer:
             try:
                 return self.oidc.principal_for(token)
+            except jwt.PyJWKClientConnectionError as error:
+                # The token may well be valid: the provider is down, not the client wrong.
+                raise ServiceUnavailable(IDP_UNREACHABLE) from error
             except jwt.PyJWTError as error:
                 raise Unauthorized(INVALID_TOKEN) from error
         try:
