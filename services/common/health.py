@@ -28,7 +28,9 @@ def health_router(*engines: Engine) -> APIRouter:
         """Le service peut servir des requêtes : ses bases de données répondent."""
         for engine in engines:
             if not await run_in_threadpool(database_is_reachable, engine):
-                raise ServiceUnavailable("La base de données ne répond pas.")
+                raise ServiceUnavailable(
+                    "La base de données ne répond pas.", headers={"Retry-After": "5"}
+                )
         return HealthStatus(status="ready")
 
     return router

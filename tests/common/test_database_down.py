@@ -183,7 +183,9 @@ def test_the_service_survives_a_database_outage(
         proxy.stop()
         capfd.readouterr()
 
-        assert_problem(client.get("/ready"), 503)
+        ready = client.get("/ready")
+        assert_problem(ready, 503)
+        assert ready.headers["retry-after"] == "5"
         for response in (
             client.get("/use-cases"),
             client.get("/use-cases/1"),

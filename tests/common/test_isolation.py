@@ -80,14 +80,6 @@ def test_each_metadata_holds_only_its_own_tables(database: str) -> None:
     assert not tables & set(SQLModel.metadata.tables)
 
 
-def test_catalogue_metadata_is_exactly_the_use_case_table() -> None:
-    assert set(CatalogueModel.metadata.tables) == {"use_case"}
-
-
-def test_accounts_metadata_is_exactly_the_authentication_tables() -> None:
-    assert set(AccountsModel.metadata.tables) == {"staff_account", "api_token", "login_attempt"}
-
-
 def test_the_four_metadata_objects_are_distinct() -> None:
     metadata_ids = {id(base.metadata) for base, _, _ in BASES.values()}
     assert len(metadata_ids) == len(BASES)
