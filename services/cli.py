@@ -1,4 +1,5 @@
-"""`iat-admin`: migrate the databases, seed demo data, manage staff and integrators' tokens.
+"""`iat-admin`: migrate the databases, seed demo data, manage staff and integrators' tokens,
+send the e-mail waiting in the outboxes.
 
 This module and `services/databases.py` are the composition root of the project: the only
 modules that know every service.
@@ -23,6 +24,7 @@ from services.common.auth.models import ROLES
 from services.common.auth.tokens import issue_api_token
 from services.common.database import create_db_engine
 from services.common.errors import ProblemError
+from services.common.mail import MailSettings, deliver_due, transport_for
 from services.common.settings import AuthSettings
 from services.databases import DATABASES
 
@@ -166,12 +168,29 @@ def token_revoke(args: argparse.Namespace) -> None:
         print(f"jeton {record.id} révoqué")
 
 
+def mail_deliver(args: argparse.Namespace) -> None:
+    settings = MailSettings()
+    for name in [args.service] if args.service else DATABASES:
+        outbox = DATABASES[name].outbox
+        if outbox is None:
+            continue
+        engine = create_db_engine(DATABASES[name].url(), pool_size=1)
+        try:
+            report = deliver_due(engine, outbox, settings, transport_for(settings, service=name))
+        finally:
+            engine.dispose()
+        print(
+            f"{name} : {report.sent} envoyé(s), {report.retried} à réessayer, {report.failed} en échec"
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iat-admin", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMANDE")
     _add_database_commands(commands)
     _add_staff_commands(commands)
     _add_token_commands(commands)
+    _add_mail_commands(commands)
     return parser
 
 
@@ -220,6 +239,16 @@ def _add_token_commands(commands: Commands) -> None:  # type: ignore[type-arg]
     p = actions.add_parser("revoke", help="révoque un jeton sur les trois services")
     p.add_argument("token_id")
     p.set_defaults(run=token_revoke)
+
+
+def _add_mail_commands(commands: Commands) -> None:  # type: ignore[type-arg]
+    mail = commands.add_parser("mail", help="courriels en attente dans les boîtes d'envoi")
+    actions = mail.add_subparsers(required=True, metavar="ACTION")
+    p = actions.add_parser("deliver", help="envoie maintenant ce qui est dû")
+    p.add_argument(
+        "--service", choices=[name for name, db in DATABASES.items() if db.outbox is not None]
+    )
+    p.set_defaults(run=mail_deliver)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,7 @@ from services.common.settings import AuthSettings, ServiceSettings
 from services.databases import DATABASES
 from services.survey.app import create_app as create_survey_app
 from services.survey.settings import SurveySettings
+from tests.mailbox import Mailbox
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -169,19 +170,43 @@ def databases(migrated_databases: Databases) -> Iterator[Databases]:
 ClientFactory = Callable[..., TestClient]
 
 
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    """One real SMTP server on loopback for the whole run."""
+    mailbox = Mailbox()
+    mailbox.start()
+    yield mailbox
+    mailbox.stop()
+
+
 @pytest.fixture
-def client_for(databases: Databases) -> Iterator[ClientFactory]:
-    """Start a service on the test databases: `client_for("catalogue", max_body_bytes=2048)`."""
+def mailbox(smtp_server: Mailbox) -> Mailbox:
+    """The SMTP server's messages, emptied for each test."""
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def client_for(databases: Databases, mailbox: Mailbox) -> Iterator[ClientFactory]:
+    """Start a service on the test databases: `client_for("catalogue", max_body_bytes=2048)`.
+
+    Its e-mail goes through SMTP to `mailbox`; `mail={...}` overrides MAIL_ settings.
+    """
     with ExitStack() as stack:
 
         def start(
-            service: str, *, auth: dict[str, Any] | None = None, **overrides: Any
+            service: str,
+            *,
+            auth: dict[str, Any] | None = None,
+            mail: dict[str, Any] | None = None,
+            **overrides: Any,
         ) -> TestClient:
             create_app, settings_class = SERVICES[service]
             settings = settings_class.model_validate(
                 {
                     "database_url": databases.urls[service],
                     "auth": databases.auth_settings(**(auth or {})),
+                    "mail": {**mailbox.settings(), **(mail or {})},
                     **overrides,
                 }
             )

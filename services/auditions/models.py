@@ -6,11 +6,16 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from services.common.mail import outbox_table
 from services.common.sql import UTCDateTime, new_registry, utcnow
 
 
 class AuditionsModel(SQLModel, registry=new_registry()):
     """Abstract base: the hearings' own metadata, invisible to other services."""
+
+
+# Messages waiting to be sent (services.common.mail).
+outbox = outbox_table(AuditionsModel.metadata)
 
 
 class EventBase(SQLModel):

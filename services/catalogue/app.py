@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.catalogue.models import outbox
 from services.catalogue.routes import router
 from services.catalogue.settings import CatalogueSettings, get_settings
 from services.common.app_factory import build_service_app
@@ -16,4 +17,5 @@ def create_app(settings: CatalogueSettings | None = None) -> FastAPI:
         title="Bibliothèque d'IA territorialisées",
         description="Cas d'usage de l'IA portés par les collectivités territoriales, en données ouvertes.",
         routers=[router],
+        outbox=outbox,
     )

@@ -8,12 +8,17 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from services.common.mail import outbox_table
 from services.common.sql import UTCDateTime, new_registry, utcnow
 from services.common.text import InputModel
 
 
 class CatalogueModel(SQLModel, registry=new_registry()):
     """Abstract base: the catalogue's own metadata, invisible to other services."""
+
+
+# Messages waiting to be sent (services.common.mail).
+outbox = outbox_table(CatalogueModel.metadata)
 
 
 class UseCaseStatus(StrEnum):

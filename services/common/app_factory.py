@@ -9,6 +9,7 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Table
 
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.routes import router as auth_router
@@ -16,6 +17,7 @@ from services.common.database import create_db_engine
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
 from services.common.logs import configure_logging
+from services.common.mail import OutboxWorker
 from services.common.metrics import RequestMetrics, metrics_router
 from services.common.middleware import (
     BodySizeLimitMiddleware,
@@ -34,8 +36,12 @@ def build_service_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter],
+    outbox: Table | None = None,
 ) -> FastAPI:
-    """The app of service `name`, with its engine, authentication and kernel routes."""
+    """The app of service `name`, with its engine, authentication and kernel routes.
+
+    With an `outbox` table, the app also delivers that outbox in the background.
+    """
     configure_logging(level=settings.log_level, json=settings.log_json)
     engine = create_db_engine(settings.database_url)
     accounts_engine = create_db_engine(settings.auth.database_url, pool_size=5)
@@ -44,7 +50,13 @@ def build_service_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Load the territories index before the first request rather than during it.
         await run_in_threadpool(get_index)
+        worker = None
+        if outbox is not None and settings.mail.worker:
+            worker = OutboxWorker(engine, outbox, settings.mail, service=name)
+            worker.start()
         yield
+        if worker is not None:
+            await worker.stop()
         engine.dispose()
         accounts_engine.dispose()
 

@@ -7,11 +7,16 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from services.common.mail import outbox_table
 from services.common.sql import UTCDateTime, new_registry, utcnow
 
 
 class SurveyModel(SQLModel, registry=new_registry()):
     """Abstract base: the survey's own metadata, invisible to other services."""
+
+
+# Messages waiting to be sent (services.common.mail).
+outbox = outbox_table(SurveyModel.metadata)
 
 
 class CampaignStatus(StrEnum):
