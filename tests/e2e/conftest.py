@@ -218,6 +218,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "DEMO_ADMIN_EMAIL": admin_email,
         "DEMO_ADMIN_PASSWORD": admin_password,
         "PYTHONUNBUFFERED": "1",
+        # As in `make up`: e-mail lands as .eml files in a folder, read by the journeys.
+        "MAIL_FOLDER": str(workdir / "mail"),
+        "MAIL_POLL_SECONDS": "0.2",
+        "MAIL_SITE_URL": front_origin,
     }
     for service in SERVICES:
         prefix = service.upper()
@@ -281,6 +285,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             auditions_url=urls["auditions"],
             admin_email=admin_email,
             admin_password=admin_password,
+            mail_folder=workdir / "mail",
         )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from playwright.sync_api import Page
 
@@ -23,6 +26,18 @@ class Stack:
     auditions_url: str
     admin_email: str
     admin_password: str
+    mail_folder: Path
+
+    def wait_for_mail(self, to: str, *, timeout: float = 15.0) -> EmailMessage:
+        """The newest message the stack wrote for `to` into its mail folder."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for path in sorted(self.mail_folder.glob("*.eml"), reverse=True):
+                message = message_from_bytes(path.read_bytes(), policy=policy.default)
+                if to in str(message["To"]):
+                    return cast(EmailMessage, message)
+            time.sleep(0.2)
+        raise AssertionError(f"aucun courriel pour {to} dans {self.mail_folder}")
 
     def api(self, service: str) -> str:
         urls = {
