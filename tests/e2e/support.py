@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from playwright.sync_api import Page
 
@@ -35,7 +35,7 @@ class Stack:
             for path in sorted(self.mail_folder.glob("*.eml"), reverse=True):
                 message = message_from_bytes(path.read_bytes(), policy=policy.default)
                 if to in str(message["To"]):
-                    return cast(EmailMessage, message)
+                    return message
             time.sleep(0.2)
         raise AssertionError(f"aucun courriel pour {to} dans {self.mail_folder}")
 
