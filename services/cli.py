@@ -19,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
+from services import backups
 from services.common.auth import accounts
 from services.common.auth.models import ROLES
 from services.common.auth.tokens import issue_api_token
@@ -184,6 +185,23 @@ def mail_deliver(args: argparse.Namespace) -> None:
         )
 
 
+def _targets(args: argparse.Namespace) -> list[backups.Target]:
+    names = [args.service] if args.service else list(DATABASES)
+    return [backups.Target(name, DATABASES[name].url(), DATABASES[name].metadata) for name in names]
+
+
+def backup(args: argparse.Namespace) -> None:
+    counts = backups.backup(_targets(args), Path(args.folder))
+    for name, rows in counts.items():
+        print(f"{name} : {sum(rows.values())} lignes sauvegardées dans {args.folder}")
+
+
+def restore(args: argparse.Namespace) -> None:
+    counts = backups.restore(_targets(args), Path(args.folder))
+    for name, rows in counts.items():
+        print(f"{name} : {sum(rows.values())} lignes restaurées et vérifiées")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iat-admin", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMANDE")
@@ -203,6 +221,16 @@ def _add_database_commands(commands: Commands) -> None:  # type: ignore[type-arg
     p.set_defaults(run=migrate)
     p = commands.add_parser("seed", help="remplit les bases vides avec la démonstration")
     p.set_defaults(run=seed)
+    p = commands.add_parser("backup", help="sauvegarde les bases dans un dossier")
+    p.add_argument("folder")
+    p.add_argument("--service", choices=DATABASES)
+    p.set_defaults(run=backup)
+    p = commands.add_parser(
+        "restore", help="remplace les bases par une sauvegarde (services arrêtés), puis vérifie"
+    )
+    p.add_argument("folder")
+    p.add_argument("--service", choices=DATABASES)
+    p.set_defaults(run=restore)
 
 
 def _add_staff_commands(commands: Commands) -> None:  # type: ignore[type-arg]
@@ -257,6 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except ProblemError as error:
         print(f"erreur : {error.detail}", file=sys.stderr)
+        return 2
+    except backups.BackupError as error:
+        print(f"erreur : {error}", file=sys.stderr)
         return 2
     except ValueError as error:  # settings missing or invalid (pydantic errors included)
         print(f"erreur de configuration : {error}", file=sys.stderr)

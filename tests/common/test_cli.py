@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import delete, inspect, select
 
 from services.cli import main as iat_admin
 from services.common.database import create_db_engine
@@ -407,3 +407,67 @@ def test_bad_input_is_refused_and_nothing_saved_is_lost(
         == "Portail"
     )
     assert token_id in {row[0] for row in _token_rows(capsys)}
+
+
+def _every_row(urls: dict[str, str]) -> dict[str, dict[str, list[tuple[object, ...]]]]:
+    """Every row of every table of the four databases, in primary-key order."""
+    rows: dict[str, dict[str, list[tuple[object, ...]]]] = {}
+    for name, metadata in METADATA.items():
+        engine = create_db_engine(urls[name], pool_size=1)
+        try:
+            with engine.connect() as connection:
+                rows[name] = {
+                    table.name: [
+                        tuple(row)
+                        for row in connection.execute(
+                            select(table).order_by(*table.primary_key.columns)
+                        )
+                    ]
+                    for table in metadata.sorted_tables
+                }
+        finally:
+            engine.dispose()
+    return rows
+
+
+def _wipe(urls: dict[str, str]) -> None:
+    for name, metadata in METADATA.items():
+        engine = create_db_engine(urls[name], pool_size=1)
+        try:
+            with engine.begin() as connection:
+                for table in reversed(metadata.sorted_tables):
+                    connection.execute(delete(table))
+        finally:
+            engine.dispose()
+
+
+def test_a_backup_restores_every_record(
+    cli: Databases, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert _run(capsys, "seed")[0] == 0
+    add_staff(cli.urls["accounts"], email="analyste@example.org", roles=["analyst"])
+    before = _every_row(cli.urls)
+    assert all(before[name] for name in METADATA)
+
+    code, out, err = _run(capsys, "backup", str(tmp_path / "sauvegarde"))
+    assert code == 0, err
+    assert "catalogue" in out
+    _wipe(cli.urls)  # the accident
+    assert _every_row(cli.urls) != before
+
+    code, out, err = _run(capsys, "restore", str(tmp_path / "sauvegarde"))
+    assert code == 0, err
+    assert "restaurées et vérifiées" in out
+    assert _every_row(cli.urls) == before
+
+
+def test_a_folder_that_is_not_a_backup_is_refused_and_nothing_changes(
+    cli: Databases, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert _run(capsys, "seed")[0] == 0
+    before = _every_row(cli.urls)
+
+    code, _, err = _run(capsys, "restore", str(tmp_path))
+    assert code == 2
+    assert "n'est pas une sauvegarde" in err
+    assert _every_row(cli.urls) == before
