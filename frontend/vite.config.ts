@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { PAGES, renderFooter, renderHeader } from "./src/site.ts";
@@ -22,6 +23,21 @@ function siteLayout(): Plugin {
   };
 }
 
+/**
+ * The security headers of every page (frontend/security-headers.json, also used by nginx.conf
+ * and the browser tests' server), with the API addresses of public/config.json allowed to be
+ * fetched: `make up` serves the site with them, as nginx does in production.
+ */
+function securityHeaders(): Record<string, string> {
+  const read = (file: string): unknown =>
+    JSON.parse(readFileSync(fileURLToPath(new URL(file, import.meta.url)), "utf-8"));
+  const headers = read("security-headers.json") as Record<string, string>;
+  const apiOrigins = Object.values(read("public/config.json") as Record<string, string>).join(" ");
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, value.replace("{api_origins}", apiOrigins)]),
+  );
+}
+
 export default defineConfig({
   // Relative base: the built site works at any path, behind nginx or a plain file server.
   base: "./",
@@ -44,5 +60,6 @@ export default defineConfig({
     host: "127.0.0.1",
     port: 8000,
     strictPort: true,
+    headers: securityHeaders(),
   },
 });

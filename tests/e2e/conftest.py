@@ -2,8 +2,9 @@
 
 The stack is started once per session in a temporary folder, on free ports, the way `make up`
 starts it: `iat-admin migrate`, `iat-admin seed`, three uvicorn processes. The built front end
-is served from a copy of `frontend/dist` whose `config.json` points at them, by a plain static
-server (not vite preview nor nginx: their headers are not under test here). Everything is
+is served from a copy of `frontend/dist` whose `config.json` points at them, by a small static
+server that sends the production security headers (static_server.py), so a page that breaks
+the Content-Security-Policy fails its test. Everything is
 stopped at the end.
 
 Without Chromium (/usr/bin/chromium, or CHROMIUM_PATH) the tests are skipped, unless
@@ -263,13 +264,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         front = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
+                str(E2E_DIR / "static_server.py"),
                 str(site),
                 str(front_port),
+                " ".join(urls.values()),
             ],
             env=env,
             stdout=front_log_file,
@@ -303,6 +301,15 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
+def page(page: Page) -> Iterator[Page]:
+    """The browser page; a test fails if the page broke the Content-Security-Policy."""
     page.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return page
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not blocked, "Content-Security-Policy enfreinte :\n" + "\n".join(blocked)
