@@ -160,6 +160,40 @@ def test_a_re_enabled_account_can_sign_in_again(
     assert response.status_code == 200, response.text
 
 
+def test_tokens_from_before_a_disable_stay_dead_after_enable(
+    client_for: ClientFactory, databases: Databases
+) -> None:
+    clients = _three(client_for)
+    add_staff(databases.urls["accounts"], email="lea@example.org", roles=["organiser"])
+    stolen = bearer(clients["auditions"], email="lea@example.org")
+    for disabled in (True, False):
+        with accounts_session(databases) as session:
+            accounts.set_staff_disabled(session, email="lea@example.org", disabled=disabled)
+            session.commit()
+
+    fresh = bearer(clients["auditions"], email="lea@example.org")
+    for client in clients.values():
+        assert_problem(client.get("/auth/me", headers=stolen), 401)
+        assert client.get("/auth/me", headers=fresh).status_code == 200
+
+
+def test_a_password_reset_ends_the_tokens_issued_before(
+    client_for: ClientFactory, databases: Databases
+) -> None:
+    client = client_for("catalogue")
+    add_staff(databases.urls["accounts"], email="lea@example.org", roles=["moderator"])
+    before = bearer(client, email="lea@example.org")
+    with accounts_session(databases) as session:
+        accounts.reset_staff(
+            session, email="lea@example.org", password="nouveau-secret-2026", roles=["moderator"]
+        )
+        session.commit()
+
+    assert_problem(client.get("/auth/me", headers=before), 401)
+    after = bearer(client, email="lea@example.org", password="nouveau-secret-2026")
+    assert client.get("/auth/me", headers=after).status_code == 200
+
+
 # --- throttling ------------------------------------------------------------------------------
 
 
@@ -297,7 +331,7 @@ def _staff_token(databases: Databases, email: str, *, minutes: int, **settings: 
         token_type="staff",
         token_id="jeton-fabrique",
         expires_at=utcnow() + timedelta(minutes=minutes),
-        claims={"email": email, "name": email, "roles": ["moderator"]},
+        claims={"email": email, "name": email, "roles": ["moderator"], "gen": 0},
     )
 
 

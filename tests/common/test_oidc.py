@@ -45,13 +45,20 @@ def provider_key() -> rsa.RSAPrivateKey:
 
 
 @pytest.fixture
-def jwks_url(provider_key: rsa.RSAPrivateKey) -> Iterator[str]:
+def jwks_requests() -> list[str]:
+    """The paths the provider's key server was asked for."""
+    return []
+
+
+@pytest.fixture
+def jwks_url(provider_key: rsa.RSAPrivateKey, jwks_requests: list[str]) -> Iterator[str]:
     """A real HTTP server on the loopback publishing the provider's public key."""
     jwk: dict[str, Any] = json.loads(RSAAlgorithm.to_jwk(provider_key.public_key()))
     document = json.dumps({"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            jwks_requests.append(self.path)
             if self.path != "/jwks.json":
                 self.send_error(404)
                 return
@@ -195,6 +202,20 @@ def test_a_token_with_an_unknown_kid_is_a_401(
     headers = _sign(provider_key, _claims(roles=["admin"]), kid="clef-inconnue")
 
     assert_problem(client.get("/auth/me", headers=headers), 401)
+
+
+def test_unknown_kids_do_not_make_the_service_hammer_the_provider(
+    start: Callable[[], TestClient], provider_key: rsa.RSAPrivateKey, jwks_requests: list[str]
+) -> None:
+    client = start()
+    for attempt in range(20):
+        headers = _sign(provider_key, _claims(roles=["admin"]), kid=f"inconnue-{attempt}")
+        assert_problem(client.get("/auth/me", headers=headers), 401)
+    # The first fetch, then at most one refresh per interval, however many unknown kids.
+    assert len(jwks_requests) <= 2
+
+    valid = _sign(provider_key, _claims(roles=["admin"]))
+    assert client.get("/auth/me", headers=valid).status_code == 200
 
 
 def test_the_public_key_used_as_an_hmac_secret_is_a_401(

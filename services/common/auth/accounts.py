@@ -80,6 +80,7 @@ def reset_staff(
     account.password_hash = _check_password(password)
     account.roles = " ".join(_check_roles(roles))
     account.disabled_at = None
+    account.token_generation += 1
     session.add(account)
     session.flush()
     return account
@@ -94,6 +95,7 @@ def set_staff_disabled(session: Session, *, email: str, disabled: bool) -> Staff
     if account is None:
         raise NotFound(f"Aucun compte pour {email}.")
     account.disabled_at = utcnow() if disabled else None
+    account.token_generation += 1
     session.add(account)
     session.flush()
     return account

@@ -82,7 +82,12 @@ class Authenticator:
             token_type="staff",
             token_id=secrets.token_urlsafe(12),
             expires_at=staff_token_expiry(self.settings),
-            claims={"email": account.email, "name": account.name, "roles": account.role_list},
+            claims={
+                "email": account.email,
+                "name": account.name,
+                "roles": account.role_list,
+                "gen": account.token_generation,
+            },
         )
         return IssuedToken(access_token=token, expires_in=self.settings.token_ttl_seconds)
 
@@ -110,7 +115,11 @@ class Authenticator:
         account_id = _numeric_suffix(claims["sub"], prefix="staff:")
         with self._session() as session:
             account = session.get(StaffAccount, account_id) if account_id else None
-            if account is None or account.disabled_at is not None:
+            if (
+                account is None
+                or account.disabled_at is not None
+                or claims.get("gen") != account.token_generation
+            ):
                 raise Unauthorized(INVALID_TOKEN)
             # Roles come from the store, not the token, so a change applies at once.
             return Principal(

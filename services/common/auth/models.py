@@ -31,6 +31,9 @@ class StaffAccount(AccountsModel, table=True):
     roles: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    # Written into each staff token ("gen") and raised on disable, enable and reset: tokens
+    # issued before stay dead even once the account is enabled again.
+    token_generation: int = Field(default=0)
 
     @property
     def role_list(self) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import jwt
@@ -11,6 +13,9 @@ from services.common.auth.principal import Principal
 from services.common.settings import AuthSettings
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"]
+# A token naming an unknown key makes us fetch the key set again (the provider may have
+# rotated its keys), but at most this often: anyone can forge such tokens.
+KEY_REFRESH_INTERVAL_SECONDS = 60.0
 
 
 class OidcVerifier:
@@ -20,10 +25,26 @@ class OidcVerifier:
         assert settings.oidc_jwks_url is not None
         self.settings = settings
         self.client = jwt.PyJWKClient(settings.oidc_jwks_url, cache_keys=True, lifespan=600)
+        self._refresh_lock = threading.Lock()
+        self._last_refresh = float("-inf")
+
+    def _signing_key(self, token: str) -> jwt.PyJWK:
+        kid = jwt.get_unverified_header(token).get("kid")
+        for key in self.client.get_signing_keys():
+            if key.key_id == kid:
+                return key
+        with self._refresh_lock:
+            if time.monotonic() - self._last_refresh < KEY_REFRESH_INTERVAL_SECONDS:
+                raise jwt.PyJWKClientError(f"Unknown signing key {kid!r}")
+            self._last_refresh = time.monotonic()
+        for key in self.client.get_signing_keys(refresh=True):
+            if key.key_id == kid:
+                return key
+        raise jwt.PyJWKClientError(f"Unknown signing key {kid!r}")
 
     def principal_for(self, token: str) -> Principal:
         """Raises `jwt.PyJWTError` when the token is not valid for this provider."""
-        key = self.client.get_signing_key_from_jwt(token)
+        key = self._signing_key(token)
         claims: dict[str, Any] = jwt.decode(
             token,
             key.key,
