@@ -13,6 +13,8 @@ export interface SitePage {
   readonly file: string;
   /** Label of the page in the navigation. */
   readonly label: string;
+  /** False for pages reached by a link (personal links, staff consoles), not from the menu. */
+  readonly nav?: false;
 }
 
 export const PAGES: readonly SitePage[] = [
@@ -21,6 +23,8 @@ export const PAGES: readonly SitePage[] = [
   { file: "observatoire.html", label: "Observatoire des usages" },
   { file: "auditions.html", label: "Auditions nationales" },
   { file: "connexion.html", label: "Connexion" },
+  { file: "disponibilites.html", label: "Vos disponibilités (auditions)", nav: false },
+  { file: "auditions-console.html", label: "Console des auditions", nav: false },
 ];
 
 function href(file: string): string {
@@ -32,7 +36,7 @@ export function renderHeader(currentFile: string): string {
   if (!PAGES.some((page) => page.file === currentFile)) {
     throw new Error(`Page inconnue de la navigation : ${currentFile}`);
   }
-  const links = PAGES.map((page) => {
+  const links = PAGES.filter((page) => page.nav !== false).map((page) => {
     const current = page.file === currentFile ? ' aria-current="page"' : "";
     return `<li><a href="${href(page.file)}"${current}>${page.label}</a></li>`;
   }).join("\n          ");

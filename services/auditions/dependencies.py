@@ -1,15 +1,33 @@
-"""Lookups shared by the hearings service's routes."""
+"""Lookups and checks shared by the hearings service's routes."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Header, Request
 
-from services.auditions.models import Event
+from services.auditions.models import Event, Hearing
+from services.auditions.settings import AuditionsSettings
+from services.common.auth.dependencies import require
+from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound
+from services.common.errors import NotFound, PreconditionFailed, ProblemError
 from services.common.pagination import RowId
+
+Organiser = Annotated[Principal, Depends(require(role="organiser"))]
+
+
+class Invalid(ProblemError):
+    """A 422 found after parsing (a window outside the event, an unknown room...)."""
+
+    status = 422
+    slug = "validation-error"
+
+    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
+        super().__init__(
+            message,
+            extra={"errors": [{"loc": ["body", *field], "msg": message, "type": "value_error"}]},
+        )
 
 
 def published_event(session: SessionDep, event_id: RowId) -> Event:
@@ -20,4 +38,48 @@ def published_event(session: SessionDep, event_id: RowId) -> Event:
     return event
 
 
+def organised_event(session: SessionDep, event_id: RowId, _: Organiser) -> Event:
+    """Any event, for organisers."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"Aucun événement n° {event_id}.")
+    return event
+
+
 PublishedEventDep = Annotated[Event, Depends(published_event)]
+OrganisedEventDep = Annotated[Event, Depends(organised_event)]
+
+
+def event_hearing(session: SessionDep, event: OrganisedEventDep, hearing_id: RowId) -> Hearing:
+    hearing = session.get(Hearing, hearing_id)
+    if hearing is None or hearing.event_id != event.id:
+        raise NotFound(f"Aucune audition n° {hearing_id} dans cet événement.")
+    return hearing
+
+
+HearingDep = Annotated[Hearing, Depends(event_hearing)]
+IfMatch = Annotated[str | None, Header(description="Version attendue (ETag).")]
+
+
+def check_version(row: Any, if_match: str | None) -> None:
+    """A stale If-Match is refused so that nobody overwrites an edit unseen."""
+    if if_match is None:
+        return
+    wanted = if_match.strip().removeprefix("W/").strip('"')
+    if wanted != str(row.version):
+        raise PreconditionFailed(
+            "Cette fiche a été modifiée entre-temps : rechargez-la avant de recommencer.",
+            extra={"current_version": row.version},
+        )
+
+
+def etag(row: Any) -> str:
+    return f'"{row.version}"'
+
+
+def settings_of(request: Request) -> AuditionsSettings:
+    settings: AuditionsSettings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[AuditionsSettings, Depends(settings_of)]

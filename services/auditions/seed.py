@@ -1,43 +1,44 @@
-"""Demo events, written once into an empty hearings database."""
+"""Demo data, written once into an empty hearings database: the July 2023 hearings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from services.auditions.models import Event
+from services.auditions.generator import JULY_2023, build_event
+from services.auditions.models import Event, Release
+from services.auditions.releases import draft_entries
 
-DEMO_EVENTS: list[dict[str, Any]] = [
-    {
-        "slug": "auditions-nationales-2027",
-        "title": "Auditions nationales 2027",
-        "description": "Dix jours d'auditions des collectivités, des entreprises, des chercheurs et "
-        "des associations sur les usages de l'IA dans les territoires.",
-        "starts_on": date(2027, 7, 11),
-        "ends_on": date(2027, 7, 20),
-        "location": "Paris",
-        "published": True,
-    },
-    {
-        "slug": "auditions-complementaires-2027",
-        "title": "Auditions complémentaires (en préparation)",
-        "description": "Séances de rattrapage à l'automne, programme non publié.",
-        "starts_on": date(2027, 10, 4),
-        "ends_on": date(2027, 10, 5),
-        "location": "Lyon",
-        "published": False,
-    },
-]
+IN_PREPARATION = replace(
+    JULY_2023,
+    slug="auditions-complementaires-2023",
+    title="Auditions complémentaires (en préparation)",
+    starts_on=date(2023, 10, 2),
+    ends_on=date(2023, 10, 3),
+    hearings=4,
+    members=4,
+    seed=2,
+    published=False,
+)
 
 
 def seed_auditions(session: Session) -> int:
     """Add the demo events when there is none; returns how many were added."""
     if session.exec(select(func.count()).select_from(Event)).one():
         return 0
-    for event in DEMO_EVENTS:
-        session.add(Event(**event))
+    july = build_event(session, JULY_2023)
+    assert july.id is not None
+    session.add(
+        Release(
+            event_id=july.id,
+            name="Version 1",
+            changelog="Première publication du programme.",
+            entries=draft_entries(session, july),
+        )
+    )
+    build_event(session, IN_PREPARATION, excluded=())
     session.flush()
-    return len(DEMO_EVENTS)
+    return 2

@@ -37,10 +37,12 @@ def build_service_app(
     description: str,
     routers: Sequence[APIRouter],
     outbox: Table | None = None,
+    audit: Table | None = None,
 ) -> FastAPI:
     """The app of service `name`, with its engine, authentication and kernel routes.
 
-    With an `outbox` table, the app also delivers that outbox in the background.
+    With an `outbox` table, the app also delivers that outbox in the background; with an
+    `audit` table, it records there what staff do (services.common.audit).
     """
     configure_logging(level=settings.log_level, json=settings.log_json)
     engine = create_db_engine(settings.database_url)
@@ -64,6 +66,7 @@ def build_service_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)
+    app.state.audit_table = audit
 
     install_error_handlers(app)
     metrics = RequestMetrics(name)

@@ -2,40 +2,50 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from services.auditions.models import Event
-from services.auditions.seed import seed_auditions
-from services.common.database import create_db_engine
-from tests.conftest import ClientFactory, Databases
+from tests.conftest import Databases
 from tests.helpers import assert_problem, id_of
 
 
-@pytest.fixture
-def client(databases: Databases, client_for: ClientFactory) -> TestClient:
-    engine = create_db_engine(databases.urls["auditions"], pool_size=1)
-    with Session(engine) as session:
-        seed_auditions(session)
-        session.commit()
-    engine.dispose()
-    return client_for("auditions")
-
-
-def test_the_national_hearings_are_listed(client: TestClient) -> None:
+def test_the_july_hearings_are_listed_with_their_rules(client: TestClient) -> None:
     body = client.get("/events").json()
 
     assert body["total"] == 1
     event = body["items"][0]
-    assert event["title"] == "Auditions nationales 2027"
-    assert (event["starts_on"], event["ends_on"]) == ("2027-07-11", "2027-07-20")
-    assert client.get(f"/events/{event['id']}").json() == event
+    assert event["title"] == "Auditions nationales de juillet 2023"
+    assert (event["starts_on"], event["ends_on"]) == ("2023-07-11", "2023-07-20")
+    detail = client.get(f"/events/{event['id']}").json()
+    assert detail["timezone"] == "Europe/Paris"
+    assert detail["excluded_dates"] == ["2023-07-14"]
+    assert (detail["day_start"], detail["lunch_start"], detail["grid_minutes"]) == (
+        "09:00",
+        "12:30",
+        15,
+    )
+    assert [r["kind"] for r in detail["rooms"]] == ["physical", "physical", "physical", "video"]
+    assert len(detail["themes"]) == 3
 
 
 def test_an_unpublished_event_is_not_found(client: TestClient, databases: Databases) -> None:
     listed = client.get("/events").json()["items"][0]["id"]
-    hidden = id_of(databases.urls["auditions"], Event, slug="auditions-complementaires-2027")
+    hidden = id_of(databases.urls["auditions"], Event, slug="auditions-complementaires-2023")
     assert hidden != listed
 
     assert_problem(client.get(f"/events/{hidden}"), 404)
+    assert_problem(client.get(f"/events/{hidden}/agenda"), 404)
+    assert_problem(client.get(f"/events/{hidden}/agenda.ics"), 404)
+
+
+def test_the_demo_agenda_is_public_without_private_data(client: TestClient, event_id: int) -> None:
+    agenda = client.get(f"/events/{event_id}/agenda")
+
+    assert agenda.status_code == 200
+    body = agenda.json()
+    assert body["release"]["name"] == "Version 1"
+    assert len(body["entries"]) == 40
+    assert "@" not in agenda.text
+    assert "member_ids" not in agenda.text
+    assert "actor_ids" not in agenda.text
+    assert "@" not in client.get(f"/events/{event_id}/agenda.ics").text.replace("@auditions", "")

@@ -19,9 +19,9 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from services.catalogue.app import create_app
-from services.catalogue.seed import DEMO_USE_CASES, seed_catalogue
-from services.catalogue.settings import CatalogueSettings
+from services.auditions.app import create_app
+from services.auditions.seed import seed_auditions
+from services.auditions.settings import AuditionsSettings
 from services.common.database import create_db_engine
 from services.common.settings import AuthSettings
 from tests.conftest import POSTGRES_ADMIN_URL, TEST_SECRET_KEY, PostgresDatabases, migrate
@@ -29,14 +29,8 @@ from tests.helpers import add_staff, assert_problem, bearer
 
 pytestmark = pytest.mark.postgres
 
-PUBLISHED_DEMO = sum(1 for row in DEMO_USE_CASES if row[-1])
-USE_CASE = {
-    "title": "Prévision de la fréquentation des piscines",
-    "summary": "Un modèle de prévision aide à ajuster les horaires selon la météo.",
-    "theme": "Sport",
-    "local_authority_code": "243500139",
-    "local_authority_name": "Rennes Métropole",
-}
+ORGANISER = "organisatrice@example.org"
+EVENT = {"title": "Auditions de septembre", "starts_on": "2027-09-06", "ends_on": "2027-09-10"}
 
 
 class TcpProxy:
@@ -124,31 +118,31 @@ def proxy() -> Iterator[TcpProxy]:
 
 @pytest.fixture
 def urls(postgres_databases: PostgresDatabases) -> tuple[str, str]:
-    """A migrated catalogue with its demo data, and an accounts store with a moderator."""
-    catalogue_url = postgres_databases.create("down_catalogue")
+    """A migrated hearings database with its demo data, and an accounts store with an organiser."""
+    service_url = postgres_databases.create("down_auditions")
     accounts_url = postgres_databases.create("down_accounts")
-    migrate("catalogue", catalogue_url)
+    migrate("auditions", service_url)
     migrate("accounts", accounts_url)
-    engine = create_db_engine(catalogue_url, pool_size=1)
+    engine = create_db_engine(service_url, pool_size=1)
     try:
         with Session(engine) as session:
-            seed_catalogue(session)
+            seed_auditions(session)
             session.commit()
     finally:
         engine.dispose()
-    add_staff(accounts_url, email="moderatrice@example.org", roles=["moderator"])
-    return catalogue_url, accounts_url
+    add_staff(accounts_url, email=ORGANISER, roles=["organiser"])
+    return service_url, accounts_url
 
 
 @contextmanager
-def catalogue_through(proxy: TcpProxy, urls: tuple[str, str]) -> Iterator[TestClient]:
-    """The catalogue reaching its own database through the proxy (accounts stay direct).
+def service_through(proxy: TcpProxy, urls: tuple[str, str]) -> Iterator[TestClient]:
+    """The hearings service reaching its own database through the proxy (accounts direct).
 
     Started inside the test so that its log handler writes to the test's captured stderr.
     """
-    catalogue_url, accounts_url = urls
-    proxied = make_url(catalogue_url).set(port=proxy.port).render_as_string(hide_password=False)
-    settings = CatalogueSettings.model_validate(
+    service_url, accounts_url = urls
+    proxied = make_url(service_url).set(port=proxy.port).render_as_string(hide_password=False)
+    settings = AuditionsSettings.model_validate(
         {
             "database_url": proxied,
             "auth": AuthSettings.model_validate(
@@ -160,25 +154,24 @@ def catalogue_through(proxy: TcpProxy, urls: tuple[str, str]) -> Iterator[TestCl
         yield client
 
 
-def _assert_serving(client: TestClient, headers: dict[str, str], *, drafts: int) -> None:
+def _assert_serving(client: TestClient, headers: dict[str, str]) -> list[str]:
+    """Reads and writes work; returns the titles of every event, the new one included."""
     assert client.get("/ready").json() == {"status": "ready"}
-    listing = client.get("/use-cases")
-    assert listing.status_code == 200, listing.text
-    assert listing.json()["total"] == PUBLISHED_DEMO
-    created = client.post("/use-cases", json=USE_CASE, headers=headers)
+    assert client.get("/events").status_code == 200
+    created = client.post("/events", json=EVENT, headers=headers)
     assert created.status_code == 201, created.text
-    assert created.json()["slug"] == "prevision-de-la-frequentation-des-piscines" + (
-        f"-{drafts + 1}" if drafts else ""
-    )
+    listing = client.get("/manage/events", headers=headers)
+    assert listing.status_code == 200, listing.text
+    return [event["title"] for event in listing.json()]
 
 
 def test_the_service_survives_a_database_outage(
     urls: tuple[str, str], proxy: TcpProxy, capfd: pytest.CaptureFixture[str]
 ) -> None:
     started = time.monotonic()
-    with catalogue_through(proxy, urls) as client:
-        headers = bearer(client, email="moderatrice@example.org")
-        _assert_serving(client, headers, drafts=0)
+    with service_through(proxy, urls) as client:
+        headers = bearer(client, email=ORGANISER)
+        before = _assert_serving(client, headers)
 
         proxy.stop()
         capfd.readouterr()
@@ -187,9 +180,9 @@ def test_the_service_survives_a_database_outage(
         assert_problem(ready, 503)
         assert ready.headers["retry-after"] == "5"
         for response in (
-            client.get("/use-cases"),
-            client.get("/use-cases/1"),
-            client.post("/use-cases", json=USE_CASE, headers=headers),
+            client.get("/events"),
+            client.get("/events/1"),
+            client.post("/events", json=EVENT, headers=headers),
         ):
             body = assert_problem(response, 503)
             assert response.headers["retry-after"].isdigit()
@@ -203,7 +196,9 @@ def test_the_service_survives_a_database_outage(
 
         proxy.start()
 
-        _assert_serving(client, headers, drafts=1)
+        # The write refused during the outage left nothing; the one after it is saved.
+        after = _assert_serving(client, headers)
+        assert after.count(EVENT["title"]) == before.count(EVENT["title"]) + 1
     assert time.monotonic() - started < 20
 
 
@@ -211,11 +206,12 @@ def test_connections_cut_between_requests_are_replaced_silently(
     urls: tuple[str, str], proxy: TcpProxy
 ) -> None:
     """A database restart while the pool holds idle connections costs no failed request."""
-    with catalogue_through(proxy, urls) as client:
-        headers = bearer(client, email="moderatrice@example.org")
-        _assert_serving(client, headers, drafts=0)
+    with service_through(proxy, urls) as client:
+        headers = bearer(client, email=ORGANISER)
+        before = _assert_serving(client, headers)
 
         proxy.stop()
         proxy.start()
 
-        _assert_serving(client, headers, drafts=1)
+        after = _assert_serving(client, headers)
+        assert after.count(EVENT["title"]) == before.count(EVENT["title"]) + 1

@@ -20,14 +20,31 @@ SERVICES_DIR = ROOT / "services"
 SERVICE_PACKAGES = ("catalogue", "survey", "auditions")
 COMPOSITION_ROOT = SERVICES_DIR / "databases.py"
 
-# Tables that `services.common` builds into a service's own metadata (the mail outbox).
-COMMON_TABLES = {"outbox"}
+# Tables that `services.common` builds into a service's own metadata (mail outbox, audit log).
+COMMON_TABLES = {"outbox", "audit_log"}
 
 # database -> (abstract base, package whose modules declare its tables, tables known today)
 BASES: dict[str, tuple[type[SQLModel], str, set[str]]] = {
     "catalogue": (CatalogueModel, "services.catalogue", {"use_case", "outbox"}),
     "survey": (SurveyModel, "services.survey", {"campaign", "outbox"}),
-    "auditions": (AuditionsModel, "services.auditions", {"event", "outbox"}),
+    "auditions": (
+        AuditionsModel,
+        "services.auditions",
+        {
+            "event",
+            "outbox",
+            "room",
+            "theme",
+            "panel_member",
+            "actor",
+            "contact",
+            "invitation",
+            "hearing",
+            "release",
+            "minutes",
+            "hearing_attachment",
+        },
+    ),
     "accounts": (
         AccountsModel,
         "services.common.auth",

@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.common.audit import record_action
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.principal import Principal
+from services.common.database import SessionDep
 from services.common.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="Jeton du personnel ou d'intégrateur.")
@@ -40,11 +42,16 @@ OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*, role: str, scope: str | None = None) -> Callable[[Principal], Principal]:
-    """A dependency admitting staff holding `role`, or API tokens granted `scope`."""
+def require(*, role: str, scope: str | None = None) -> Callable[..., Principal]:
+    """A dependency admitting staff holding `role`, or API tokens granted `scope`.
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    What it admits is written to the service's audit log (services.common.audit), in the
+    request's own session, so the entry is saved exactly when the action is.
+    """
+
+    def check(principal: CurrentPrincipal, request: Request, session: SessionDep) -> Principal:
         if principal.has_role(role) or (scope is not None and principal.has_scope(scope)):
+            record_action(session, request, principal)
             return principal
         raise Forbidden(f"Cette action demande le rôle « {role} ».")
 

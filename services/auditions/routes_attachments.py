@@ -1,0 +1,108 @@
+"""Attachments of a hearing (written contributions, slides): internal or public."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile
+from sqlmodel import col, select
+
+from services.auditions.dependencies import HearingDep, Invalid, PublishedEventDep
+from services.auditions.models import Hearing, HearingAttachment
+from services.auditions.schemas import AttachmentView, Visibility
+from services.common.database import SessionDep
+from services.common.errors import NotFound
+from services.common.pagination import RowId
+
+router = APIRouter(tags=["pièces jointes"])
+
+MAX_BYTES = 5 * 1024 * 1024
+ALLOWED_TYPES = {
+    "application/pdf",
+    "text/plain",
+    "text/markdown",
+    "application/vnd.oasis.opendocument.text",
+}
+
+
+@router.post("/events/{event_id}/hearings/{hearing_id}/attachments", status_code=201)
+async def add_attachment(
+    hearing: HearingDep,
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="PDF, texte ou ODT, 5 Mo au plus.")],
+    visibility: Annotated[Visibility, Form()] = "internal",
+) -> AttachmentView:
+    """Joint une contribution écrite ou un document à une audition (organisateurs)."""
+    assert hearing.id is not None
+    content_type = (file.content_type or "").split(";")[0].strip()
+    if content_type not in ALLOWED_TYPES:
+        raise Invalid(("file",), "Formats acceptés : PDF, texte, Markdown, ODT.")
+    data = await file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise Invalid(("file",), "Le fichier dépasse 5 Mo.")
+    name = (file.filename or "document").replace("/", "_").replace("\\", "_")[:200]
+    attachment = HearingAttachment(
+        hearing_id=hearing.id,
+        filename=name,
+        content_type=content_type,
+        data=data,
+        visibility=visibility,
+    )
+    session.add(attachment)
+    session.flush()
+    return AttachmentView.model_validate(attachment, from_attributes=True)
+
+
+@router.get("/events/{event_id}/hearings/{hearing_id}/attachments")
+def list_attachments(hearing: HearingDep, session: SessionDep) -> list[AttachmentView]:
+    """Les pièces jointes d'une audition, internes comprises (organisateurs)."""
+    rows = session.exec(
+        select(HearingAttachment)
+        .where(HearingAttachment.hearing_id == hearing.id)
+        .order_by(col(HearingAttachment.id))
+    ).all()
+    return [AttachmentView.model_validate(a, from_attributes=True) for a in rows]
+
+
+@router.get("/events/{event_id}/attachments")
+def public_attachments(event: PublishedEventDep, session: SessionDep) -> list[AttachmentView]:
+    """Les pièces jointes publiques des auditions de l'événement."""
+    rows = session.exec(
+        select(HearingAttachment)
+        .join(Hearing, col(Hearing.id) == col(HearingAttachment.hearing_id))
+        .where(Hearing.event_id == event.id, HearingAttachment.visibility == "public")
+        .order_by(col(HearingAttachment.id))
+    ).all()
+    return [AttachmentView.model_validate(a, from_attributes=True) for a in rows]
+
+
+@router.get(
+    "/events/{event_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/octet-stream": {}}},
+        404: {"description": "Inconnue"},
+    },
+)
+def download_attachment(
+    event: PublishedEventDep, attachment_id: RowId, session: SessionDep
+) -> Response:
+    """Télécharge une pièce jointe publique."""
+    attachment = session.get(HearingAttachment, attachment_id)
+    hearing = session.get(Hearing, attachment.hearing_id) if attachment else None
+    if (
+        attachment is None
+        or hearing is None
+        or hearing.event_id != event.id
+        or attachment.visibility != "public"
+    ):
+        raise NotFound("Pièce jointe inconnue.")
+    # Served as a download, never rendered by the browser in the site's origin.
+    return Response(
+        attachment.data,
+        media_type=attachment.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{attachment.id}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,189 @@
+"""Bad input: a 422 naming the field, 404 for unknown links, 412 for stale versions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Databases
+from tests.helpers import add_staff, assert_problem, bearer
+from tests.mailbox import Mailbox, text_of
+
+from .test_journey import paris
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def locations(response: Any) -> list[list[object]]:
+    body = assert_problem(response, 422)
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    return [error["loc"] for error in errors]
+
+
+def a_token(client: TestClient, organiser: dict[str, str], event_id: int, mailbox: Mailbox) -> str:
+    actor = client.post(
+        f"/events/{event_id}/actors",
+        headers=organiser,
+        json={
+            "name": "Labo",
+            "kind": "research",
+            "contacts": [{"name": "Léa", "email": "lea@labo.example"}],
+        },
+    ).json()
+    client.post(
+        f"/events/{event_id}/invitations", headers=organiser, json={"actor_id": actor["id"]}
+    )
+    found = re.search(r"#(\S+)", text_of(mailbox.wait_for("lea@labo.example")))
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("windows", "index"),
+    [
+        ([{"start": paris(12, 12), "end": paris(12, 9)}], None),  # inverted
+        (
+            [
+                {"start": paris(12, 9), "end": paris(12, 12)},
+                {"start": paris(12, 11), "end": paris(12, 13)},
+            ],
+            1,
+        ),
+        ([{"start": paris(21, 9), "end": paris(21, 12)}], 0),  # after the event
+    ],
+)
+def test_bad_availability_windows_are_refused_and_nothing_is_saved(
+    client: TestClient,
+    organiser: dict[str, str],
+    event_id: int,
+    mailbox: Mailbox,
+    windows: list[dict[str, str]],
+    index: int | None,
+) -> None:
+    token = a_token(client, organiser, event_id, mailbox)
+
+    refused = client.post("/availability/answer", json={"token": token, "availability": windows})
+
+    where = locations(refused)
+    assert any(
+        loc[:3] == ["body", "availability", index if index is not None else 0] for loc in where
+    )
+    assert client.post("/availability/open", json={"token": token}).json()["status"] == "sent"
+
+
+def test_unknown_tokens_are_404(client: TestClient) -> None:
+    assert_problem(client.post("/availability/open", json={"token": "x" * 43}), 404)
+    assert_problem(client.post("/availability/answer", json={"token": "x" * 43}), 404)
+    assert_problem(client.get("/feeds/personal.ics", params={"token": "y" * 43}), 404)
+
+
+def test_stale_answer_is_412_and_keeps_the_first(
+    client: TestClient, organiser: dict[str, str], event_id: int, mailbox: Mailbox
+) -> None:
+    token = a_token(client, organiser, event_id, mailbox)
+    first = client.post(
+        "/availability/answer", json={"token": token, "delegation_size": 4, "version": 1}
+    )
+    assert first.status_code == 200
+
+    stale = client.post(
+        "/availability/answer", json={"token": token, "delegation_size": 9, "version": 1}
+    )
+
+    assert_problem(stale, 412)
+    assert client.post("/availability/open", json={"token": token}).json()["delegation_size"] == 4
+
+
+def test_hearing_and_placement_references_are_checked(
+    client: TestClient, organiser: dict[str, str], event_id: int
+) -> None:
+    url = f"/events/{event_id}/hearings"
+    assert locations(
+        client.post(url, headers=organiser, json={"title": "X", "duration_minutes": 50})
+    ) == [["body", "duration_minutes"]]
+    unknown_member = {
+        "title": "X",
+        "duration_minutes": 45,
+        "requirements": [{"member_ids": [9999], "min_count": 1}],
+    }
+    assert locations(client.post(url, headers=organiser, json=unknown_member)) == [
+        ["body", "requirements", 0, "member_ids", 0]
+    ]
+    assert locations(
+        client.post(
+            url, headers=organiser, json={"title": "X", "duration_minutes": 45, "actor_ids": [9999]}
+        )
+    ) == [["body", "actor_ids", 0]]
+    hearing = client.post(
+        url, headers=organiser, json={"title": "X", "duration_minutes": 45}
+    ).json()["hearing"]
+    place = f"{url}/{hearing['id']}/placement"
+    assert locations(
+        client.put(place, headers=organiser, json={"room_id": 9999, "starts_at": paris(12, 10)})
+    ) == [["body", "room_id"]]
+    room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
+    assert locations(
+        client.put(place, headers=organiser, json={"room_id": room, "starts_at": paris(12, 10, 5)})
+    ) == [["body", "starts_at"]]
+    assert locations(
+        client.put(place, headers=organiser, json={"room_id": room, "starts_at": paris(25, 10)})
+    ) == [["body", "starts_at"]]
+    assert locations(
+        client.put(
+            place,
+            headers=organiser,
+            json={"room_id": room, "starts_at": paris(12, 10), "member_ids": [9999]},
+        )
+    ) == [["body", "member_ids", 0]]
+    naive = client.put(
+        place, headers=organiser, json={"room_id": room, "starts_at": "2023-07-12T10:00:00"}
+    )
+    assert ["body", "starts_at"] in locations(naive)
+    assert (
+        client.get(f"{url}/{hearing['id']}", headers=organiser).json()["hearing"]["starts_at"]
+        is None
+    )
+
+
+def test_a_placement_breaking_a_hard_rule_is_kept_with_its_warning(
+    client: TestClient, organiser: dict[str, str], event_id: int
+) -> None:
+    url = f"/events/{event_id}/hearings"
+    hearing = client.post(
+        url, headers=organiser, json={"title": "X", "duration_minutes": 45}
+    ).json()["hearing"]
+    room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
+
+    placed = client.put(
+        f"{url}/{hearing['id']}/placement",
+        headers=organiser,
+        json={"room_id": room, "starts_at": paris(14, 10)},
+    )
+
+    assert placed.status_code == 200
+    assert placed.json()["hearing"]["starts_at"] is not None
+    assert "excluded_date" in {w["kind"] for w in placed.json()["warnings"]}
+    assert datetime.fromisoformat(placed.json()["hearing"]["starts_at"]) == datetime(
+        2023, 7, 14, 10, tzinfo=PARIS
+    )
+
+
+def test_organiser_routes_need_the_role(
+    client: TestClient, event_id: int, databases: Databases
+) -> None:
+    assert_problem(client.get(f"/events/{event_id}/warnings"), 401)
+    add_staff(databases.urls["accounts"], email="analyste@auditions.test", roles=["analyst"])
+    analyst = bearer(client, email="analyste@auditions.test")
+    assert_problem(client.get(f"/events/{event_id}/warnings", headers=analyst), 403)
+    assert_problem(
+        client.post(
+            f"/events/{event_id}/releases", headers=analyst, json={"name": "v", "changelog": "c"}
+        ),
+        403,
+    )
