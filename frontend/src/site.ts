@@ -25,6 +25,8 @@ export const PAGES: readonly SitePage[] = [
   { file: "connexion.html", label: "Connexion" },
   { file: "disponibilites.html", label: "Vos disponibilités (auditions)", nav: false },
   { file: "auditions-console.html", label: "Console des auditions", nav: false },
+  { file: "repondre.html", label: "Répondre au questionnaire", nav: false },
+  { file: "enquetes-console.html", label: "Console des enquêtes", nav: false },
 ];
 
 function href(file: string): string {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.common.app_factory import build_service_app
-from services.survey.models import outbox
-from services.survey.routes import router
+from services.survey.models import audit_log, outbox
+from services.survey.routes import routers
 from services.survey.settings import SurveySettings, get_settings
 
 
@@ -16,6 +16,7 @@ def create_app(settings: SurveySettings | None = None) -> FastAPI:
         name="survey",
         title="Observatoire des usages de l'IA",
         description="Campagnes d'observation des usages de l'IA dans les collectivités, et leurs agrégats publics.",
-        routers=[router],
+        routers=routers,
         outbox=outbox,
+        audit=audit_log,
     )

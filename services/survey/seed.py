@@ -6,9 +6,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from services.survey.models import Campaign
+from services.common.sql import utcnow
+from services.survey.models import Campaign, Questionnaire, QuestionnaireStatus
+from services.survey.questionnaires.observatoire_ia import DEFINITION
 
 DEMO_CAMPAIGNS: list[dict[str, Any]] = [
     {
@@ -41,10 +43,27 @@ DEMO_CAMPAIGNS: list[dict[str, Any]] = [
 
 
 def seed_survey(session: Session) -> int:
-    """Add the demo campaigns when there is none; returns how many were added."""
+    """Add the default questionnaire (published) when there is none, and the demo campaigns,
+    on it, when there is no campaign; returns how many rows were added."""
+    added = 0
+    questionnaire = session.exec(
+        select(Questionnaire).where(col(Questionnaire.key) == DEFINITION["key"])
+    ).first()
+    if questionnaire is None:
+        questionnaire = Questionnaire(
+            key=DEFINITION["key"],
+            version=DEFINITION["version"],
+            title=DEFINITION["title"],
+            definition=DEFINITION,
+            status=QuestionnaireStatus.PUBLISHED,
+            published_at=utcnow(),
+        )
+        session.add(questionnaire)
+        session.flush()
+        added += 1
     if session.exec(select(func.count()).select_from(Campaign)).one():
-        return 0
+        return added
     for campaign in DEMO_CAMPAIGNS:
-        session.add(Campaign(**campaign))
+        session.add(Campaign(**campaign, questionnaire_id=questionnaire.id))
     session.flush()
-    return len(DEMO_CAMPAIGNS)
+    return added + len(DEMO_CAMPAIGNS)

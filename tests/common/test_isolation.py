@@ -26,7 +26,19 @@ COMMON_TABLES = {"outbox", "audit_log"}
 # database -> (abstract base, package whose modules declare its tables, tables known today)
 BASES: dict[str, tuple[type[SQLModel], str, set[str]]] = {
     "catalogue": (CatalogueModel, "services.catalogue", {"use_case", "outbox"}),
-    "survey": (SurveyModel, "services.survey", {"campaign", "outbox"}),
+    "survey": (
+        SurveyModel,
+        "services.survey",
+        {
+            "campaign",
+            "outbox",
+            "questionnaire",
+            "invitation",
+            "invitation_link",
+            "answer",
+            "answer_event",
+        },
+    ),
     "auditions": (
         AuditionsModel,
         "services.auditions",

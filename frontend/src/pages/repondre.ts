@@ -1,0 +1,309 @@
+/**
+ * The answering page, reached from the personal link `repondre.html#<token>`: the token stays in
+ * the fragment (never sent as part of an address), answers save as they are typed, colleagues'
+ * changes arrive every few seconds, and a notice says when two agents changed the same answer.
+ */
+
+import { errorMessage } from "../api";
+import { announce, byId, el, showError } from "../dom";
+import { formatDate } from "../format";
+import { call, detailOf, type Reply } from "../survey/client";
+import { applyExclusive, readValue, renderForm, writeValue, type QuestionBlock } from "../survey/form";
+import { checkAnswer, flatten, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
+import "../survey/survey.css";
+
+const POLL_MS = 2000;
+const TEXT_DELAY_MS = 500;
+const KIND_LABELS: Record<string, string> = { commune: "Commune", epci: "Intercommunalité (EPCI)", departement: "Département", region: "Région" };
+
+const status = byId("reponse-etat", HTMLElement);
+const error = byId("reponse-erreur", HTMLElement);
+const shell = byId("questionnaire", HTMLElement);
+const identity = byId("identite", HTMLElement);
+const deadline = byId("echeance", HTMLElement);
+const progress = byId("progression", HTMLProgressElement);
+const progressText = byId("progression-texte", HTMLElement);
+const saved = byId("sauvegarde", HTMLElement);
+const notices = byId("avis", HTMLElement);
+const form = byId("formulaire", HTMLFormElement);
+const questions = byId("questions", HTMLElement);
+const submitButton = byId("envoyer", HTMLButtonElement);
+const submitError = byId("envoi-erreur", HTMLElement);
+const submitStatus = byId("envoi-etat", HTMLElement);
+const title = byId("titre", HTMLElement);
+
+const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+const author = tabLabel();
+
+let definition: Definition;
+let flats: FlatQuestion[] = [];
+let blocks = new Map<string, QuestionBlock>();
+let org: Org = {};
+const values: Record<string, Json> = {};
+const revisions: Record<string, number> = {};
+let revision = 0;
+let open = true;
+/** Keys changed here and not yet acknowledged by the server. */
+const pending = new Set<string>();
+let saveTimer: number | undefined;
+let saving: Promise<void> | null = null;
+
+function tabLabel(): string {
+  try {
+    const existing = window.sessionStorage.getItem("iat.agent");
+    if (existing) return existing;
+    const label = `agent-${Math.random().toString(36).slice(2, 10)}`;
+    window.sessionStorage.setItem("iat.agent", label);
+    return label;
+  } catch {
+    return `agent-${Math.random().toString(36).slice(2, 10)}`;
+  }
+}
+
+function labelOf(key: string): string {
+  return flats.find((flat) => flat.key === key)?.label ?? key;
+}
+
+function notice(text: string): void {
+  const item = el("p", { className: "notice survey-notice", text });
+  const close = el("button", { className: "button button--secondary", text: "Fermer cet avis", attributes: { type: "button" } });
+  close.addEventListener("click", () => item.remove());
+  item.append(" ", close);
+  notices.prepend(item);
+}
+
+function showFieldError(key: string, message: string): void {
+  const block = blocks.get(key);
+  if (!block) return;
+  block.error.textContent = message;
+  for (const input of [...block.inputs, block.field].filter((x) => x !== null)) {
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+}
+
+function refreshRelevance(): void {
+  const { kept, relevant } = relevantAnswers(flats, values, org);
+  for (const [key, block] of blocks) block.wrapper.hidden = !relevant.has(key);
+  for (const section of questions.querySelectorAll<HTMLElement>("[data-section]")) {
+    section.hidden = [...section.querySelectorAll<HTMLElement>(".survey-question")].every((q) => q.hidden);
+  }
+  const answered = Object.keys(kept).length;
+  progress.max = Math.max(1, relevant.size);
+  progress.value = answered;
+  progressText.textContent = `${answered} question${answered > 1 ? "s" : ""} répondue${answered > 1 ? "s" : ""} sur ${relevant.size}`;
+}
+
+function onLocalChange(block: QuestionBlock, immediate: boolean): void {
+  const value = readValue(block);
+  const key = block.flat.key;
+  if (value === undefined) {
+    showFieldError(key, messageFor(block.flat, "type"));
+    return;
+  }
+  values[key] = value;
+  const code = checkAnswer(definition, block.flat, values, org);
+  showFieldError(key, code ? messageFor(block.flat, code) : "");
+  refreshRelevance();
+  if (code) return;
+  pending.add(key);
+  announce(saved, "Modifications en attente d'enregistrement…");
+  window.clearTimeout(saveTimer);
+  saveTimer = window.setTimeout(() => void flush(), immediate ? 0 : TEXT_DELAY_MS);
+}
+
+async function flush(): Promise<void> {
+  if (saving) {
+    await saving;
+  }
+  if (pending.size === 0 || !open) return;
+  const keys = [...pending];
+  pending.clear();
+  const answers: Record<string, Json> = {};
+  const seen: Record<string, number> = {};
+  for (const key of keys) {
+    answers[key] = values[key] ?? null;
+    seen[key] = revisions[key] ?? 0;
+  }
+  announce(saved, "Enregistrement…");
+  saving = (async () => {
+    try {
+      const reply = await call("/answering/answers", token, { method: "PATCH", body: { answers, seen, author } });
+      handleSave(reply);
+    } catch (failure) {
+      for (const key of keys) pending.add(key);
+      announce(saved, errorMessage(failure));
+      window.setTimeout(() => void flush(), 3000);
+    } finally {
+      saving = null;
+    }
+  })();
+  await saving;
+}
+
+function handleSave(reply: Reply): void {
+  const body = reply.body;
+  if (reply.status === 409) {
+    closeForm(detailOf(reply, "La campagne est close."));
+    return;
+  }
+  if (reply.status !== 200 && reply.status !== 422) {
+    announce(saved, detailOf(reply, "Vos réponses n'ont pas pu être enregistrées."));
+    return;
+  }
+  const savedKeys = (body["saved"] ?? {}) as Record<string, number>;
+  for (const [key, rev] of Object.entries(savedKeys)) revisions[key] = rev;
+  for (const item of (body["replaced"] ?? []) as { key: string; value: Json }[]) {
+    notice(`« ${labelOf(item.key)} » : un autre agent avait saisi une autre réponse ; la vôtre, plus récente, l'a remplacée. L'ancienne reste dans l'historique.`);
+  }
+  for (const problem of (body["errors"] ?? []) as { key: string; msg: string }[]) showFieldError(problem.key, problem.msg);
+  const failed = ((body["errors"] ?? []) as { key: string }[]).length;
+  const time = new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  announce(saved, failed ? `Enregistré à ${time}, sauf ${failed} réponse(s) à corriger.` : `Toutes vos réponses sont enregistrées (${time}).`);
+}
+
+async function poll(): Promise<void> {
+  if (!open || saving || pending.size > 0) return;
+  try {
+    const reply = await call(`/answering/changes?since=${revision}`, token);
+    if (reply.status !== 200) return;
+    const changes = (reply.body["answers"] ?? {}) as Record<string, { value: Json; revision: number; author: string }>;
+    for (const [key, change] of Object.entries(changes)) {
+      if (change.revision <= (revisions[key] ?? 0)) continue;
+      revisions[key] = change.revision;
+      if (pending.has(key)) continue; // our later save wins; the server will tell us
+      const block = blocks.get(key);
+      const before = JSON.stringify(values[key] ?? null);
+      values[key] = change.value;
+      if (block) writeValue(block, change.value);
+      if (change.author !== author && before !== JSON.stringify(change.value ?? null)) {
+        notice(`« ${labelOf(key)} » a été modifiée par un autre agent de votre collectivité.`);
+      }
+    }
+    if (typeof reply.body["revision"] === "number") revision = Math.max(revision, reply.body["revision"]);
+    refreshRelevance();
+  } catch {
+    // The next poll tries again.
+  }
+}
+
+function closeForm(message: string): void {
+  open = false;
+  for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>("input, textarea, button")) control.disabled = true;
+  showError(error, message);
+}
+
+async function submit(): Promise<void> {
+  window.clearTimeout(saveTimer);
+  await flush();
+  showError(submitError, "");
+  submitButton.disabled = true;
+  announce(submitStatus, "Envoi en cours…");
+  try {
+    const reply = await call("/answering/submit", token, { method: "POST" });
+    if (reply.status === 200) {
+      announce(submitStatus, `Réponses envoyées le ${formatDate(String(reply.body["submitted_at"]))}. Un accusé de réception avec la copie de vos réponses part par courriel ; vous pouvez encore les modifier jusqu'à la clôture.`);
+      return;
+    }
+    announce(submitStatus, "");
+    const problems = (reply.body["errors"] ?? []) as { key: string; msg: string }[];
+    for (const problem of problems) showFieldError(problem.key, problem.msg);
+    showError(submitError, detailOf(reply, "L'envoi a échoué."));
+    if (problems.length > 0) {
+      const list = el("ul", {}, problems.map((problem) => el("li", {}, [el("a", { text: `${labelOf(problem.key)} : ${problem.msg}`, attributes: { href: `#question-${problem.key}` } })])));
+      submitError.append(list);
+    }
+    submitError.focus();
+  } catch (failure) {
+    announce(submitStatus, "");
+    showError(submitError, errorMessage(failure));
+  } finally {
+    if (open) submitButton.disabled = false;
+  }
+}
+
+function showIdentity(body: Record<string, unknown>): void {
+  const authority = body["local_authority"] as Record<string, string | number | null>;
+  const campaign = body["campaign"] as Record<string, string>;
+  const facts: [string, string][] = [
+    ["Collectivité", String(authority["name"])],
+    ["Type", KIND_LABELS[String(authority["kind"])] ?? String(authority["kind"])],
+    ["Code", String(authority["code"])],
+  ];
+  if (authority["departement_name"]) facts.push(["Département", String(authority["departement_name"])]);
+  if (authority["region_name"]) facts.push(["Région", String(authority["region_name"])]);
+  if (typeof authority["population"] === "number") facts.push(["Population", new Intl.NumberFormat("fr-FR").format(authority["population"]) + " habitants"]);
+  identity.replaceChildren(...facts.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
+  deadline.textContent = `Campagne « ${campaign["title"]} » : réponses modifiables jusqu'au ${formatDate(String(campaign["closes_on"]))} inclus (heure de Paris).`;
+}
+
+async function start(): Promise<void> {
+  if (!token) {
+    announce(status, "");
+    showError(error, "Ce lien est incomplet : ouvrez le lien personnel reçu par courriel, en entier.");
+    return;
+  }
+  try {
+    const reply = await call("/answering", token);
+    if (reply.status !== 200) {
+      announce(status, "");
+      showError(error, detailOf(reply, "Ce lien de réponse est inconnu ou n'est plus valable."));
+      return;
+    }
+    const body = reply.body;
+    definition = body["definition"] as Definition;
+    flats = flatten(definition);
+    const authority = body["local_authority"] as Record<string, Json>;
+    org = { kind: authority["kind"] ?? null, population: authority["population"] ?? null, region: authority["region"] ?? null, departement: authority["departement"] ?? null };
+    title.textContent = definition.title;
+    document.title = `${definition.title} — Les intelligences associées des territoires`;
+    showIdentity(body);
+    blocks = renderForm(definition, flats, questions);
+    revision = Number(body["revision"] ?? 0);
+    for (const [key, stored] of Object.entries((body["answers"] ?? {}) as Record<string, { value: Json; revision: number }>)) {
+      values[key] = stored.value;
+      revisions[key] = stored.revision;
+      const block = blocks.get(key);
+      if (block) writeValue(block, stored.value);
+    }
+    bind();
+    refreshRelevance();
+    shell.hidden = false;
+    const campaign = body["campaign"] as Record<string, string>;
+    announce(status, body["status"] === "submitted" ? "Vos réponses ont été envoyées ; vous pouvez encore les modifier." : "");
+    if (campaign["status"] !== "open") closeForm(campaign["status"] === "closed" ? `La campagne est close depuis le ${formatDate(campaign["closes_on"] ?? "")} : les réponses ne peuvent plus être modifiées.` : "La campagne n'est pas encore ouverte.");
+    window.setInterval(() => void poll(), POLL_MS);
+  } catch (failure) {
+    announce(status, "");
+    showError(error, errorMessage(failure), () => void start());
+  }
+}
+
+function bind(): void {
+  for (const block of blocks.values()) {
+    for (const input of block.inputs) {
+      input.addEventListener("change", () => {
+        applyExclusive(definition, block, input);
+        onLocalChange(block, true);
+      });
+    }
+    block.field?.addEventListener("input", () => onLocalChange(block, false));
+    block.field?.addEventListener("blur", () => void flush());
+    block.dontKnow?.addEventListener("change", () => {
+      if (block.field) block.field.disabled = block.dontKnow?.checked ?? false;
+      onLocalChange(block, true);
+    });
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void submit();
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (pending.size > 0) event.preventDefault();
+  });
+}
+
+// Another personal link pasted into this tab: start again with its token.
+window.addEventListener("hashchange", () => window.location.reload());
+
+void start();

@@ -1,0 +1,388 @@
+"""Answering through a personal link: read the response, save answers as they are typed,
+see what colleagues changed, submit.
+
+The save path is the hot one (hundreds per second): a handful of small Core statements, no
+ORM objects. Answers are stored one row per question, so agents saving different questions
+never overwrite each other; on the same question the later save wins and is told whose value it
+replaced, and every change is kept in `answer_event`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, case, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from services.common.errors import NotFound
+from services.common.sql import utcnow
+from services.survey.expressions import is_answered
+from services.survey.invitations import hash_token
+from services.survey.models import (
+    Answer,
+    AnswerEvent,
+    Campaign,
+    Invitation,
+    InvitationLink,
+    InvitationStatus,
+)
+from services.survey.questionnaires.store import Parsed
+from services.survey.rules import Invalid, check_answers, message_for, relevant_answers, value_error
+
+answer_t = Answer.__table__  # type: ignore[attr-defined]
+event_t = AnswerEvent.__table__  # type: ignore[attr-defined]
+invitation_t = Invitation.__table__  # type: ignore[attr-defined]
+link_t = InvitationLink.__table__  # type: ignore[attr-defined]
+campaign_t = Campaign.__table__  # type: ignore[attr-defined]
+
+UNKNOWN_LINK = "Ce lien de réponse est inconnu ou n'est plus valable."
+
+
+@dataclass(frozen=True)
+class CampaignDates:
+    """What answering needs of a campaign (a plain record: no model to build per save)."""
+
+    id: int
+    title: str
+    opens_on: date
+    closes_on: date
+    questionnaire_id: int
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """What a token opens: one local authority's response to one campaign."""
+
+    invitation_id: int
+    status: str
+    org: dict[str, Any]
+    name: str
+    code: str
+    campaign: CampaignDates
+
+
+# Statements built once: the save path runs them hundreds of times a second.
+_BY_TOKEN = (
+    select(
+        link_t.c.token_hash,
+        invitation_t.c.id,
+        invitation_t.c.status,
+        invitation_t.c.kind,
+        invitation_t.c.population,
+        invitation_t.c.region,
+        invitation_t.c.departement,
+        invitation_t.c.name,
+        invitation_t.c.code,
+        campaign_t.c.id.label("campaign_id"),
+        campaign_t.c.title,
+        campaign_t.c.opens_on,
+        campaign_t.c.closes_on,
+        campaign_t.c.questionnaire_id,
+    )
+    .join(invitation_t, invitation_t.c.id == link_t.c.invitation_id)
+    .join(campaign_t, campaign_t.c.id == invitation_t.c.campaign_id)
+    .where(link_t.c.token_hash == bindparam("digest"))
+)
+_ANSWERS = select(answer_t.c.key, answer_t.c.value, answer_t.c.revision, answer_t.c.author).where(
+    answer_t.c.invitation_id == bindparam("invitation")
+)
+_SOME_ANSWERS = _ANSWERS.where(answer_t.c.key.in_(bindparam("keys", expanding=True)))
+
+
+def respondent(connection: Connection, token: str) -> Respondent:
+    """The response a token opens; an unknown token costs the same as a known one."""
+    digest = hash_token(token)
+    return _respondent_of(connection.execute(_BY_TOKEN, {"digest": digest}).first(), digest)
+
+
+def _respondent_of(row: Any, digest: str) -> Respondent:
+    # The index found the row by its hash; the constant-time comparison is belt and braces.
+    if (
+        row is None
+        or not hmac.compare_digest(row.token_hash, digest)
+        or row.questionnaire_id is None
+    ):
+        raise NotFound(UNKNOWN_LINK)
+    campaign = CampaignDates(
+        row.campaign_id, row.title, row.opens_on, row.closes_on, row.questionnaire_id
+    )
+    org = {
+        "kind": row.kind,
+        "population": row.population,
+        "region": row.region,
+        "departement": row.departement,
+    }
+    return Respondent(row.id, row.status, org, row.name, row.code, campaign)
+
+
+def current_answers(connection: Connection, invitation_id: int) -> dict[str, tuple[Any, int, str]]:
+    """key -> (value, revision, author) of every stored answer."""
+    rows = connection.execute(_ANSWERS, {"invitation": invitation_id})
+    return {row.key: (row.value, row.revision, row.author) for row in rows}
+
+
+def mark_opened(connection: Connection, who: Respondent) -> None:
+    if who.status in (InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.BOUNCED):
+        connection.execute(
+            update(invitation_t)
+            .where(invitation_t.c.id == who.invitation_id)
+            .where(
+                invitation_t.c.status.in_(
+                    [InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.BOUNCED]
+                )
+            )
+            .values(status=InvitationStatus.OPENED, opened_at=utcnow())
+        )
+
+
+@dataclass
+class SaveResult:
+    revision: int
+    saved: dict[str, int]
+    discarded: list[str]
+    replaced: list[dict[str, Any]]
+    errors: list[Invalid]
+
+
+def _normalise(flat_type: str, value: Any) -> Any:
+    # 12.0 sent for an integer is stored as 12: exports and comparisons see one value.
+    if flat_type == "integer" and isinstance(value, float):
+        return int(value)
+    return value
+
+
+# Each save bumps the response's revision, and takes its row: on PostgreSQL the row lock
+# serialises saves of one response.
+_BUMP_VALUES = {
+    "revision": invitation_t.c.revision + 1,
+    "updated_at": bindparam("now"),
+    "status": case(
+        (invitation_t.c.status == InvitationStatus.SUBMITTED, InvitationStatus.SUBMITTED),
+        else_=InvitationStatus.STARTED,
+    ),
+    "started_at": func.coalesce(invitation_t.c.started_at, bindparam("now")),
+}
+_BUMP = (
+    update(invitation_t)
+    .where(invitation_t.c.id == bindparam("invitation"))
+    .values(_BUMP_VALUES)
+    .returning(invitation_t.c.revision)
+)
+# PostgreSQL: find the response by its token and take its row in one round trip (SQLite's
+# RETURNING cannot name the joined tables, and its statements cost no round trip anyway).
+_CLAIM = (
+    update(invitation_t)
+    .where(
+        invitation_t.c.id == link_t.c.invitation_id,
+        link_t.c.token_hash == bindparam("digest"),
+        campaign_t.c.id == invitation_t.c.campaign_id,
+    )
+    .values(_BUMP_VALUES)
+    .returning(
+        link_t.c.token_hash,
+        invitation_t.c.id,
+        invitation_t.c.revision,
+        invitation_t.c.status,
+        invitation_t.c.kind,
+        invitation_t.c.population,
+        invitation_t.c.region,
+        invitation_t.c.departement,
+        invitation_t.c.name,
+        invitation_t.c.code,
+        campaign_t.c.id.label("campaign_id"),
+        campaign_t.c.title,
+        campaign_t.c.opens_on,
+        campaign_t.c.closes_on,
+        campaign_t.c.questionnaire_id,
+    )
+)
+_EVENT = insert(event_t)
+
+
+def _upsert_statement(dialect: str) -> Any:
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(answer_t)
+    return statement.on_conflict_do_update(
+        index_elements=["invitation_id", "key"],
+        set_={
+            "value": statement.excluded.value,
+            "revision": statement.excluded.revision,
+            "author": statement.excluded.author,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+
+
+_UPSERT = {dialect: _upsert_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _checked(parsed: Parsed, incoming: Mapping[str, Any]) -> tuple[dict[str, Any], list[Invalid]]:
+    """The values of the right type, list and bounds; the others named."""
+    errors: list[Invalid] = []
+    values: dict[str, Any] = {}
+    for key, value in incoming.items():
+        flat = parsed.by_key.get(key)
+        if flat is None:
+            errors.append(
+                Invalid(key, "unknown", "Cette question n'existe pas dans le questionnaire.")
+            )
+            continue
+        code = value_error(parsed.definition, flat, value)
+        if code is not None:
+            errors.append(Invalid(key, code, message_for(flat, code)))
+        else:
+            values[key] = _normalise(flat.type, value)
+    return values, errors
+
+
+def claim(connection: Connection, token: str, now: datetime) -> tuple[Respondent, int]:
+    """The response a token opens, its row taken and its revision bumped for a save."""
+    if connection.dialect.name == "postgresql":
+        digest = hash_token(token)
+        row = connection.execute(_CLAIM, {"digest": digest, "now": now}).first()
+        if row is None:
+            raise NotFound(UNKNOWN_LINK)
+        return _respondent_of(row, digest), int(row.revision)
+    who = respondent(connection, token)
+    revision = connection.execute(_BUMP, {"invitation": who.invitation_id, "now": now}).scalar_one()
+    return who, revision
+
+
+def save(
+    connection: Connection,
+    who: Respondent,
+    parsed: Parsed,
+    incoming: Mapping[str, Any],
+    seen: Mapping[str, int],
+    author: str,
+    *,
+    revision: int,
+    now: datetime,
+) -> SaveResult:
+    """Store the valid answers among `incoming`; name the others. One transaction.
+
+    Only the answers the saved questions depend on (their conditions, transitively) are read:
+    that is all relevance and constraints need, and it keeps a save small.
+    """
+    values, errors = _checked(parsed, incoming)
+    flats = parsed.closure(values)
+    stored = {
+        row.key: (row.value, row.revision, row.author)
+        for row in connection.execute(
+            _SOME_ANSWERS, {"invitation": who.invitation_id, "keys": [flat.key for flat in flats]}
+        )
+    }
+    merged = {key: entry[0] for key, entry in stored.items()}
+    merged.update(values)
+    _kept, relevant = relevant_answers(flats, merged, who.org)
+    discarded = [key for key in values if key not in relevant and is_answered(values[key])]
+    for key in discarded:
+        del values[key]
+        merged[key] = stored[key][0] if key in stored else None
+    for problem in check_answers(parsed.definition, flats, merged, who.org, keys=set(values)):
+        errors.append(problem)
+        del values[problem.key]
+    replaced = [
+        {"key": key, "value": stored[key][0], "author": stored[key][2], "revision": stored[key][1]}
+        for key in values
+        if key in stored
+        and stored[key][1] > seen.get(key, 0)
+        and stored[key][2] != author
+        and stored[key][0] != values[key]
+    ]
+    changes = [key for key in values if key not in stored or stored[key][0] != values[key]]
+    if changes:
+        connection.execute(
+            _UPSERT[connection.dialect.name],
+            [
+                {
+                    "invitation_id": who.invitation_id,
+                    "key": key,
+                    "value": values[key],
+                    "revision": revision,
+                    "author": author,
+                    "updated_at": now,
+                }
+                for key in changes
+            ],
+        )
+        connection.execute(
+            _EVENT,
+            [
+                {
+                    "invitation_id": who.invitation_id,
+                    "key": key,
+                    "value": values[key],
+                    "previous": stored[key][0] if key in stored else None,
+                    "revision": revision,
+                    "author": author,
+                    "at": now,
+                }
+                for key in changes
+            ],
+        )
+    return SaveResult(
+        revision=revision,
+        saved={key: revision if key in changes else stored[key][1] for key in values},
+        discarded=discarded,
+        replaced=replaced,
+        errors=errors,
+    )
+
+
+def changes_since(
+    connection: Connection, invitation_id: int, since: int
+) -> tuple[int, dict[str, Any]]:
+    """The response's revision and the answers changed after revision `since`."""
+    revision = connection.execute(
+        select(invitation_t.c.revision).where(invitation_t.c.id == invitation_id)
+    ).scalar_one()
+    rows = connection.execute(
+        select(
+            answer_t.c.key,
+            answer_t.c.value,
+            answer_t.c.revision,
+            answer_t.c.author,
+            answer_t.c.updated_at,
+        )
+        .where(answer_t.c.invitation_id == invitation_id)
+        .where(answer_t.c.revision > since)
+    )
+    return revision, {
+        row.key: {
+            "value": row.value,
+            "revision": row.revision,
+            "author": row.author,
+            "updated_at": row.updated_at.isoformat()
+            if isinstance(row.updated_at, datetime)
+            else row.updated_at,
+        }
+        for row in rows
+    }
+
+
+def missing_or_invalid(
+    parsed: Parsed, answers: Mapping[str, Any], org: Mapping[str, Any]
+) -> list[Invalid]:
+    return check_answers(parsed.definition, parsed.flats, answers, org, complete=True)
+
+
+def mark_submitted(connection: Connection, invitation_id: int) -> datetime:
+    now = utcnow()
+    connection.execute(
+        update(invitation_t)
+        .where(invitation_t.c.id == invitation_id)
+        .values(
+            status=InvitationStatus.SUBMITTED,
+            submitted_at=now,
+            updated_at=now,
+            started_at=case(
+                (invitation_t.c.started_at.is_(None), now), else_=invitation_t.c.started_at
+            ),
+        )
+    )
+    return now

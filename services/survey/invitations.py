@@ -1,0 +1,277 @@
+"""Invitations: who is asked, their personal links, the e-mails that carry them.
+
+A token is random (`secrets.token_urlsafe(32)`) and only its SHA-256 is stored; it travels in
+the e-mail and in the page's address fragment, never in a server log. Each e-mail carries a new
+link and earlier links keep working, so a reminder never cuts off an agent who shared the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session, col
+
+from services.common.errors import ProblemError
+from services.common.mail import MailSettings, enqueue_mail
+from services.common.sql import utcnow
+from services.common.territories.search import Territory, get_index
+from services.survey.campaigns import TARGET_KINDS, band_of, french_day, target_population
+from services.survey.models import (
+    Campaign,
+    Invitation,
+    InvitationLink,
+    InvitationStatus,
+    outbox,
+)
+
+EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+SEPARATORS = re.compile(r"[\s,;]+")
+MAX_ROWS = 40_000
+MAX_ERRORS = 50
+WAITING = (InvitationStatus.SENT, InvitationStatus.OPENED, InvitationStatus.STARTED)
+
+
+class ImportRefused(ProblemError):
+    status = 422
+    slug = "validation-error"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    territory: Territory
+    emails: tuple[str, ...]
+
+
+def read_csv(text: str, campaign: Campaign) -> list[Row]:
+    """Rows `code;adresse[;adresse…]`; every faulty line is named, nothing is half imported."""
+    rows: list[Row] = []
+    errors: list[str] = []
+    allowed = (
+        {territory.code for territory in target_population(campaign.target)}
+        if campaign.target
+        else None
+    )
+    # Codes and addresses never hold a separator: any of ; , tab or space splits the cells, so
+    # files from every spreadsheet (and hand-typed lists) read the same.
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        cells = [cell.strip().strip('"') for cell in SEPARATORS.split(line.strip())]
+        if not cells or not "".join(cells).strip():
+            continue
+        code = cells[0].strip()
+        if number == 1 and not any(char.isdigit() for char in code):
+            continue  # a header line: "code;courriel"
+        territory = _territory(code)
+        addresses = tuple(cell for cell in cells[1:] if cell)
+        if territory is None:
+            errors.append(
+                f"ligne {number} : code « {code[:20]} » inconnu du référentiel des territoires"
+            )
+        elif allowed is not None and territory.code not in allowed:
+            errors.append(
+                f"ligne {number} : {territory.name} n'est pas dans la population visée par la campagne"
+            )
+        elif not addresses:
+            errors.append(f"ligne {number} : aucune adresse électronique")
+        elif bad := [a for a in addresses if not EMAIL.match(a) or len(a) > 254]:
+            errors.append(f"ligne {number} : adresse « {bad[0][:80]} » invalide")
+        else:
+            rows.append(Row(number, territory, addresses))
+        if len(errors) >= MAX_ERRORS or number > MAX_ROWS:
+            break
+    if errors:
+        raise ImportRefused(
+            "Le fichier contient des lignes invalides ; rien n'a été importé.",
+            extra={
+                "errors": [
+                    {"loc": ["body", "csv"], "msg": error, "type": "csv"} for error in errors
+                ]
+            },
+        )
+    if not rows:
+        raise ImportRefused("Le fichier ne contient aucune ligne à importer.")
+    return rows
+
+
+def _territory(code: str) -> Territory | None:
+    index = get_index()
+    for kind in TARGET_KINDS:
+        found = index.lookup(code, kind=kind)
+        if found is not None:
+            return found
+    return None
+
+
+def _invitation_values(
+    campaign_id: int, territory: Territory, emails: str | None
+) -> dict[str, object]:
+    return {
+        "campaign_id": campaign_id,
+        "code": territory.code,
+        "kind": territory.kind,
+        "name": territory.name[:300],
+        "population": territory.population,
+        "band": band_of(territory.population),
+        "region": territory.region,
+        "departement": territory.departement,
+        "emails": emails,
+        "status": InvitationStatus.PENDING,
+        "revision": 0,
+        "reminders_sent": 0,
+        "created_at": utcnow(),
+    }
+
+
+def import_rows(session: Session, campaign: Campaign, rows: Sequence[Row]) -> tuple[list[int], int]:
+    """Create or complete invitations from CSV rows; returns their ids and how many are new."""
+    assert campaign.id is not None
+    existing: dict[str, int] = {
+        row.code: row.id
+        for row in session.connection().execute(
+            select(col(Invitation.code), col(Invitation.id)).where(
+                col(Invitation.campaign_id) == campaign.id
+            )
+        )
+    }
+    connection = session.connection()
+    ids: list[int] = []
+    created = 0
+    for row in rows:
+        emails = " ".join(dict.fromkeys(row.emails))[:2000]
+        invitation_id = existing.get(row.territory.code)
+        if invitation_id is None:
+            result = connection.execute(
+                insert(Invitation).values(_invitation_values(campaign.id, row.territory, emails))
+            )
+            invitation_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+            assert isinstance(invitation_id, int)
+            existing[row.territory.code] = invitation_id
+            created += 1
+        else:
+            connection.execute(
+                update(Invitation).where(col(Invitation.id) == invitation_id).values(emails=emails)
+            )
+        ids.append(invitation_id)
+    return list(dict.fromkeys(ids)), created
+
+
+def invite_population(session: Session, campaign: Campaign) -> int:
+    """An invitation (without address yet) for every targeted local authority not invited."""
+    assert campaign.id is not None
+    known = set(
+        session.connection()
+        .execute(select(col(Invitation.code)).where(col(Invitation.campaign_id) == campaign.id))
+        .scalars()
+    )
+    values = [
+        _invitation_values(campaign.id, territory, None)
+        for territory in target_population(campaign.target)
+        if territory.code not in known
+    ]
+    if values:
+        session.connection().execute(insert(Invitation), values)
+    return len(values)
+
+
+def new_link(session: Session, invitation_id: int) -> str:
+    token = secrets.token_urlsafe(32)
+    session.connection().execute(
+        insert(InvitationLink).values(
+            token_hash=hash_token(token), invitation_id=invitation_id, created_at=utcnow()
+        )
+    )
+    return token
+
+
+def send(
+    session: Session,
+    mail: MailSettings,
+    campaign: Campaign,
+    invitations: Iterable[Invitation],
+    *,
+    reminder: bool,
+) -> int:
+    """E-mail each invitation that has addresses a new personal link; returns how many went."""
+    sent = 0
+    now = utcnow()
+    for invitation in invitations:
+        if not invitation.emails or invitation.id is None:
+            continue
+        token = new_link(session, invitation.id)
+        subject = (
+            f"{'Relance — ' if reminder else ''}Observatoire des usages de l'IA : "
+            f"le questionnaire de {invitation.name}"
+        )
+        enqueue_mail(
+            session,
+            outbox,
+            mail,
+            to=invitation.emails.split(),
+            subject=subject,
+            text=_invitation_text(
+                campaign, invitation, mail.link(f"/repondre.html#{token}"), reminder
+            ),
+            kind="survey-reminder" if reminder else "survey-invitation",
+            reference=f"invitation:{invitation.id}",
+        )
+        values: dict[str, object] = (
+            {"reminders_sent": invitation.reminders_sent + 1, "last_reminder_at": now}
+            if reminder
+            else {"sent_at": now}
+        )
+        if invitation.status == InvitationStatus.PENDING:
+            values["status"] = InvitationStatus.SENT
+        session.connection().execute(
+            update(Invitation).where(col(Invitation.id) == invitation.id).values(values)
+        )
+        sent += 1
+    return sent
+
+
+def _invitation_text(campaign: Campaign, invitation: Invitation, link: str, reminder: bool) -> str:
+    opening = (
+        "Sauf erreur de notre part, le questionnaire de votre collectivité n'est pas encore envoyé."
+        if reminder
+        else "Votre collectivité est invitée à répondre à la campagne d'observation des usages "
+        "de l'intelligence artificielle dans les collectivités."
+    )
+    return (
+        f"Bonjour,\n\n{opening}\n\n"
+        f"Campagne : {campaign.title}\n"
+        f"Collectivité : {invitation.name}\n"
+        f"Date limite : {french_day(campaign.closes_on)} (heure de Paris)\n\n"
+        f"Pour répondre, ouvrez ce lien personnel :\n{link}\n\n"
+        "Ce lien est propre à votre collectivité : vous pouvez le transmettre aux collègues qui "
+        "répondront avec vous. Les réponses s'enregistrent au fil de la saisie, depuis n'importe "
+        "quel appareil, et restent modifiables jusqu'à la clôture, même après l'envoi.\n\n"
+        "Ne transférez pas ce message en dehors de votre collectivité.\n\n"
+        "L'équipe du plan « Les intelligences associées des territoires »\n"
+    )
+
+
+def refresh_bounces(session: Session, campaign_id: int) -> None:
+    """Invitations whose e-mail could not be delivered (given up by the outbox) are bounced."""
+    failed = session.connection().execute(
+        select(outbox.c.reference).where(
+            outbox.c.status == "failed",
+            outbox.c.kind.in_(["survey-invitation", "survey-reminder"]),
+        )
+    )
+    ids = [int(ref.split(":", 1)[1]) for (ref,) in failed if ref and ref.startswith("invitation:")]
+    if ids:
+        session.connection().execute(
+            update(Invitation)
+            .where(col(Invitation.campaign_id) == campaign_id)
+            .where(col(Invitation.id).in_(ids))
+            .where(col(Invitation.status).in_([InvitationStatus.PENDING, InvitationStatus.SENT]))
+            .values(status=InvitationStatus.BOUNCED)
+        )

@@ -1,0 +1,1 @@
+"""Questionnaires written for this project."""

@@ -1,0 +1,11 @@
+"""HTTP routes of the survey service, one module per audience."""
+
+from services.survey.routes import analysis, answering, campaigns, questionnaires
+
+routers = [
+    campaigns.router,
+    questionnaires.router,
+    answering.router,
+    analysis.router,
+    analysis.history_router,
+]

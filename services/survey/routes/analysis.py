@@ -1,0 +1,211 @@
+"""What analysts do with a campaign: invite, remind, follow participation, export, read history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+
+from services.common.database import SessionDep
+from services.common.errors import Conflict, NotFound
+from services.common.pagination import Page, PageQuery, RowId, paginate
+from services.common.text import InputModel
+from services.survey import exports, invitations
+from services.survey.answering import event_t
+from services.survey.dependencies import AnalysedCampaignDep, Analyst
+from services.survey.models import Campaign, Invitation, InvitationStatus
+from services.survey.participation import Participation, participation
+from services.survey.questionnaires import store
+
+router = APIRouter(prefix="/campaigns/{campaign_id}", tags=["analyse"])
+history_router = APIRouter(prefix="/invitations", tags=["analyse"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class InvitationsIn(InputModel):
+    csv: str = Field(
+        min_length=1, max_length=900_000, description="Lignes « code;adresse[;adresse…] »."
+    )
+    send: bool = Field(
+        True, description="Envoyer aussitôt le lien aux collectivités pas encore invitées."
+    )
+
+
+class InvitationsOut(BaseModel):
+    created: int
+    updated: int
+    sent: int
+
+
+class Count(BaseModel):
+    count: int
+
+
+class InvitationView(BaseModel):
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str | None
+    departement: str | None
+    emails: list[str]
+    status: str
+    sent_at: datetime | None
+    opened_at: datetime | None
+    started_at: datetime | None
+    submitted_at: datetime | None
+    reminders_sent: int
+
+
+class InvitationQuery(PageQuery):
+    status: InvitationStatus | None = None
+
+
+class HistoryEntry(BaseModel):
+    key: str
+    value: Any
+    previous: Any
+    author: str
+    revision: int
+    at: datetime
+
+
+def _invitation_view(row: Invitation) -> InvitationView:
+    return InvitationView.model_validate({**row.model_dump(), "emails": (row.emails or "").split()})
+
+
+def _parsed(session: SessionDep, campaign: Campaign) -> store.Parsed:
+    if campaign.questionnaire_id is None:
+        raise Conflict("Cette campagne n'a pas de questionnaire.")
+    return store.published(session.connection(), campaign.questionnaire_id)
+
+
+@router.post("/invitations", responses={422: {"description": "Fichier invalide"}})
+def import_invitations(
+    body: InvitationsIn, campaign: AnalysedCampaignDep, session: SessionDep, request: Request
+) -> InvitationsOut:
+    """Importe des invitations (code de la collectivité et adresses) et envoie les liens."""
+    _parsed(session, campaign)
+    rows = invitations.read_csv(body.csv, campaign)
+    ids, created = invitations.import_rows(session, campaign, rows)
+    sent = 0
+    if body.send:
+        waiting = session.exec(
+            select(Invitation).where(
+                col(Invitation.id).in_(ids), col(Invitation.status) == InvitationStatus.PENDING
+            )
+        ).all()
+        sent = invitations.send(
+            session, request.app.state.settings.mail, campaign, waiting, reminder=False
+        )
+    return InvitationsOut(created=created, updated=len(ids) - created, sent=sent)
+
+
+@router.post("/invitations/population")
+def invite_population(campaign: AnalysedCampaignDep, session: SessionDep) -> Count:
+    """Invite toute la population visée (sans adresse : à compléter par un import)."""
+    _parsed(session, campaign)
+    return Count(count=invitations.invite_population(session, campaign))
+
+
+@router.get("/invitations")
+def list_invitations(
+    campaign: AnalysedCampaignDep, session: SessionDep, query: Annotated[InvitationQuery, Query()]
+) -> Page[InvitationView]:
+    """Les invitations et leur état (en attente, envoyée, ouverte, commencée, envoyée, rejetée)."""
+    assert campaign.id is not None
+    invitations.refresh_bounces(session, campaign.id)
+    statement = select(Invitation).where(col(Invitation.campaign_id) == campaign.id)
+    if query.status is not None:
+        statement = statement.where(col(Invitation.status) == query.status)
+    return paginate(
+        session,
+        statement.order_by(col(Invitation.name), col(Invitation.id)),
+        query=query,
+        view=_invitation_view,
+    )
+
+
+@router.post("/reminders")
+def send_reminders(campaign: AnalysedCampaignDep, session: SessionDep, request: Request) -> Count:
+    """Relance les collectivités invitées qui n'ont pas encore envoyé leur réponse."""
+    assert campaign.id is not None
+    waiting = session.exec(
+        select(Invitation).where(
+            col(Invitation.campaign_id) == campaign.id,
+            col(Invitation.status).in_(invitations.WAITING),
+        )
+    ).all()
+    return Count(
+        count=invitations.send(
+            session, request.app.state.settings.mail, campaign, waiting, reminder=True
+        )
+    )
+
+
+@router.get("/participation")
+def read_participation(campaign: AnalysedCampaignDep, session: SessionDep) -> Participation:
+    """Participation en direct : invitées, commencées, envoyées, par type et taille, région, département."""
+    assert campaign.id is not None
+    invitations.refresh_bounces(session, campaign.id)
+    return participation(session, campaign.id)
+
+
+@router.get(
+    "/export",
+    responses={200: {"content": {"text/csv": {}, XLSX: {}, "application/json": {}}}},
+    # Raw answers leave the service here: each download is written to the audit log.
+    openapi_extra={"x-audit": True},
+)
+def export_responses(
+    campaign: AnalysedCampaignDep,
+    session: SessionDep,
+    format: Annotated[Literal["csv", "xlsx", "json", "codebook"], Query()] = "xlsx",
+) -> Response:
+    """Réponses brutes (CSV, XLSX avec son codebook, ou JSON), ou le codebook seul en CSV."""
+    assert campaign.id is not None
+    parsed = _parsed(session, campaign)
+    name = f"reponses-{campaign.slug or campaign.id}"
+    if format == "xlsx":
+        content, media, file = exports.as_xlsx(session, parsed, campaign.id), XLSX, f"{name}.xlsx"
+    elif format == "json":
+        content, media, file = (
+            exports.as_json(session, parsed, campaign.id),
+            "application/json",
+            f"{name}.json",
+        )
+    elif format == "csv":
+        content, media, file = (
+            exports.as_csv(session, parsed, campaign.id),
+            "text/csv; charset=utf-8",
+            f"{name}.csv",
+        )
+    else:
+        content, media, file = (
+            exports.codebook_csv(parsed),
+            "text/csv; charset=utf-8",
+            f"codebook-{campaign.id}.csv",
+        )
+    return Response(
+        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{file}"'}
+    )
+
+
+@history_router.get(
+    "/{invitation_id}/history", responses={404: {"description": "Réponse inconnue"}}
+)
+def response_history(
+    invitation_id: RowId, session: SessionDep, _analyst: Analyst
+) -> list[HistoryEntry]:
+    """L'historique des modifications d'une réponse, de la plus ancienne à la plus récente."""
+    if session.get(Invitation, invitation_id) is None:
+        raise NotFound(f"Aucune réponse n° {invitation_id}.")
+    rows = session.connection().execute(
+        sa_select(event_t).where(event_t.c.invitation_id == invitation_id).order_by(event_t.c.id)
+    )
+    return [HistoryEntry.model_validate(row._mapping) for row in rows]

@@ -1,0 +1,262 @@
+"""Answering through a personal link: the token travels in `Authorization: Bearer`, taken by
+the page from its address fragment, so it never appears in an address a server logs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from services.common.database import SessionDep
+from services.common.errors import problem_response
+from services.common.mail import enqueue_mail
+from services.common.sql import utcnow
+from services.common.territories.search import get_index
+from services.common.text import InputModel
+from services.survey import answering, campaigns, receipts
+from services.survey.dependencies import LinkTokenDep, RespondentDep
+from services.survey.models import Invitation, outbox
+from services.survey.questionnaires import store
+from services.survey.rules import Invalid, progress
+from services.survey.writes import one_writer, writing
+
+router = APIRouter(prefix="/answering", tags=["réponse"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Lien inconnu"}}
+
+
+class LocalAuthority(BaseModel):
+    code: str
+    name: str
+    kind: str
+    population: int | None
+    region: str | None
+    region_name: str | None
+    departement: str | None
+    departement_name: str | None
+
+
+class CampaignBrief(BaseModel):
+    id: int
+    title: str
+    opens_on: str
+    closes_on: str
+    closes_at: datetime
+    status: str
+
+
+class StoredAnswer(BaseModel):
+    value: Any
+    revision: int
+    author: str
+    updated_at: str | None = None
+
+
+class ResponseState(BaseModel):
+    campaign: CampaignBrief
+    local_authority: LocalAuthority
+    questionnaire_id: int
+    definition: dict[str, Any]
+    status: str
+    revision: int
+    answers: dict[str, StoredAnswer]
+    progress: dict[str, int]
+
+
+class AnswersIn(InputModel):
+    answers: dict[str, Any] = Field(
+        max_length=300, description="Réponses par clé de question ; null efface."
+    )
+    seen: dict[str, int] = Field(
+        default_factory=dict,
+        max_length=300,
+        description="Révision de chaque réponse que l'agent avait sous les yeux.",
+    )
+    author: str = Field(
+        "agent", min_length=1, max_length=64, description="Étiquette de l'onglet qui saisit."
+    )
+
+
+class SaveOut(BaseModel):
+    revision: int
+    saved: dict[str, int]
+    discarded: list[str]
+    replaced: list[dict[str, Any]]
+
+
+class Changes(BaseModel):
+    revision: int
+    answers: dict[str, StoredAnswer]
+
+
+class Submitted(BaseModel):
+    status: str
+    submitted_at: datetime
+
+
+def _name(code: str | None, kind: str) -> str | None:
+    territory = get_index().lookup(code, kind=kind) if code else None  # type: ignore[arg-type]
+    return territory.name if territory else None
+
+
+def _problems(errors: list[Invalid]) -> list[dict[str, Any]]:
+    return [
+        {"loc": ["body", "answers", e.key], "key": e.key, "type": e.code, "msg": e.message}
+        for e in errors
+    ]
+
+
+@router.get("", responses=NOT_FOUND)
+def read_response(who: RespondentDep, session: SessionDep) -> ResponseState:
+    """Le questionnaire de la collectivité, son identité et les réponses déjà saisies."""
+    connection = session.connection()
+    parsed = store.published(session.connection(), who.campaign.questionnaire_id)
+    answering.mark_opened(connection, who)
+    revision, answers = answering.changes_since(connection, who.invitation_id, 0)
+    status = connection.execute(
+        select(answering.invitation_t.c.status).where(
+            answering.invitation_t.c.id == who.invitation_id
+        )
+    ).scalar_one()
+    values = {key: entry["value"] for key, entry in answers.items()}
+    campaign = who.campaign
+    return ResponseState(
+        campaign=CampaignBrief(
+            id=campaign.id,
+            title=campaign.title,
+            opens_on=campaign.opens_on.isoformat(),
+            closes_on=campaign.closes_on.isoformat(),
+            closes_at=campaigns.closes_at(campaign),
+            status=campaigns.status_on(campaign, day=campaigns.today_in_paris(utcnow())),
+        ),
+        local_authority=LocalAuthority(
+            code=who.code,
+            name=who.name,
+            kind=who.org["kind"],
+            population=who.org["population"],
+            region=who.org["region"],
+            region_name=_name(who.org["region"], "region"),
+            departement=who.org["departement"],
+            departement_name=_name(who.org["departement"], "departement"),
+        ),
+        questionnaire_id=campaign.questionnaire_id,
+        definition=parsed.document,
+        status=status,
+        revision=revision,
+        answers={key: StoredAnswer(**entry) for key, entry in answers.items()},
+        progress=progress(parsed.flats, values, who.org),
+    )
+
+
+@router.patch(
+    "/answers",
+    responses={
+        **NOT_FOUND,
+        409: {"description": "Campagne close"},
+        422: {"description": "Réponses refusées (les autres sont enregistrées)"},
+    },
+)
+async def save_answers(body: AnswersIn, token: LinkTokenDep, request: Request) -> Any:
+    """Enregistre des réponses au fil de la saisie ; une réponse refusée n'empêche pas les autres."""
+    result = await writing(request.app, partial(_save, request.app.state.engine, token, body))
+    out = SaveOut(
+        revision=result.revision,
+        saved=result.saved,
+        discarded=result.discarded,
+        replaced=result.replaced,
+    )
+    if result.errors:
+        # A plain response, not an exception: the valid answers are committed all the same.
+        keys = ", ".join(f"« {e.key} »" for e in result.errors)
+        return problem_response(
+            422,
+            f"Réponse refusée pour {keys} ; les autres réponses sont enregistrées.",
+            slug="validation-error",
+            extra={"errors": _problems(result.errors), **out.model_dump()},
+        )
+    return out
+
+
+def _save(engine: Engine, token: str, body: AnswersIn) -> answering.SaveResult:
+    now = utcnow()
+    # One transaction: a closed campaign or a refused link rolls the claim back.
+    with engine.begin() as connection:
+        who, revision = answering.claim(connection, token, now)
+        campaigns.ensure_open(who.campaign, now=now)
+        parsed = store.published(connection, who.campaign.questionnaire_id)
+        return answering.save(
+            connection,
+            who,
+            parsed,
+            body.answers,
+            body.seen,
+            body.author,
+            revision=revision,
+            now=now,
+        )
+
+
+@router.get("/changes", responses=NOT_FOUND)
+def read_changes(
+    who: RespondentDep, session: SessionDep, since: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+) -> Changes:
+    """Les réponses modifiées depuis une révision (par soi ou par un collègue)."""
+    revision, answers = answering.changes_since(session.connection(), who.invitation_id, since)
+    return Changes(
+        revision=revision, answers={key: StoredAnswer(**entry) for key, entry in answers.items()}
+    )
+
+
+@router.post(
+    "/submit",
+    responses={
+        **NOT_FOUND,
+        409: {"description": "Campagne close"},
+        422: {"description": "Réponses manquantes"},
+    },
+)
+def submit(token: LinkTokenDep, session: SessionDep, request: Request) -> Any:
+    """Envoie la réponse ; un accusé de réception avec la copie des réponses part par courriel."""
+    with one_writer(request.app):
+        answer = _submit(token, session, request)
+        session.commit()
+    return answer
+
+
+def _submit(token: str, session: SessionDep, request: Request) -> Any:
+    who = answering.respondent(session.connection(), token)
+    campaigns.ensure_open(who.campaign, now=utcnow())
+    parsed = store.published(session.connection(), who.campaign.questionnaire_id)
+    connection = session.connection()
+    values = {
+        key: entry[0]
+        for key, entry in answering.current_answers(connection, who.invitation_id).items()
+    }
+    problems = answering.missing_or_invalid(parsed, values, who.org)
+    if problems:
+        return problem_response(
+            422,
+            f"{len(problems)} question(s) à compléter ou corriger avant l'envoi.",
+            slug="validation-error",
+            extra={"errors": _problems(problems)},
+        )
+    submitted_at = answering.mark_submitted(connection, who.invitation_id)
+    invitation = session.get(Invitation, who.invitation_id)
+    if invitation is not None and invitation.emails:
+        settings = request.app.state.settings
+        enqueue_mail(
+            session,
+            outbox,
+            settings.mail,
+            to=invitation.emails.split(),
+            subject=f"Accusé de réception : réponses de {who.name} à « {who.campaign.title} »",
+            text=receipts.receipt_text(parsed, who, values, campaigns.today_in_paris(submitted_at)),
+            kind="survey-receipt",
+            reference=f"invitation:{who.invitation_id}",
+        )
+    return Submitted(status="submitted", submitted_at=submitted_at)
