@@ -27,6 +27,11 @@ export const PAGES: readonly SitePage[] = [
   { file: "auditions-console.html", label: "Console des auditions", nav: false },
   { file: "repondre.html", label: "Répondre au questionnaire", nav: false },
   { file: "enquetes-console.html", label: "Console des enquêtes", nav: false },
+  { file: "fiche.html", label: "Fiche cas d'usage", nav: false },
+  { file: "proposer.html", label: "Proposer un cas d'usage", nav: false },
+  { file: "fiche-modifier.html", label: "Modifier votre fiche", nav: false },
+  { file: "collectivite.html", label: "Collectivité", nav: false },
+  { file: "moderation.html", label: "Modération de la bibliothèque", nav: false },
 ];
 
 function href(file: string): string {

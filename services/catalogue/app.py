@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.catalogue.models import outbox
-from services.catalogue.routes import router
+from services.catalogue.models import audit_log, outbox
+from services.catalogue.routes import routers
 from services.catalogue.settings import CatalogueSettings, get_settings
 from services.common.app_factory import build_service_app
 
@@ -16,6 +16,7 @@ def create_app(settings: CatalogueSettings | None = None) -> FastAPI:
         name="catalogue",
         title="Bibliothèque d'IA territorialisées",
         description="Cas d'usage de l'IA portés par les collectivités territoriales, en données ouvertes.",
-        routers=[router],
+        routers=routers(),
         outbox=outbox,
+        audit=audit_log,
     )

@@ -1,16 +1,24 @@
-"""The catalogue's tables and API shapes (the SQLModel ladder)."""
+"""The catalogue's tables and API shapes.
+
+A fiche (`use_case`) keeps two contents as JSON: `draft`, the contributor's latest version,
+and `published`, what the public sees. An update to a published fiche waits in `draft`
+(`pending_review`) while the published content stays visible. The columns next to them copy the
+public content (or, before any publication, the draft) for listing, facets and search.
+Every change adds a `use_case_version` row with the whole content at that time.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import JSON, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
+from services.common.audit import audit_table
 from services.common.mail import outbox_table
 from services.common.sql import UTCDateTime, new_registry, utcnow
-from services.common.text import InputModel
 
 
 class CatalogueModel(SQLModel, registry=new_registry()):
@@ -19,48 +27,119 @@ class CatalogueModel(SQLModel, registry=new_registry()):
 
 # Messages waiting to be sent (services.common.mail).
 outbox = outbox_table(CatalogueModel.metadata)
+# What staff did (services.common.audit).
+audit_log = audit_table(CatalogueModel.metadata)
 
 
 class UseCaseStatus(StrEnum):
-    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
     PUBLISHED = "published"
+    REJECTED = "rejected"
+    RETRACTED = "retracted"
+    ARCHIVED = "archived"
 
 
-class UseCaseBase(InputModel):
-    title: str = Field(min_length=3, max_length=200)
-    summary: str = Field(min_length=10, max_length=2000)
-    theme: str = Field(max_length=100)
-    # SIREN for communes and EPCI, INSEE code for départements and régions (DESIGN.md).
-    local_authority_code: str = Field(
-        min_length=2,
-        max_length=9,
-        index=True,
-        # SQLModel's `regex=` is not applied under pydantic 2; `pattern` is.
-        schema_extra={"pattern": r"^(\d{9}|\d[\dAB]|97\d)$"},
-    )
-    local_authority_name: str = Field(max_length=200)
+# Statuses whose content the public may read (archived fiches stay readable, out of searches).
+PUBLIC_STATUSES = (UseCaseStatus.PUBLISHED, UseCaseStatus.ARCHIVED)
+
+# Columns that facets count (besides the coded fields of the fiche).
+FACET_COLUMNS = (
+    "domain",
+    "application_type",
+    "ai_technology",
+    "ai_act_class",
+    "project_status",
+    "reusability",
+    "automation_level",
+    "personal_data",
+    "interaction",
+    "algorithm_type",
+    "hosting",
+    "acquisition_mode",
+    "annex_iii_area",
+    "ai_act_role",
+    "local_authority_kind",
+    "region",
+    "departement",
+    # The one boolean column, kept last (search.py relies on it): codes "oui" and "non".
+    "individual_decisions",
+)
 
 
-class UseCase(CatalogueModel, UseCaseBase, table=True):
+def _code() -> Any:
+    return Field(default=None, sa_type=String(40), nullable=True)
+
+
+class UseCase(CatalogueModel, table=True):
     __tablename__ = "use_case"
+    __table_args__ = (
+        Index("ix_use_case_status_published_at", "status", "published_at"),
+        Index("ix_use_case_region", "region"),
+        Index("ix_use_case_departement", "departement"),
+        Index("ix_use_case_domain", "domain"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=220, unique=True)
     # A plain string column: a native enum type would outlive a downgrade on PostgreSQL.
-    status: UseCaseStatus = Field(default=UseCaseStatus.DRAFT, sa_type=String(20), index=True)
-    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    status: str = Field(default=UseCaseStatus.SUBMITTED, sa_type=String(20), index=True)
+    pending_review: bool = Field(default=False)
+    version: int = Field(default=1)
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    published: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The last message of the moderators to the contributor (changes requested, refusal).
+    moderation_message: str | None = Field(default=None, sa_type=Text)
+    # Private: never in a public answer or an export.
+    submitter_email: str | None = Field(default=None, max_length=320)
+    edit_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    declared_by: str = Field(default="contributeur", max_length=20)
+    is_demo: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
-    version: int = Field(default=1)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    # Copies of the public content, for listings, facets and search.
+    title: str = Field(default="", max_length=150)
+    summary: str = Field(default="", sa_type=Text)
+    sort_title: str = Field(default="", max_length=150)
+    local_authority_code: str | None = Field(default=None, max_length=9, index=True)
+    local_authority_name: str | None = Field(default=None, max_length=200)
+    local_authority_kind: str | None = _code()
+    siren: str | None = Field(default=None, max_length=9)
+    insee_code: str | None = Field(default=None, max_length=5)
+    region: str | None = _code()
+    departement: str | None = _code()
+    individual_decisions: bool | None = Field(default=None)
+    domain: str | None = _code()
+    application_type: str | None = _code()
+    ai_technology: str | None = _code()
+    ai_act_class: str | None = _code()
+    project_status: str | None = _code()
+    reusability: str | None = _code()
+    automation_level: str | None = _code()
+    personal_data: str | None = _code()
+    interaction: str | None = _code()
+    algorithm_type: str | None = _code()
+    hosting: str | None = _code()
+    acquisition_mode: str | None = _code()
+    annex_iii_area: str | None = _code()
+    ai_act_role: str | None = _code()
+    # Stemmed terms (services.catalogue.french_text), indexed by FTS5 or PostgreSQL.
+    search_title: str = Field(default="", sa_type=Text)
+    search_body: str = Field(default="", sa_type=Text)
 
 
-class UseCaseCreate(UseCaseBase):
-    """What a moderator or an integrator sends to add a use case (as a draft)."""
+class UseCaseVersion(CatalogueModel, table=True):
+    __tablename__ = "use_case_version"
 
-
-class UseCasePublic(UseCaseBase):
-    id: int
-    slug: str
-    status: UseCaseStatus
-    published_at: datetime | None
-    updated_at: datetime
+    id: int | None = Field(default=None, primary_key=True)
+    use_case_id: int = Field(foreign_key="use_case.id", index=True, ondelete="CASCADE")
+    number: int
+    # proposed, updated, published, changes_requested, rejected, retracted, archived, imported
+    event: str = Field(max_length=30)
+    status: str = Field(max_length=20)
+    # Shown in the public history: publications and what changed the public fiche.
+    public: bool = Field(default=False)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    note: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

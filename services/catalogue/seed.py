@@ -1,117 +1,106 @@
-"""Demo use cases, written once into an empty catalogue."""
+"""Demo fiches, written once into an empty catalogue (marked as demo)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from services.catalogue.models import UseCase, UseCaseStatus
+from services.catalogue import vocabularies, workflow
+from services.catalogue.demo_data import DEMO_FICHES, DemoFiche
+from services.catalogue.models import UseCase
 from services.common.sql import utcnow
 
-# (slug, title, summary, theme, code, local authority, published)
+# (slug, title, summary, theme, code, local authority, published) of the demo fiches whose
+# porteur code names one territory by itself (SIREN, département); régions share two-digit
+# codes with départements and are checked with their kind in tests/catalogue/test_demo_data.py.
 DEMO_USE_CASES = [
     (
-        "tri-courriers-entrants-lyon",
-        "Tri automatique des courriers entrants",
-        "Un modèle de classification oriente les courriers et courriels des usagers vers le bon service, "
-        "avec relecture humaine des cas incertains.",
-        "Relation aux usagers",
-        "200046977",
-        "Métropole de Lyon",
-        True,
-    ),
-    (
-        "depots-sauvages-paris",
-        "Détection des dépôts sauvages",
-        "Des photos prises par les agents de propreté sont analysées pour repérer les dépôts sauvages "
-        "et programmer leur enlèvement.",
-        "Propreté urbaine",
-        "217500016",
-        "Paris",
-        True,
-    ),
-    (
-        "frequentation-piscines-rennes",
-        "Prévision de la fréquentation des piscines",
-        "Un modèle de prévision aide à ajuster les horaires et le personnel des piscines selon la météo "
-        "et le calendrier scolaire.",
-        "Sport",
-        "243500139",
-        "Rennes Métropole",
-        True,
-    ),
-    (
-        "redaction-deliberations-nantes",
-        "Assistant de rédaction des délibérations",
-        "Un assistant génératif propose une première rédaction des délibérations à partir des notes "
-        "des services ; un agent valide chaque texte.",
-        "Administration",
-        "244400404",
-        "Nantes Métropole",
-        True,
-    ),
-    (
-        "fuites-reseau-eau-montpellier",
-        "Détection des fuites sur le réseau d'eau",
-        "L'analyse des débits nocturnes signale les secteurs où une fuite est probable, pour cibler "
-        "les recherches sur le terrain.",
-        "Eau et assainissement",
-        "243400017",
-        "Montpellier Méditerranée Métropole",
-        True,
-    ),
-    (
-        "transcription-conseils-strasbourg",
-        "Transcription des séances du conseil",
-        "Les séances publiques sont transcrites automatiquement puis relues, pour publier plus vite "
-        "des comptes rendus accessibles.",
-        "Démocratie locale",
-        "246700488",
-        "Eurométropole de Strasbourg",
-        True,
-    ),
-    (
-        "orientation-aides-gironde",
-        "Orientation vers les aides départementales",
-        "Un agent conversationnel aide les habitants et les associations à trouver les dispositifs "
-        "départementaux auxquels ils sont éligibles.",
-        "Relation aux usagers",
-        "33",
-        "Gironde",
-        True,
-    ),
-    (
-        "tournees-collecte-marseille",
-        "Optimisation des tournées de collecte",
-        "Projet en préparation : calcul des tournées de collecte des déchets selon le remplissage "
-        "mesuré des bacs.",
-        "Déchets",
-        "211300553",
-        "Marseille",
-        False,
-    ),
+        f.slug,
+        f.title,
+        f.summary,
+        vocabularies.label("domain", f.domain),
+        f.code,
+        f.name,
+        f.published,
+    )
+    for f in DEMO_FICHES
+    if f.kind is None
 ]
+
+_AUTOMATION = {True: "aide_decision", False: "aucune_decision"}
+
+
+def demo_content(demo: DemoFiche) -> dict[str, Any]:
+    """The whole content of a demo fiche: its own facts plus plausible, generic details."""
+    content: dict[str, Any] = {
+        "title": demo.title,
+        "summary": demo.summary,
+        "description": (
+            f"{demo.summary} Le projet est porté par {demo.name}. Les agents gardent la main : "
+            "chaque résultat est relu avant d'avoir un effet pour les usagers. "
+            "Les données utilisées, les règles et les limites connues sont documentées."
+        ),
+        "project_status": demo.project_status,
+        "keywords": list(demo.keywords),
+        "local_authority_code": demo.code,
+        "domain": demo.domain,
+        "application_type": demo.application_type,
+        "interaction": "g2c"
+        if demo.application_type in ("relation_usager", "personnalisation")
+        else "interne",
+        "goal": demo.summary,
+        "individual_decisions": demo.individual_decisions,
+        "automation_level": _AUTOMATION[demo.individual_decisions],
+        "ai_act_class": demo.ai_act_class,
+        "ai_act_role": "deployeur",
+        "ai_technology": demo.ai_technology,
+        "algorithm_type": "regles"
+        if demo.ai_technology in ("regles", "robotique_rpa")
+        else "apprentissage",
+        "hosting": demo.hosting,
+        "personal_data": demo.personal_data,
+        "acquisition_mode": "marche_public" if demo.hosting == "saas" else "interne",
+        "reusability": demo.reusability,
+        "human_oversight": "Un agent valide chaque résultat avant qu'il ait un effet.",
+        "lessons_learned": "Associer les agents dès le début ; mesurer avant et après.",
+        "peer_contact": True,
+    }
+    if demo.kind:
+        content["local_authority_kind"] = demo.kind
+    if demo.ai_act_class == "haut_risque":
+        content["annex_iii_area"] = (
+            "services_essentiels"
+            if demo.domain == "action_sociale"
+            else "infrastructures_critiques"
+        )
+        if demo.domain == "developpement_economique":
+            content["annex_iii_area"] = "education_formation"
+    if demo.ai_act_class == "transparence_art50":
+        content["art50_obligations"] = ["information_agent_conversationnel"]
+    if demo.individual_decisions:
+        content["recourse"] = "Recours gracieux auprès du service, puis recours contentieux."
+    return content
 
 
 def seed_catalogue(session: Session, *, now: datetime | None = None) -> int:
-    """Add the demo use cases when the catalogue is empty; returns how many were added."""
+    """Add the demo fiches when the catalogue is empty; returns how many were added."""
     if session.exec(select(func.count()).select_from(UseCase)).one():
         return 0
     now = now or utcnow()
-    for rank, (slug, title, summary, theme, code, name, published) in enumerate(DEMO_USE_CASES):
-        session.add(
-            UseCase(
-                slug=slug,
-                title=title,
-                summary=summary,
-                theme=theme,
-                local_authority_code=code,
-                local_authority_name=name,
-                status=UseCaseStatus.PUBLISHED if published else UseCaseStatus.DRAFT,
-                published_at=now - timedelta(days=7 * rank) if published else None,
-            )
+    for rank, demo in enumerate(DEMO_FICHES):
+        use_case = workflow.propose(
+            session,
+            content=demo_content(demo),
+            submitter_email=None,
+            declared_by="demo",
+            is_demo=True,
         )
+        use_case.slug = demo.slug
+        if demo.published:
+            workflow.publish(session, use_case, note="Fiche de démonstration")
+            use_case.published_at = now - timedelta(days=5 * rank)
     session.flush()
-    return len(DEMO_USE_CASES)
+    return len(DEMO_FICHES)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import json
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,17 +24,16 @@ from services.common.auth.tokens import encode_token, issue_api_token
 from services.common.database import create_db_engine
 from services.common.settings import AuthSettings
 from services.common.sql import utcnow
+from tests.catalogue.support import COMPLETE
 from tests.conftest import TEST_SECRET_KEY, ClientFactory, Databases
 from tests.helpers import add_staff, assert_problem, bearer, sign_in
 
 SERVICES = ("catalogue", "survey", "auditions")
-USE_CASE = {
-    "title": "Détection des fuites d'eau",
-    "summary": "L'analyse des débits nocturnes signale les secteurs où une fuite est probable.",
-    "theme": "Eau et assainissement",
-    "local_authority_code": "243400017",
-    "local_authority_name": "Montpellier Méditerranée Métropole",
-}
+TITLE = "Détection des fuites d'eau par l'analyse des débits nocturnes"
+# A one-fiche JSON file for the staff import (a moderator-or-`catalogue:write` operation).
+IMPORT_FILE = json.dumps([{**COMPLETE, "title": TITLE}]).encode()
+# An anonymous proposal: the public POST /use-cases, which still looks at a given token.
+PROPOSAL = {**COMPLETE, "title": TITLE, "submitter_email": "agent@ville.example.fr"}
 
 
 @contextmanager
@@ -70,6 +71,24 @@ def cli_env(databases: Databases, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     yield
     # Whatever the CLI left for the garbage collector is reported here, not in a later test.
     gc.collect()
+
+
+def _import(client: TestClient, headers: dict[str, str] | None = None) -> Response:
+    """Staff import of one complete fiche (published at once when admitted)."""
+    return client.post(
+        "/imports/use-cases",
+        headers=headers or {},
+        files={"file": ("fiches.json", IMPORT_FILE, "application/json")},
+    )
+
+
+def _assert_imported(client: TestClient, response: Response) -> None:
+    """The import was admitted and its fiche is now in the public catalogue."""
+    assert response.status_code == 200, response.text
+    assert response.json() == {"rows": 1, "imported": 1, "rejected": []}
+    listing: Any = client.get("/use-cases").json()
+    assert listing["total"] == 1
+    assert [item["title"] for item in listing["items"]] == [TITLE]
 
 
 def _other_address(client: TestClient, host: str) -> TestClient:
@@ -141,8 +160,8 @@ def test_a_disabled_account_is_refused_everywhere(
         assert_problem(client.get("/auth/me", headers=headers), 401)
         refused = sign_in(client, email="lea@example.org")
         assert assert_problem(refused, 401) == wrong_password.json(), service
-    post = clients["catalogue"].post("/use-cases", json=USE_CASE, headers=headers)
-    assert_problem(post, 401)
+    assert_problem(_import(clients["catalogue"], headers), 401)
+    assert clients["catalogue"].get("/use-cases").json()["total"] == 0
 
 
 def test_a_re_enabled_account_can_sign_in_again(
@@ -271,9 +290,7 @@ def test_a_use_case_cannot_be_added_without_the_moderator_role(
     client = client_for("catalogue")
     add_staff(databases.urls["accounts"], email="lea@example.org", roles=[role])
 
-    response = client.post(
-        "/use-cases", json=USE_CASE, headers=bearer(client, email="lea@example.org")
-    )
+    response = _import(client, bearer(client, email="lea@example.org"))
 
     assert_problem(response, status)
     assert client.get("/use-cases").json()["total"] == 0
@@ -287,25 +304,22 @@ def test_a_moderator_or_an_admin_adds_a_use_case(
     add_staff(databases.urls["accounts"], email="lea@example.org", roles=[role])
     headers = bearer(client, email="lea@example.org")
 
-    response = client.post("/use-cases", json=USE_CASE, headers=headers)
+    response = _import(client, headers)
 
-    assert response.status_code == 201, response.text
-    assert response.headers["location"] == f"/use-cases/{response.json()['id']}"
-    assert (
-        client.get(response.headers["location"], headers=headers).json()["title"]
-        == USE_CASE["title"]
-    )
+    _assert_imported(client, response)
 
 
 def test_no_token_is_a_401_asking_for_a_bearer(client_for: ClientFactory) -> None:
     client = client_for("catalogue")
 
-    post = client.post("/use-cases", json=USE_CASE)
+    imported = _import(client)
+    queue = client.get("/moderation/use-cases")
     me = client.get("/auth/me")
 
-    for response in (post, me):
+    for response in (imported, queue, me):
         assert_problem(response, 401)
         assert response.headers["www-authenticate"] == "Bearer"
+    assert client.get("/use-cases").json()["total"] == 0
 
 
 @pytest.mark.parametrize(
@@ -316,12 +330,15 @@ def test_a_garbage_token_is_a_401(client_for: ClientFactory, token: str) -> None
 
     for response in (
         client.get("/auth/me", headers=_auth(token)),
-        client.post("/use-cases", json=USE_CASE, headers=_auth(token)),
-        # A public read that looks at the caller refuses a bad token rather than ignoring it.
-        client.get("/use-cases/1", headers=_auth(token)),
+        _import(client, _auth(token)),
+        # A public operation that looks at the caller (the anonymous proposal, which notes
+        # whether a moderator made it) refuses a bad token rather than ignoring it.
+        client.post("/use-cases", json=PROPOSAL, headers=_auth(token)),
     ):
         assert_problem(response, 401)
         assert response.headers["www-authenticate"] == "Bearer"
+    # The very same proposal without a token is accepted: the 401 was the token's doing.
+    assert client.post("/use-cases", json=PROPOSAL).status_code == 201
 
 
 def _staff_token(databases: Databases, email: str, *, minutes: int, **settings: object) -> str:
@@ -351,7 +368,8 @@ def test_a_forged_token_of_the_right_shape_is_accepted_only_when_valid(
     assert client.get("/auth/me", headers=_auth(valid)).status_code == 200
     for token in (expired, other_key, other_issuer):
         assert_problem(client.get("/auth/me", headers=_auth(token)), 401)
-        assert_problem(client.post("/use-cases", json=USE_CASE, headers=_auth(token)), 401)
+        assert_problem(_import(client, _auth(token)), 401)
+    assert _import(client, _auth(valid)).status_code == 200
 
 
 def test_a_token_for_an_unknown_account_is_a_401(
@@ -374,7 +392,7 @@ def test_a_role_change_applies_at_once(client_for: ClientFactory, databases: Dat
     client = client_for("catalogue")
     add_staff(databases.urls["accounts"], email="lea@example.org", roles=["analyst"])
     headers = bearer(client, email="lea@example.org")
-    assert_problem(client.post("/use-cases", json=USE_CASE, headers=headers), 403)
+    assert_problem(_import(client, headers), 403)
 
     with accounts_session(databases) as session:
         account = accounts.find_staff(session, email="lea@example.org")
@@ -384,7 +402,7 @@ def test_a_role_change_applies_at_once(client_for: ClientFactory, databases: Dat
         session.commit()
 
     assert client.get("/auth/me", headers=headers).json()["roles"] == ["moderator"]
-    assert client.post("/use-cases", json=USE_CASE, headers=headers).status_code == 201
+    _assert_imported(client, _import(client, headers))
 
 
 # --- API tokens ------------------------------------------------------------------------------
@@ -410,9 +428,9 @@ def test_an_api_token_with_catalogue_write_adds_a_use_case(
     clients = _three(client_for)
     _, token = _api_token(databases, "catalogue:write", "survey:read")
 
-    created = clients["catalogue"].post("/use-cases", json=USE_CASE, headers=_auth(token))
+    created = _import(clients["catalogue"], _auth(token))
 
-    assert created.status_code == 201, created.text
+    _assert_imported(clients["catalogue"], created)
     for client in clients.values():
         me = client.get("/auth/me", headers=_auth(token)).json()
         assert me["kind"] == "api_token"
@@ -429,7 +447,9 @@ def test_an_api_token_without_catalogue_write_cannot_add(
     client = client_for("catalogue")
     _, token = _api_token(databases, scope)
 
-    assert_problem(client.post("/use-cases", json=USE_CASE, headers=_auth(token)), 403)
+    assert_problem(_import(client, _auth(token)), 403)
+    assert_problem(client.get("/moderation/use-cases", headers=_auth(token)), 403)
+    assert client.get("/use-cases").json()["total"] == 0
 
 
 @pytest.mark.usefixtures("cli_env")
@@ -444,18 +464,14 @@ def test_an_api_token_issued_by_the_cli_works_then_revoked_is_refused_everywhere
     token_id, token = match.group(1), out[-1]
     for client in clients.values():
         assert client.get("/auth/me", headers=_auth(token)).status_code == 200
-    assert (
-        clients["catalogue"].post("/use-cases", json=USE_CASE, headers=_auth(token)).status_code
-        == 201
-    )
+    _assert_imported(clients["catalogue"], _import(clients["catalogue"], _auth(token)))
 
     assert iat_admin(["token", "revoke", token_id]) == 0
 
     for client in clients.values():
         assert_problem(client.get("/auth/me", headers=_auth(token)), 401)
-    assert_problem(
-        clients["catalogue"].post("/use-cases", json=USE_CASE, headers=_auth(token)), 401
-    )
+    assert_problem(_import(clients["catalogue"], _auth(token)), 401)
+    assert clients["catalogue"].get("/use-cases").json()["total"] == 1
 
 
 def test_an_expired_api_token_is_refused(client_for: ClientFactory, databases: Databases) -> None:

@@ -25,7 +25,7 @@ COMMON_TABLES = {"outbox", "audit_log"}
 
 # database -> (abstract base, package whose modules declare its tables, tables known today)
 BASES: dict[str, tuple[type[SQLModel], str, set[str]]] = {
-    "catalogue": (CatalogueModel, "services.catalogue", {"use_case", "outbox"}),
+    "catalogue": (CatalogueModel, "services.catalogue", {"use_case", "use_case_version", "outbox"}),
     "survey": (
         SurveyModel,
         "services.survey",

@@ -18,21 +18,19 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from jwt.algorithms import RSAAlgorithm
 
+from tests.catalogue.support import COMPLETE
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import add_staff, assert_problem, bearer
 
 ISSUER = "https://idp.example"
 AUDIENCE = "iat"
 KID = "clef-2026"
-USE_CASE = {
-    "title": "Assistant de rédaction des délibérations",
-    "summary": "Un assistant propose une première rédaction des délibérations, relue par un agent.",
-    "theme": "Administration",
-    "local_authority_code": "244400404",
-    "local_authority_name": "Nantes Métropole",
-}
+TITLE = "Assistant de rédaction des délibérations"
+# A one-fiche JSON file for the staff import (a moderator-or-`catalogue:write` operation).
+IMPORT_FILE = json.dumps([{**COMPLETE, "title": TITLE}]).encode()
 
 
 def _new_key() -> rsa.RSAPrivateKey:
@@ -120,6 +118,15 @@ def _sign(key: rsa.RSAPrivateKey, claims: dict[str, Any], *, kid: str = KID) -> 
     return {"Authorization": f"Bearer {token}"}
 
 
+def _import(client: TestClient, headers: dict[str, str]) -> Response:
+    """Staff import of one complete fiche (published at once when admitted)."""
+    return client.post(
+        "/imports/use-cases",
+        headers=headers,
+        files={"file": ("fiches.json", IMPORT_FILE, "application/json")},
+    )
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -149,10 +156,13 @@ def test_a_provider_moderator_adds_a_use_case(
     client = start()
     headers = _sign(provider_key, _claims(roles=["moderator"]))
 
-    response = client.post("/use-cases", json=USE_CASE, headers=headers)
+    response = _import(client, headers)
 
-    assert response.status_code == 201, response.text
-    assert client.get(response.headers["location"], headers=headers).status_code == 200
+    assert response.status_code == 200, response.text
+    assert response.json() == {"rows": 1, "imported": 1, "rejected": []}
+    listing = client.get("/use-cases").json()
+    assert [item["title"] for item in listing["items"]] == [TITLE]
+    assert client.get("/moderation/use-cases", headers=headers).status_code == 200
 
 
 @pytest.mark.parametrize("roles", [["analyst"], ["offline_access", "moderateur"], []])
@@ -163,7 +173,9 @@ def test_a_provider_token_without_the_moderator_role_cannot_add(
     headers = _sign(provider_key, _claims(roles=roles))
 
     assert client.get("/auth/me", headers=headers).status_code == 200
-    assert_problem(client.post("/use-cases", json=USE_CASE, headers=headers), 403)
+    assert_problem(_import(client, headers), 403)
+    assert_problem(client.get("/moderation/use-cases", headers=headers), 403)
+    assert client.get("/use-cases").json()["total"] == 0
 
 
 @pytest.mark.parametrize(
@@ -182,7 +194,7 @@ def test_an_invalid_provider_token_is_a_401(
     headers = _sign(provider_key, _claims(roles=["moderator"], **overrides))
 
     assert_problem(client.get("/auth/me", headers=headers), 401)
-    assert_problem(client.post("/use-cases", json=USE_CASE, headers=headers), 401)
+    assert_problem(_import(client, headers), 401)
 
 
 def test_a_token_signed_by_another_key_with_the_same_kid_is_a_401(
@@ -192,7 +204,7 @@ def test_a_token_signed_by_another_key_with_the_same_kid_is_a_401(
     headers = _sign(_new_key(), _claims(roles=["admin"]))
 
     assert_problem(client.get("/auth/me", headers=headers), 401)
-    assert_problem(client.post("/use-cases", json=USE_CASE, headers=headers), 401)
+    assert_problem(_import(client, headers), 401)
 
 
 def test_a_token_with_an_unknown_kid_is_a_401(

@@ -6,6 +6,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,8 +16,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from services.catalogue.models import UseCase
-from services.catalogue.seed import DEMO_USE_CASES, seed_catalogue
+from services.catalogue.seed import seed_catalogue
 from services.common.database import create_db_engine
+from tests.catalogue.support import COMPLETE
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import add_staff, assert_problem, bearer
 
@@ -29,13 +31,11 @@ ROUTES = {
 }
 ALLOWED_ORIGIN = "http://localhost:8000"
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
-PUBLISHED_DEMO = sum(1 for row in DEMO_USE_CASES if row[-1])
-VALID_USE_CASE = {
+# An anonymous proposal (POST /use-cases), the catalogue's public JSON body.
+VALID_PROPOSAL = {
+    **COMPLETE,
     "title": "Tri des courriers entrants",
-    "summary": "Un modèle classe les courriers entrants et les oriente vers le bon service.",
-    "theme": "Relation aux usagers",
-    "local_authority_code": "200046977",
-    "local_authority_name": "Métropole de Lyon",
+    "submitter_email": "agent@ville.example.fr",
 }
 
 
@@ -276,7 +276,7 @@ def _catalogue(
     engine = create_db_engine(databases.urls["catalogue"], pool_size=1)
     try:
         with Session(engine) as session:
-            seed_catalogue(session)
+            assert seed_catalogue(session) > 0
             session.commit()
     finally:
         engine.dispose()
@@ -287,128 +287,144 @@ def _catalogue(
     return client, bearer(client, email=email)
 
 
-def _assert_nothing_lost(
-    client: TestClient, headers: dict[str, str], draft_id: int, databases: Databases
-) -> None:
-    listing = client.get("/use-cases", params={"limit": 100})
-    assert listing.status_code == 200
-    assert listing.json()["total"] == PUBLISHED_DEMO
-    draft = client.get(f"/use-cases/{draft_id}", headers=headers)
-    assert draft.status_code == 200
-    assert draft.json()["title"] == VALID_USE_CASE["title"]
-    assert _use_case_count(databases) == len(DEMO_USE_CASES) + 1
+@dataclass(frozen=True)
+class Saved:
+    """What the catalogue holds before a bad request: a saved proposal and the counts."""
+
+    draft_id: int
+    published: int
+    stored: int
 
 
-def _save_draft(client: TestClient, headers: dict[str, str]) -> int:
-    created = client.post("/use-cases", json=VALID_USE_CASE, headers=headers)
+def _save_draft(client: TestClient, headers: dict[str, str], databases: Databases) -> Saved:
+    """Propose a fiche, then note what is saved (public fiches, and every row)."""
+    created = client.post("/use-cases", json=VALID_PROPOSAL)
     assert created.status_code == 201, created.text
     draft_id = created.json()["id"]
     assert isinstance(draft_id, int)
-    return draft_id
+    listing = client.get("/use-cases", params={"limit": 100})
+    assert listing.status_code == 200
+    published = listing.json()["total"]
+    assert published > 0  # the demo's published fiches, so that a loss would show
+    saved = Saved(draft_id=draft_id, published=published, stored=_use_case_count(databases))
+    assert saved.stored > published  # the proposal (and unpublished demo fiches) too
+    _assert_nothing_lost(client, headers, saved, databases)
+    return saved
+
+
+def _assert_nothing_lost(
+    client: TestClient, headers: dict[str, str], saved: Saved, databases: Databases
+) -> None:
+    listing = client.get("/use-cases", params={"limit": 100})
+    assert listing.status_code == 200
+    assert listing.json()["total"] == saved.published
+    draft = client.get(f"/moderation/use-cases/{saved.draft_id}", headers=headers)
+    assert draft.status_code == 200, draft.text
+    assert draft.json()["title"] == VALID_PROPOSAL["title"]
+    assert draft.json()["status"] == "submitted"
+    assert _use_case_count(databases) == saved.stored
 
 
 def test_malformed_json_is_a_422_problem(client_for: ClientFactory, databases: Databases) -> None:
     client, headers = _catalogue(client_for, databases)
-    draft_id = _save_draft(client, headers)
+    saved = _save_draft(client, headers, databases)
 
     response = client.post(
         "/use-cases",
         content=b'{"title": "Tri", "summary": ',
-        headers={**headers, "Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"},
     )
 
     body = assert_problem(response, 422)
     assert [error["type"] for error in _errors(body)] == ["json_invalid"]
-    _assert_nothing_lost(client, headers, draft_id, databases)
+    _assert_nothing_lost(client, headers, saved, databases)
 
 
 def test_wrong_types_are_a_422_listing_the_fields(
     client_for: ClientFactory, databases: Databases
 ) -> None:
     client, headers = _catalogue(client_for, databases)
-    draft_id = _save_draft(client, headers)
+    saved = _save_draft(client, headers, databases)
+    # Wrong types, a malformed code and a missing required field (submitter_email).
     payload = {
         "title": 12,
         "summary": ["pas", "une", "chaîne"],
-        "theme": "Sport",
+        "yearly_volume": "beaucoup",
         "local_authority_code": "pas-un-code",
     }
 
-    response = client.post("/use-cases", json=payload, headers=headers)
+    response = client.post("/use-cases", json=payload)
 
     body = assert_problem(response, 422)
     assert _failing_fields(body) == {
         "title",
         "summary",
+        "yearly_volume",
         "local_authority_code",
-        "local_authority_name",
+        "submitter_email",
     }
     assert all(error["loc"][0] == "body" for error in _errors(body))
-    _assert_nothing_lost(client, headers, draft_id, databases)
+    _assert_nothing_lost(client, headers, saved, databases)
 
 
-def _oversized_use_case() -> bytes:
-    return json.dumps({**VALID_USE_CASE, "summary": "x" * 3000}).encode()
+def _oversized_proposal() -> bytes:
+    """Over 2 KiB, yet a valid proposal: only the size limit can refuse it."""
+    return json.dumps({**VALID_PROPOSAL, "description": "x" * 3000}).encode()
 
 
 def test_a_body_over_the_limit_is_a_413_problem(
     client_for: ClientFactory, databases: Databases
 ) -> None:
     client, headers = _catalogue(client_for, databases)
-    draft_id = _save_draft(client, headers)
-    content = _oversized_use_case()
+    saved = _save_draft(client, headers, databases)
+    content = _oversized_proposal()
 
     response = client.post(
         "/use-cases",
         content=content,
-        headers={
-            **headers,
-            "Content-Type": "application/json",
-            "Content-Length": str(len(content)),
-        },
+        headers={"Content-Type": "application/json", "Content-Length": str(len(content))},
     )
 
     body = assert_problem(response, 413)
     assert "2048" in str(body["detail"])
-    _assert_nothing_lost(client, headers, draft_id, databases)
+    _assert_nothing_lost(client, headers, saved, databases)
 
 
 def test_a_streamed_body_over_the_limit_is_a_413_problem(
     client_for: ClientFactory, databases: Databases
 ) -> None:
     client, headers = _catalogue(client_for, databases)
-    draft_id = _save_draft(client, headers)
-    content = _oversized_use_case()
+    saved = _save_draft(client, headers, databases)
+    content = _oversized_proposal()
 
     def chunks() -> Iterator[bytes]:
         for start in range(0, len(content), 512):
             yield content[start : start + 512]
 
     response = client.post(
-        "/use-cases", content=chunks(), headers={**headers, "Content-Type": "application/json"}
+        "/use-cases", content=chunks(), headers={"Content-Type": "application/json"}
     )
 
     assert "content-length" not in response.request.headers
     body = assert_problem(response, 413)
     assert "2048" in str(body["detail"])
-    _assert_nothing_lost(client, headers, draft_id, databases)
+    _assert_nothing_lost(client, headers, saved, databases)
 
 
 def test_a_body_under_the_limit_is_accepted(
     client_for: ClientFactory, databases: Databases
 ) -> None:
-    client, headers = _catalogue(client_for, databases)
-    content = json.dumps({**VALID_USE_CASE, "summary": "y" * 1500}).encode()
+    client, _ = _catalogue(client_for, databases)
+    before = _use_case_count(databases)
+    content = json.dumps({**VALID_PROPOSAL, "description": "y" * 1500}).encode()
     assert len(content) < 2048
 
     response = client.post(
-        "/use-cases",
-        content=iter([content]),
-        headers={**headers, "Content-Type": "application/json"},
+        "/use-cases", content=iter([content]), headers={"Content-Type": "application/json"}
     )
 
     assert response.status_code == 201, response.text
-    assert _use_case_count(databases) == len(DEMO_USE_CASES) + 1
+    assert _use_case_count(databases) == before + 1
 
 
 # --- logs ------------------------------------------------------------------------------------

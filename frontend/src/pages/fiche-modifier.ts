@@ -1,0 +1,92 @@
+/** Editing through the private link: the token lives in the address's fragment, never sent to a server log. */
+
+import "../catalogue/catalogue.css";
+import { errorMessage } from "../api";
+import { announce, byId, el, showError } from "../dom";
+import { editLinkHeaders, FieldErrors, getVocabularies, ifMatch, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
+import { fieldLabel, STATUS_LABELS } from "../catalogue/fields";
+import { ficheSections } from "../catalogue/display";
+import { buildFicheForm } from "../catalogue/form";
+
+const status = byId("modifier-etat", HTMLElement);
+const message = byId("modifier-message", HTMLElement);
+const error = byId("modifier-erreur", HTMLElement);
+const form = byId("modifier", HTMLFormElement);
+const steps = byId("modifier-etapes", HTMLElement);
+const stepStatus = byId("modifier-etape", HTMLElement);
+const submit = byId("modifier-envoyer", HTMLButtonElement);
+const preview = byId("modifier-apercu", HTMLAnchorElement);
+const draftSection = byId("brouillon", HTMLElement);
+const draftContent = byId("brouillon-contenu", HTMLElement);
+
+const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+
+function describe(useCase: UseCasePrivate): string {
+  const state = STATUS_LABELS[useCase.status] ?? useCase.status;
+  const pending = useCase.pending_review ? " Vos derniers changements attendent la relecture." : "";
+  const missing = useCase.publication_errors.length
+    ? ` Pour publier, il manque : ${useCase.publication_errors.map((e) => fieldLabel(String(e.loc[e.loc.length - 1]))).join(", ")}.`
+    : "";
+  return `« ${useCase.title} » — ${state} (version ${useCase.version}).${pending}${missing}`;
+}
+
+function showMessage(useCase: UseCasePrivate): void {
+  message.hidden = !useCase.moderation_message;
+  message.replaceChildren(...(useCase.moderation_message ? [el("p", { text: `Message de la modération : ${useCase.moderation_message}` })] : []));
+  preview.hidden = useCase.status !== "published" && useCase.status !== "archived";
+  preview.href = `fiche.html?id=${useCase.id}`;
+}
+
+function showDraft(vocabularies: Vocabularies, useCase: UseCasePrivate): void {
+  draftContent.replaceChildren(
+    el("p", { className: "lead", text: String(useCase.draft["title"] ?? useCase.title) }),
+    el("p", { text: String(useCase.draft["summary"] ?? "") }),
+    ...ficheSections(vocabularies, useCase.draft, useCase.local_authority_name ?? "", "h3"),
+  );
+  draftSection.hidden = false;
+}
+
+async function start(): Promise<void> {
+  if (!token) {
+    announce(status, "");
+    showError(error, "Ce lien de modification est incomplet. Utilisez le lien reçu par courriel.");
+    return;
+  }
+  const [vocabularies, loaded] = await Promise.all([getVocabularies(), send<UseCasePrivate>("GET", "/edit-link", undefined, editLinkHeaders(token))]);
+  let useCase = loaded;
+  announce(status, describe(useCase));
+  showMessage(useCase);
+  showDraft(vocabularies, useCase);
+  const fiche = buildFicheForm(steps, vocabularies, useCase.draft, stepStatus);
+  form.hidden = false;
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void save();
+  });
+
+  async function save(): Promise<void> {
+    fiche.clearErrors(error);
+    submit.disabled = true;
+    try {
+      useCase = await send<UseCasePrivate>("PATCH", `/use-cases/${useCase.id}`, fiche.values(), { ...editLinkHeaders(token), ...ifMatch(useCase.version) });
+      announce(status, `Modifications enregistrées. ${describe(useCase)}`);
+      showMessage(useCase);
+      showDraft(vocabularies, useCase);
+    } catch (failure) {
+      if (failure instanceof FieldErrors && failure.errors.length > 0) {
+        fiche.showErrors(failure.errors, error);
+      } else {
+        showError(error, errorMessage(failure));
+      }
+      error.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  }
+}
+
+start().catch((failure: unknown) => {
+  announce(status, "");
+  showError(error, errorMessage(failure));
+});

@@ -1,0 +1,109 @@
+/** One fiche: its blocks, provenance and public history (with a print stylesheet). */
+
+import "../catalogue/catalogue.css";
+import { errorMessage } from "../api";
+import { announce, byId, el, showError } from "../dom";
+import { formatDate } from "../format";
+import { loadToken } from "../session";
+import { bearerHeaders, getHistory, getUseCase, getVocabularies, ifMatch, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
+import { changesTable, ficheSections, historyList } from "../catalogue/display";
+import { STATUS_LABELS } from "../catalogue/fields";
+
+const title = byId("fiche-titre", HTMLElement);
+const status = byId("fiche-etat", HTMLElement);
+const error = byId("fiche-erreur", HTMLElement);
+const previewNotice = byId("fiche-apercu", HTMLElement);
+const article = byId("fiche", HTMLElement);
+const summary = byId("fiche-resume", HTMLElement);
+const provenance = byId("fiche-provenance", HTMLElement);
+const blocks = byId("fiche-blocs", HTMLElement);
+const history = byId("historique-contenu", HTMLElement);
+const historySection = byId("historique", HTMLElement);
+
+const moderation = byId("fiche-moderation", HTMLElement);
+const moderationNote = byId("fiche-moderation-note", HTMLTextAreaElement);
+const moderationStatus = byId("fiche-moderation-etat", HTMLElement);
+
+byId("fiche-imprimer", HTMLButtonElement).addEventListener("click", () => window.print());
+
+/** Retract or archive, for a signed-in moderator (the API checks the role). */
+function offerModeration(useCase: UseCasePublic, token: string): void {
+  if (useCase.status !== "published") return;
+  moderation.hidden = false;
+  const decide = (action: string, done: string): void => {
+    const note = moderationNote.value.trim();
+    send("POST", `/use-cases/${useCase.id}/${action}`, note ? { message: note } : undefined, { ...bearerHeaders(token), ...ifMatch(useCase.version) })
+      .then(() => {
+        moderationStatus.textContent = done;
+      })
+      .catch((failure: unknown) => {
+        moderationStatus.textContent = errorMessage(failure);
+      });
+  };
+  byId("fiche-depublier", HTMLButtonElement).addEventListener("click", () => decide("retract", "La fiche est dépubliée."));
+  byId("fiche-archiver", HTMLButtonElement).addEventListener("click", () => decide("archive", "La fiche est archivée."));
+}
+
+const params = new URLSearchParams(window.location.search);
+const id = Number.parseInt(params.get("id") ?? "", 10);
+const preview = params.get("apercu") === "1";
+
+function detail(term: string, value: HTMLElement | string): HTMLElement[] {
+  return [el("dt", { text: term }), el("dd", {}, [value])];
+}
+
+async function start(): Promise<void> {
+  if (!Number.isInteger(id) || id < 1) {
+    announce(status, "");
+    showError(error, "Adresse incomplète : aucune fiche n'est indiquée.");
+    return;
+  }
+  const vocabularies = await getVocabularies();
+  let useCase: UseCasePublic;
+  let content;
+  const token = loadToken();
+  if (preview && token) {
+    const draft = await send<UseCasePrivate>("GET", `/moderation/use-cases/${id}`, undefined, bearerHeaders(token));
+    useCase = draft;
+    content = draft.draft;
+    previewNotice.hidden = false;
+    previewNotice.replaceChildren(
+      el("p", { text: `Aperçu pour la modération : ${STATUS_LABELS[draft.status] ?? draft.status}. Le contenu montré est le brouillon.` }),
+      changesTable(vocabularies, draft.changes, "Différences avec la version publiée"),
+    );
+  } else {
+    useCase = await getUseCase(id);
+    content = useCase.content;
+    if (token) offerModeration(useCase, token);
+  }
+  document.title = `${String(content["title"] ?? useCase.title)} — Bibliothèque d'IA territorialisées`;
+  title.textContent = String(content["title"] ?? useCase.title);
+  summary.textContent = String(content["summary"] ?? "");
+  const porteur = useCase.local_authority_code
+    ? el("a", { text: useCase.local_authority_name ?? useCase.local_authority_code, attributes: { href: `collectivite.html?code=${encodeURIComponent(useCase.local_authority_code)}${useCase.local_authority_kind === "region" ? "&type=region" : ""}` } })
+    : "";
+  provenance.replaceChildren(
+    ...(porteur ? detail("Collectivité", porteur) : []),
+    ...(useCase.siren ? detail("SIREN", useCase.siren) : []),
+    ...(useCase.insee_code ? detail("Code INSEE", useCase.insee_code) : []),
+    ...detail("Statut de la fiche", STATUS_LABELS[useCase.status] ?? useCase.status),
+    ...(useCase.published_at ? detail("Publiée le", formatDate(useCase.published_at)) : []),
+    ...detail("Mise à jour le", formatDate(useCase.updated_at)),
+    ...detail("Déclarée par", useCase.declared_by === "demo" ? "Données de démonstration" : useCase.declared_by === "import" ? "Import par l'équipe" : "Un agent de la collectivité, relu par la modération"),
+    ...detail("Complétude", `${useCase.completeness} %`),
+    ...(useCase.partners.length ? detail("Partenaires", useCase.partners.map((p) => p.name).join(", ")) : []),
+  );
+  blocks.replaceChildren(...ficheSections(vocabularies, content, ""));
+  article.hidden = false;
+  if (preview) {
+    historySection.hidden = true;
+  } else {
+    history.replaceChildren(historyList(vocabularies, await getHistory(id)));
+  }
+  announce(status, useCase.is_demo ? "Fiche de démonstration : elle illustre la bibliothèque et ne décrit pas un projet réel." : "");
+}
+
+start().catch((failure: unknown) => {
+  announce(status, "");
+  showError(error, errorMessage(failure));
+});

@@ -1,0 +1,102 @@
+"""Proposing a fiche without an account, and completing it through the private edit link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import Field
+
+from services.catalogue import workflow
+from services.catalogue.dependencies import (
+    EditableUseCase,
+    EditToken,
+    IfMatch,
+    can_moderate,
+    check_version,
+    set_etag,
+    use_case_for_token,
+)
+from services.catalogue.fiche import UseCaseFields
+from services.catalogue.notifications import send_edit_link
+from services.catalogue.views import UseCasePrivate, private_view
+from services.common.auth.dependencies import OptionalPrincipal
+from services.common.database import SessionDep
+from services.common.errors import NotFound
+
+router = APIRouter(tags=["contributions"])
+
+# ASCII addresses only: what every SMTP server and mail header accepts as is.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+
+
+class Proposal(UseCaseFields):
+    """A new fiche: its content (complete or not) and where to send the private edit link."""
+
+    title: str = Field(min_length=3, max_length=150, description="Titre.")
+    submitter_email: str = Field(
+        max_length=320,
+        description="Adresse qui reçoit le lien de modification (jamais publiée).",
+        pattern=EMAIL_PATTERN,
+    )
+
+
+@router.post(
+    "/use-cases", status_code=201, responses={413: {"description": "Corps trop volumineux"}}
+)
+def propose_use_case(
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    payload: Proposal,
+    response: Response,
+) -> UseCasePrivate:
+    """Propose une fiche, sans compte : elle attend la modération ; un lien de modification part par courriel."""
+    content = payload.model_dump(exclude_unset=True, exclude={"submitter_email"})
+    use_case = workflow.propose(
+        session,
+        content=content,
+        submitter_email=payload.submitter_email,
+        declared_by="moderation" if can_moderate(principal) else "contributeur",
+    )
+    token = workflow.new_edit_token(use_case)
+    session.add(use_case)
+    session.flush()
+    send_edit_link(session, request.app.state.settings.mail, use_case, token)
+    response.headers["Location"] = f"/use-cases/{use_case.id}"
+    set_etag(response, use_case)
+    return private_view(use_case)
+
+
+@router.get("/edit-link", responses={404: {"description": "Lien inconnu"}})
+def read_by_edit_link(session: SessionDep, token: EditToken, response: Response) -> UseCasePrivate:
+    """La fiche d'un lien de modification (en-tête `Authorization: EditToken <jeton>`), brouillon compris."""
+    if token is None:
+        raise NotFound("Lien de modification requis (en-tête Authorization: EditToken …).")
+    use_case = use_case_for_token(session, token)
+    set_etag(response, use_case)
+    return private_view(use_case)
+
+
+@router.patch(
+    "/use-cases/{use_case_id}",
+    responses={
+        404: {"description": "Fiche inconnue, ou lien d'une autre fiche"},
+        409: {"description": "Fiche refusée ou archivée"},
+        412: {"description": "Version périmée"},
+        428: {"description": "If-Match manquant"},
+    },
+)
+def update_use_case(
+    session: SessionDep,
+    use_case: EditableUseCase,
+    changes: UseCaseFields,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UseCasePrivate:
+    """Complète ou corrige une fiche (lien de modification ou modération) ; une fiche publiée reste visible jusqu'à la relecture."""
+    check_version(use_case, if_match)
+    values: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    workflow.update_draft(session, use_case, changes=values)
+    set_etag(response, use_case)
+    return private_view(use_case)

@@ -1,0 +1,242 @@
+"""The life of a fiche: proposed, corrected, published, updated, retracted, archived.
+
+Domain functions only flush; the request's session commits. Each change bumps `version` (the
+ETag) and records a `UseCaseVersion` with the whole content at that time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from slugify import slugify
+from sqlmodel import Session, col, select
+
+from services.catalogue import fiche
+from services.catalogue.french_text import index_terms, joined
+from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
+from services.common.errors import Conflict, ProblemError
+from services.common.sql import utcnow
+
+# Fields that feed the full-text index besides the title: summary, description, keywords, porteur.
+_BODY_FIELDS = ("summary", "description", "goal", "department_service")
+# Coded columns copied from the content as they are.
+_COPIED = (
+    "domain",
+    "application_type",
+    "ai_technology",
+    "ai_act_class",
+    "project_status",
+    "reusability",
+    "automation_level",
+    "personal_data",
+    "interaction",
+    "algorithm_type",
+    "hosting",
+    "acquisition_mode",
+    "annex_iii_area",
+    "ai_act_role",
+    "individual_decisions",
+)
+
+
+class PublicationIncomplete(ProblemError):
+    status = 422
+    slug = "validation-error"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_edit_token(use_case: UseCase) -> str:
+    """A fresh private edit link token; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    use_case.edit_token_hash = hash_token(token)
+    return token
+
+
+def _free_slug(session: Session, *, title: str) -> str:
+    base = slugify(title, max_length=200) or "cas-d-usage"
+    taken = set(session.exec(select(UseCase.slug).where(col(UseCase.slug).startswith(base))).all())
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+def project(use_case: UseCase, content: dict[str, Any]) -> None:
+    """Copy `content` into the columns that listings, facets and search read."""
+    use_case.title = (content.get("title") or "Sans titre")[:150]
+    use_case.summary = content.get("summary") or ""
+    use_case.sort_title = use_case.title.casefold()[:150]
+    for name in _COPIED:
+        setattr(use_case, name, content.get(name))
+    code = content.get("local_authority_code")
+    territory = (
+        fiche.find_local_authority(code, content.get("local_authority_kind")) if code else None
+    )
+    use_case.local_authority_code = code
+    use_case.local_authority_name = territory.name if territory else None
+    use_case.local_authority_kind = territory.kind if territory else None
+    use_case.siren = territory.siren if territory else None
+    use_case.insee_code = territory.insee_code if territory else None
+    use_case.region = territory.region if territory else None
+    use_case.departement = (
+        territory.departement if territory and territory.kind != "region" else None
+    )
+    use_case.search_title = index_terms(use_case.title)
+    use_case.search_body = index_terms(
+        joined(
+            [
+                *(content.get(name) for name in _BODY_FIELDS),
+                " ".join(content.get("keywords") or []),
+                use_case.local_authority_name,
+            ]
+        )
+    )
+
+
+def _record(
+    session: Session, use_case: UseCase, *, event: str, public: bool, note: str | None = None
+) -> None:
+    assert use_case.id is not None
+    session.add(
+        UseCaseVersion(
+            use_case_id=use_case.id,
+            number=use_case.version,
+            event=event,
+            status=use_case.status,
+            public=public,
+            content=dict(use_case.published if public and use_case.published else use_case.draft),
+            note=note,
+        )
+    )
+
+
+def _bump(use_case: UseCase) -> None:
+    use_case.version += 1
+    use_case.updated_at = utcnow()
+
+
+def propose(
+    session: Session,
+    *,
+    content: dict[str, Any],
+    submitter_email: str | None,
+    declared_by: str = "contributeur",
+    is_demo: bool = False,
+) -> UseCase:
+    """A new fiche, submitted for moderation."""
+    use_case = UseCase(
+        slug=_free_slug(session, title=content.get("title") or "cas d'usage"),
+        status=UseCaseStatus.SUBMITTED,
+        draft=content,
+        submitter_email=submitter_email,
+        declared_by=declared_by,
+        is_demo=is_demo,
+    )
+    project(use_case, content)
+    session.add(use_case)
+    session.flush()
+    _record(session, use_case, event="proposed", public=False)
+    return use_case
+
+
+def update_draft(session: Session, use_case: UseCase, *, changes: dict[str, Any]) -> UseCase:
+    """Apply a contributor's or moderator's changes; a published fiche keeps its public content."""
+    if use_case.status in (UseCaseStatus.REJECTED, UseCaseStatus.ARCHIVED):
+        raise Conflict("Cette fiche est refusée ou archivée : elle ne peut plus être modifiée.")
+    use_case.draft = {**use_case.draft, **changes}
+    if use_case.published is not None and use_case.status == UseCaseStatus.PUBLISHED:
+        use_case.pending_review = True
+    else:
+        use_case.status = UseCaseStatus.SUBMITTED
+        project(use_case, use_case.draft)
+    _bump(use_case)
+    session.add(use_case)
+    session.flush()
+    _record(session, use_case, event="updated", public=False)
+    return use_case
+
+
+def publish(session: Session, use_case: UseCase, *, note: str | None = None) -> UseCase:
+    """Make the draft the public content; refused (422, field by field) when incomplete."""
+    if use_case.status in (UseCaseStatus.REJECTED,):
+        raise Conflict("Une fiche refusée ne peut pas être publiée.")
+    errors = fiche.publication_errors(use_case.draft)
+    if errors:
+        raise PublicationIncomplete(
+            "La fiche est incomplète : des champs sont requis pour la publier.",
+            extra={"errors": errors},
+        )
+    use_case.published = dict(use_case.draft)
+    use_case.status = UseCaseStatus.PUBLISHED
+    use_case.pending_review = False
+    use_case.moderation_message = None
+    use_case.published_at = use_case.published_at or utcnow()
+    project(use_case, use_case.published)
+    _bump(use_case)
+    session.add(use_case)
+    session.flush()
+    _record(session, use_case, event="published", public=True, note=note)
+    return use_case
+
+
+def request_changes(session: Session, use_case: UseCase, *, message: str) -> UseCase:
+    """Send the fiche back to its contributor with a message; a published one stays online."""
+    if use_case.status not in (UseCaseStatus.SUBMITTED, UseCaseStatus.PUBLISHED):
+        raise Conflict(
+            "Seule une fiche en attente de relecture peut être renvoyée au contributeur."
+        )
+    if use_case.status == UseCaseStatus.SUBMITTED:
+        use_case.status = UseCaseStatus.CHANGES_REQUESTED
+    use_case.moderation_message = message
+    _bump(use_case)
+    session.add(use_case)
+    session.flush()
+    _record(session, use_case, event="changes_requested", public=False, note=message)
+    return use_case
+
+
+def reject(session: Session, use_case: UseCase, *, message: str) -> UseCase:
+    """Refuse a proposal; for a published fiche, refuse its pending update only."""
+    if use_case.published is not None and use_case.status == UseCaseStatus.PUBLISHED:
+        use_case.draft = dict(use_case.published)
+        use_case.pending_review = False
+    else:
+        use_case.status = UseCaseStatus.REJECTED
+    use_case.moderation_message = message
+    _bump(use_case)
+    session.add(use_case)
+    session.flush()
+    _record(session, use_case, event="rejected", public=False, note=message)
+    return use_case
+
+
+def withdraw(
+    session: Session, use_case: UseCase, *, status: UseCaseStatus, note: str | None
+) -> UseCase:
+    """Retract (hidden) or archive (kept readable, out of searches) a published fiche."""
+    if use_case.status != UseCaseStatus.PUBLISHED:
+        raise Conflict("Seule une fiche publiée peut être dépubliée ou archivée.")
+    use_case.status = status
+    _bump(use_case)
+    session.add(use_case)
+    session.flush()
+    event = "retracted" if status == UseCaseStatus.RETRACTED else "archived"
+    _record(session, use_case, event=event, public=True, note=note)
+    return use_case
+
+
+def differences(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-level differences, in the order of the fiche's fields."""
+    before = before or {}
+    return [
+        {"field": name, "before": before.get(name), "after": after.get(name)}
+        for name in fiche.FIELD_NAMES
+        if before.get(name) != after.get(name)
+    ]
