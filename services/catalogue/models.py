@@ -66,6 +66,10 @@ FACET_COLUMNS = (
     "individual_decisions",
 )
 
+# Facets of a list of codes: facet name -> the column holding its codes as "|code|code|"
+# (a fiche counts once for each code it holds; a filter matches a fiche holding any of its codes).
+LIST_FACET_COLUMNS = {"art50_obligations": "art50_codes"}
+
 
 def _code() -> Any:
     return Field(default=None, sa_type=String(40), nullable=True)
@@ -124,6 +128,8 @@ class UseCase(CatalogueModel, table=True):
     acquisition_mode: str | None = _code()
     annex_iii_area: str | None = _code()
     ai_act_role: str | None = _code()
+    # The codes of `art50_obligations`, each between bars ("|a|b|"), for the facet and its filter.
+    art50_codes: str | None = Field(default=None, sa_type=String(300), nullable=True)
     # Stemmed terms (services.catalogue.french_text), indexed by FTS5 or PostgreSQL.
     search_title: str = Field(default="", sa_type=Text)
     search_body: str = Field(default="", sa_type=Text)

@@ -4,6 +4,8 @@ The text goes through `french_text.parse_query` and then the database's own inde
 PostgreSQL text search, `search_index`) matches every term. Ranks are made comparable: lower is
 better on both databases. One query reads every match's sort keys and facet columns; facets are counted from them
 (a filtered facet is counted again without its own filter, so its other values stay offered).
+A list facet (`LIST_FACET_COLUMNS`: the Article 50 obligations) is read from a column holding its
+codes as "|a|b|": a fiche counts once for each code, and its filter matches any of the codes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    or_,
     select,
     table,
 )
@@ -35,7 +38,12 @@ from sqlmodel import Session, col
 
 from services.catalogue import vocabularies
 from services.catalogue.french_text import Query
-from services.catalogue.models import FACET_COLUMNS, UseCase, UseCaseStatus
+from services.catalogue.models import (
+    FACET_COLUMNS,
+    LIST_FACET_COLUMNS,
+    UseCase,
+    UseCaseStatus,
+)
 from services.common.territories.search import get_index
 
 
@@ -114,7 +122,15 @@ def _conditions(filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# Every facet, in the order of the columns read: the single-valued ones, then the lists.
+FACETS = (*FACET_COLUMNS, *LIST_FACET_COLUMNS)
+
+
 def _matches_codes(name: str, codes: list[str]) -> ColumnElement[bool]:
+    if name in LIST_FACET_COLUMNS:
+        # "|code|" inside "|a|b|", the LIKE wildcards of the code (its "_") escaped.
+        listed = getattr(UseCase, LIST_FACET_COLUMNS[name])
+        return or_(*(listed.contains(f"|{code}|", autoescape=True) for code in codes))
     column = getattr(UseCase, name)
     if name == "individual_decisions":
         return column.in_([code == "oui" for code in codes])  # type: ignore[no-any-return]
@@ -124,6 +140,17 @@ def _matches_codes(name: str, codes: list[str]) -> ColumnElement[bool]:
 def _code(decides: bool | None) -> str | None:
     """The facet code of `individual_decisions`, the one boolean facet (the last column)."""
     return None if decides is None else ("oui" if decides else "non")
+
+
+def _row_codes(values: Any) -> tuple[tuple[str, ...], ...]:
+    """The codes of each facet (in `FACETS` order) from the facet columns of a row."""
+    single = len(FACET_COLUMNS)
+    decides = _code(values[single - 1])
+    return (
+        *((value,) if value is not None else () for value in values[: single - 1]),
+        (decides,) if decides is not None else (),
+        *(tuple(value.strip("|").split("|")) if value else () for value in values[single:]),
+    )
 
 
 def facet_label(facet: str, code: str) -> str:
@@ -150,7 +177,7 @@ def search(
     """
     dialect = session.get_bind().dialect.name
     sort = sort or (Sort.RELEVANCE if query else Sort.DATE)
-    wanted = {name: values for name, values in filters.items() if values and name in FACET_COLUMNS}
+    wanted = {name: values for name, values in filters.items() if values and name in FACETS}
     others = {name: values for name, values in filters.items() if values and name not in wanted}
     passes = [case((_matches_codes(name, values), 1), else_=0) for name, values in wanted.items()]
     statement: Any = select(
@@ -159,6 +186,7 @@ def search(
         # As stored: only the results' dates are read (for sorting), not the near misses'.
         literal_column("use_case.published_at"),
         *(getattr(UseCase, name) for name in FACET_COLUMNS),
+        *(getattr(UseCase, column) for column in LIST_FACET_COLUMNS.values()),
         *passes,
     ).where(*_conditions(others))
     if passes:
@@ -170,30 +198,28 @@ def search(
         if inline_rank:
             statement = statement.add_columns(rank)
     results: list[_Match] = []
-    near: dict[int, Counter[str]] = {FACET_COLUMNS.index(name): Counter() for name in wanted}
-    facet_end = 3 + len(FACET_COLUMNS)
+    near: dict[int, Counter[str]] = {FACETS.index(name): Counter() for name in wanted}
+    facet_end = 3 + len(FACETS)
     # Plain rows, fetched at once: no ORM objects, no per-row fetch calls.
     for row in session.connection().execute(statement).all():
-        codes = (*row[3 : facet_end - 1], _code(row[facet_end - 1]))
+        codes = _row_codes(row[3:facet_end])
         failed = [
-            FACET_COLUMNS.index(name)
-            for name, ok in zip(wanted, row[facet_end:], strict=False)
-            if not ok
+            FACETS.index(name) for name, ok in zip(wanted, row[facet_end:], strict=False) if not ok
         ]
         if not failed:
             rank = float(row[-1]) if inline_rank else 0.0
             results.append(
                 _Match(id=row[0], sort_title=row[1], published_at=row[2], codes=codes, rank=rank)
             )
-        elif codes[failed[0]] is not None:
-            near[failed[0]][str(codes[failed[0]])] += 1
+        else:
+            near[failed[0]].update(codes[failed[0]])
     facets = {
         name: _labelled(
             name,
-            Counter(str(m.codes[position]) for m in results if m.codes[position] is not None)
+            Counter(code for m in results for code in m.codes[position])
             + near.get(position, Counter()),
         )
-        for position, name in enumerate(FACET_COLUMNS)
+        for position, name in enumerate(FACETS)
     }
     if query and sort is Sort.RELEVANCE and not inline_rank:
         _rank(session, query, results)
@@ -209,7 +235,7 @@ class _Match:
     id: int
     sort_title: str
     published_at: datetime | str | None
-    codes: tuple[str | None, ...]
+    codes: tuple[tuple[str, ...], ...]
     rank: float = 0.0
 
 

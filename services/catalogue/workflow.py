@@ -68,6 +68,12 @@ def _free_slug(session: Session, *, title: str) -> str:
     return f"{base}-{suffix}"
 
 
+def list_codes(codes: list[str] | None) -> str | None:
+    """A list of codes as stored for its facet: each once, between bars ("|a|b|")."""
+    unique = list(dict.fromkeys(codes or []))
+    return f"|{'|'.join(unique)}|" if unique else None
+
+
 def project(use_case: UseCase, content: dict[str, Any]) -> None:
     """Copy `content` into the columns that listings, facets and search read."""
     use_case.title = (content.get("title") or "Sans titre")[:150]
@@ -75,6 +81,7 @@ def project(use_case: UseCase, content: dict[str, Any]) -> None:
     use_case.sort_title = use_case.title.casefold()[:150]
     for name in _COPIED:
         setattr(use_case, name, content.get(name))
+    use_case.art50_codes = list_codes(content.get("art50_obligations"))
     code = content.get("local_authority_code")
     territory = (
         fiche.find_local_authority(code, content.get("local_authority_kind")) if code else None

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from services.catalogue.demo_data import DEMO_FICHES
-from tests.catalogue.support import Catalogue, titles
+from tests.catalogue.support import COMPLETE, Catalogue, titles
 from tests.conftest import Databases
 
 PUBLISHED = [fiche for fiche in DEMO_FICHES if fiche.published]
@@ -149,3 +149,54 @@ def test_suggestions_while_typing(catalogue: Catalogue, seeded: Databases) -> No
 
 def test_drafts_are_never_found(catalogue: Catalogue, seeded: Databases) -> None:
     assert search(catalogue, q="tournees collecte")["total"] == 0  # the Marseille draft
+
+
+def test_art50_obligations_facet_counts_each_code_and_filters(
+    catalogue: Catalogue, seeded: Databases
+) -> None:
+    both = ["marquage_contenu_synthetique", "information_agent_conversationnel"]
+    created, _ = catalogue.propose(
+        **{
+            **COMPLETE,
+            "title": "Rédiger les comptes rendus des conseils",
+            "domain": "administration_generale",
+            "ai_act_class": "transparence_art50",
+            # a code given twice still counts once
+            "art50_obligations": [*both, "marquage_contenu_synthetique"],
+        }
+    )
+    catalogue.publish(created["id"])
+    chatbots = {f.title for f in PUBLISHED if f.ai_act_class == "transparence_art50"}
+    assert chatbots  # the demo's Article 50 fiches inform that one talks with an AI
+
+    everything = search(catalogue)
+    facet = {f["code"]: f for f in everything["facets"]["art50_obligations"]}
+    counts = {code: f["count"] for code, f in facet.items()}
+    assert counts == {
+        "information_agent_conversationnel": len(chatbots) + 1,
+        "marquage_contenu_synthetique": 1,
+    }
+    assert facet["marquage_contenu_synthetique"]["label"] == "Marquer les contenus générés"
+
+    marked = search(catalogue, art50_obligations="marquage_contenu_synthetique")
+    assert titles(marked) == ["Rédiger les comptes rendus des conseils"]
+    # A filtered facet still offers its other values, counted under the other filters.
+    assert {f["code"]: f["count"] for f in marked["facets"]["art50_obligations"]} == counts
+    assert sum(f["count"] for f in marked["facets"]["domain"]) == 1
+
+    # OR within the facet, AND with the others.
+    either = search(catalogue, art50_obligations=both)
+    assert set(titles(either)) == {*chatbots, "Rédiger les comptes rendus des conseils"}
+    social = search(catalogue, art50_obligations=both, domain="action_sociale")
+    expected = {f.title for f in PUBLISHED if f.title in chatbots and f.domain == "action_sociale"}
+    assert set(titles(social)) == expected
+    # Under the domain filter, the facet counts that domain's fiches only.
+    social_counts = {f["code"]: f["count"] for f in social["facets"]["art50_obligations"]}
+    assert social_counts == (
+        {"information_agent_conversationnel": len(expected)} if expected else {}
+    )
+
+    assert (
+        catalogue.client.get("/use-cases", params={"art50_obligations": "inconnue"}).status_code
+        == 422
+    )

@@ -89,6 +89,8 @@ def test_propose_complete_publish_find_edit_history_and_csv(
     next_step(page)
     page.locator("#champ-individual_decisions").select_option("false")
     page.locator("#champ-ai_act_class").select_option("risque_minimal")
+    art50 = page.get_by_role("group", name=re.compile(r"^Obligations de transparence"))
+    art50.get_by_label("Marquer les contenus générés").check()
     next_step(page)
     page.locator("#champ-ai_technology").select_option("vision")
     next_step(page)
@@ -128,6 +130,7 @@ def test_propose_complete_publish_find_edit_history_and_csv(
         "Les bennes repèrent aussi l'éclairage public en panne."
     )
     expect(page.get_by_role("link", name="Métropole de Lyon")).to_be_visible()
+    expect(page.locator("#fiche-blocs")).to_contain_text("Marquer les contenus générés")
 
     # 7. The CSV download carries its SIREN.
     page.goto("/catalogue.html")

@@ -70,6 +70,7 @@ export const BLOCKS: readonly Block[] = [
       { name: "ai_act_class", label: "Qualification au titre du règlement européen sur l'IA", kind: "code", vocabulary: "ai_act_class" },
       { name: "annex_iii_area", label: "Domaine de l'annexe III (haut risque)", kind: "code", vocabulary: "annex_iii_area" },
       { name: "ai_act_role", label: "Rôle au titre du règlement", kind: "code", vocabulary: "ai_act_role" },
+      { name: "art50_obligations", label: "Obligations de transparence (article 50 du règlement sur l'IA)", kind: "codes", vocabulary: "art50_obligations", hint: "Cochez chaque obligation qui s'applique au système." },
       { name: "fria_done", label: "Analyse d'impact sur les droits fondamentaux réalisée", kind: "boolean" },
       { name: "eu_database_url", label: "Enregistrement dans la base de l'UE (adresse)", kind: "url" },
       { name: "personal_data", label: "Données personnelles", kind: "code", vocabulary: "personal_data" },

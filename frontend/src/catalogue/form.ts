@@ -64,6 +64,40 @@ function control(field: FieldSpec, vocabularies: Vocabularies, value: unknown): 
   return input;
 }
 
+interface Entry {
+  readonly field: FieldSpec;
+  /** What receives the focus (the first box of a group). */
+  readonly focus: HTMLElement;
+  /** What is marked aria-invalid. */
+  readonly invalid: readonly HTMLElement[];
+  readonly read: () => unknown;
+  readonly error: HTMLElement;
+  readonly step: number;
+}
+
+/** A list of codes: one checkbox per code, grouped in a fieldset whose legend names the field. */
+function checkboxGroup(field: FieldSpec, vocabularies: Vocabularies, value: unknown, legend: string): { group: HTMLFieldSetElement; boxes: HTMLInputElement[]; error: HTMLElement } {
+  const id = `champ-${field.name}`;
+  const chosen = Array.isArray(value) ? value : [];
+  const options = vocabularies.vocabularies[field.vocabulary ?? ""] ?? [];
+  const error = el("p", { className: "catalogue-field-error", attributes: { id: `${id}-erreur` } });
+  const boxes: HTMLInputElement[] = [];
+  const choices = options.map((option) => {
+    const box = el("input", { attributes: { type: "checkbox", id: `${id}-${option.code}`, name: field.name, value: option.code } });
+    box.checked = chosen.includes(option.code);
+    boxes.push(box);
+    return el("div", { className: "catalogue-choice" }, [box, el("label", { text: option.label, attributes: { for: box.id } })]);
+  });
+  const describedBy = [field.hint ? `${id}-aide` : "", `${id}-erreur`].filter(Boolean).join(" ");
+  const group = el("fieldset", { className: "catalogue-field catalogue-choices", attributes: { id, "aria-describedby": describedBy } }, [
+    el("legend", { text: legend }),
+    field.hint ? el("p", { className: "hint", text: field.hint, attributes: { id: `${id}-aide` } }) : null,
+    ...choices,
+    error,
+  ]);
+  return { group, boxes, error };
+}
+
 function read(field: FieldSpec, element: Control): unknown {
   const raw = element.value.trim();
   if (raw === "") return null;
@@ -121,17 +155,28 @@ function territoryPicker(input: HTMLInputElement, kind: { value: string | null }
 
 /** Builds the form's steps into `container`, filled with `content`. */
 export function buildFicheForm(container: HTMLElement, vocabularies: Vocabularies, content: Content, stepStatus: HTMLElement): FicheForm {
-  const controls = new Map<string, { field: FieldSpec; element: Control; error: HTMLElement; step: number }>();
+  const controls = new Map<string, Entry>();
   const kind = { value: typeof content["local_authority_kind"] === "string" ? content["local_authority_kind"] : null };
   const steps = BLOCKS.map((block, index) => {
     const fieldset = el("fieldset", { className: "catalogue-step", attributes: { id: `etape-${block.id}` } }, [
       el("legend", { text: `Étape ${index + 1} sur ${BLOCKS.length} : ${block.title}` }),
     ]);
     for (const field of block.fields) {
+      const required = vocabularies.quick_publication.includes(field.name);
+      const labelText = required ? `${field.label} (requis pour publier)` : field.label;
+      if (field.kind === "codes") {
+        const { group, boxes, error } = checkboxGroup(field, vocabularies, content[field.name], labelText);
+        fieldset.append(group);
+        const readCodes = (): unknown => {
+          const codes = boxes.filter((box) => box.checked).map((box) => box.value);
+          return codes.length ? codes : null;
+        };
+        controls.set(field.name, { field, focus: boxes[0] ?? group, invalid: boxes, read: readCodes, error, step: index });
+        continue;
+      }
       const element = control(field, vocabularies, content[field.name]);
       const error = el("p", { className: "catalogue-field-error", attributes: { id: `${element.id}-erreur` } });
-      const required = vocabularies.quick_publication.includes(field.name);
-      const label = el("label", { text: required ? `${field.label} (requis pour publier)` : field.label, attributes: { for: element.id } });
+      const label = el("label", { text: labelText, attributes: { for: element.id } });
       fieldset.append(
         el("div", { className: "catalogue-field" }, [
           label,
@@ -141,7 +186,7 @@ export function buildFicheForm(container: HTMLElement, vocabularies: Vocabularie
           error,
         ]),
       );
-      controls.set(field.name, { field, element, error, step: index });
+      controls.set(field.name, { field, focus: element, invalid: [element], read: () => read(field, element), error, step: index });
     }
     return fieldset;
   });
@@ -171,34 +216,34 @@ export function buildFicheForm(container: HTMLElement, vocabularies: Vocabularie
   return {
     values(): Content {
       const values: Content = {};
-      for (const [name, { field, element }] of controls) values[name] = read(field, element);
+      for (const [name, entry] of controls) values[name] = entry.read();
       values["local_authority_kind"] = kind.value === "region" ? "region" : null;
       return values;
     },
     clearErrors(summary: HTMLElement): void {
       summary.replaceChildren();
-      for (const { element, error } of controls.values()) {
-        element.removeAttribute("aria-invalid");
+      for (const { invalid, error } of controls.values()) {
+        for (const element of invalid) element.removeAttribute("aria-invalid");
         error.textContent = "";
       }
     },
     showErrors(errors: readonly FieldError[], summary: HTMLElement): void {
       this.clearErrors(summary);
       const items: HTMLElement[] = [];
-      let first: { element: Control; step: number } | null = null;
+      let first: Entry | null = null;
       for (const error of errors) {
         const name = String(error.loc[1] ?? error.loc[error.loc.length - 1] ?? "");
         const entry = controls.get(name);
         const message = `${fieldLabel(name)} : ${error.msg}`;
         if (entry) {
-          entry.element.setAttribute("aria-invalid", "true");
+          for (const element of entry.invalid) element.setAttribute("aria-invalid", "true");
           entry.error.textContent = error.msg;
           first ??= entry;
-          const link = el("a", { text: message, attributes: { href: `#${entry.element.id}` } });
+          const link = el("a", { text: message, attributes: { href: `#${entry.focus.id}` } });
           link.addEventListener("click", (event) => {
             event.preventDefault();
             show(entry.step, false);
-            entry.element.focus();
+            entry.focus.focus();
           });
           items.push(el("li", {}, [link]));
         } else {

@@ -19,6 +19,7 @@ const FACETS: readonly (readonly [string, string])[] = [
   ["ai_technology", "Technologie d'IA"],
   ["application_type", "Type d'application"],
   ["ai_act_class", "Règlement européen sur l'IA"],
+  ["art50_obligations", "Transparence (art. 50 du règlement IA)"],
   ["project_status", "Statut du projet"],
   ["reusability", "Réutilisation"],
   ["individual_decisions", "Décisions individuelles (CRPA)"],

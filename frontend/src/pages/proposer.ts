@@ -39,7 +39,8 @@ function saveDraft(values: Content): void {
 async function start(): Promise<void> {
   const vocabularies = await getVocabularies();
   const draft = loadDraft();
-  email.value = typeof draft["submitter_email"] === "string" ? draft["submitter_email"] : "";
+  // What was typed while the vocabularies loaded wins over the kept draft.
+  if (!email.value && typeof draft["submitter_email"] === "string") email.value = draft["submitter_email"];
   const fiche = buildFicheForm(steps, vocabularies, draft, stepStatus);
   const keep = (): void => saveDraft({ ...fiche.values(), submitter_email: email.value });
   fiche.onChange(keep);

@@ -64,9 +64,17 @@ class UseCaseQuery(PageQuery):
     individual_decisions: list[str] = Field(
         default_factory=list, description="oui : fonde des décisions individuelles (CRPA)."
     )
+    art50_obligations: list[str] = Field(
+        default_factory=list,
+        description="Obligations de transparence de l'article 50 (codes) : une fiche en a une ou plusieurs.",
+    )
 
     @field_validator(
-        *vocabularies.CODED_FIELDS, "local_authority_kind", "individual_decisions", mode="after"
+        *vocabularies.CODED_FIELDS,
+        *vocabularies.CODED_LIST_FIELDS,
+        "local_authority_kind",
+        "individual_decisions",
+        mode="after",
     )
     @classmethod
     def _known_codes(cls, values: list[str], info: Any) -> list[str]:
@@ -92,6 +100,7 @@ class UseCaseQuery(PageQuery):
             "departement",
             "local_authority_code",
             "individual_decisions",
+            *vocabularies.CODED_LIST_FIELDS,
         ]
         return {name: getattr(self, name) for name in names}
 
