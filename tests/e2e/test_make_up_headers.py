@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,13 +16,13 @@ HEADERS = json.loads((FRONTEND / "security-headers.json").read_text(encoding="ut
 
 def test_vite_preview_sends_the_security_headers(stack: Stack, tmp_path: Path) -> None:
     # `stack` made sure the site is built; preview serves frontend/dist as `make up` does.
-    npx = shutil.which("npx")
-    assert npx is not None
+    # vite itself, not through npx: stopping npx would leave its vite child running.
+    vite = FRONTEND / "node_modules" / ".bin" / "vite"
     port = _free_port()
     log = tmp_path / "preview.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [npx, "vite", "preview", "--host", "127.0.0.1", "--port", str(port), "--strictPort"],
+            [str(vite), "preview", "--host", "127.0.0.1", "--port", str(port), "--strictPort"],
             cwd=FRONTEND,
             stdout=output,
             stderr=subprocess.STDOUT,
