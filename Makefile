@@ -7,12 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := var/dev.env
 
-.PHONY: help up install frontend migrate seed test lint typecheck pytest bench territories clean
+.PHONY: help up install frontend migrate seed test lint typecheck pytest bench load territories clean
 
 help:
 	@echo "make up     installe, migre, remplit la démo et lance les trois API et le site"
 	@echo "make test   installe et lance les linters, les vérificateurs de types et tous les tests"
 	@echo "make bench  lance les mesures de performance (bench/)"
+	@echo "make load   charge de 64 clients pendant 60 s, puis avec PostgreSQL redémarré (docs/reliability.md)"
 	@echo "make territories  régénère le référentiel des territoires"
 
 # --- installation -----------------------------------------------------------------------------
@@ -81,6 +82,9 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.installed
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+load: $(VENV)/.installed
+	$(BIN)/python bench/load_faults.py
 
 territories: $(VENV)/.installed
 	cd tools/territories && npm ci --no-audit --no-fund

@@ -1,5 +1,6 @@
 """`iat-admin`: migrate the databases, seed demo data, manage staff and integrators' tokens,
-send the e-mail waiting in the outboxes.
+send the e-mail waiting in the outboxes, back up and restore, export or erase one person's
+data and apply the retention rules (RGPD).
 
 This module and `services/databases.py` are the composition root of the project: the only
 modules that know every service.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,14 +21,16 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
-from services import backups
+from services import backups, personal_data
 from services.common.auth import accounts
 from services.common.auth.models import ROLES
 from services.common.auth.tokens import issue_api_token
 from services.common.database import create_db_engine
 from services.common.errors import ProblemError
 from services.common.mail import MailSettings, deliver_due, transport_for
+from services.common.personal_data import RetentionSettings
 from services.common.settings import AuthSettings
+from services.common.sql import utcnow
 from services.databases import DATABASES
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
@@ -202,6 +206,52 @@ def restore(args: argparse.Namespace) -> None:
         print(f"{name} : {sum(rows.values())} lignes restaurées et vérifiées")
 
 
+def _chosen(args: argparse.Namespace) -> list[str]:
+    return [args.service] if args.service else list(DATABASES)
+
+
+def _urls(names: list[str]) -> dict[str, str]:
+    return {name: DATABASES[name].url() for name in names}
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{table} {count}" for table, count in counts.items()) or "rien"
+
+
+def personal_data_export(args: argparse.Namespace) -> None:
+    names = _chosen(args)
+    document = {
+        "email": args.email,
+        "generated_at": utcnow().isoformat(),
+        "services": personal_data.export(_urls(names), args.email, services=names),
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return
+    # Personal data: readable by its owner only.
+    descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    print(f"export écrit dans {args.output}", file=sys.stderr)
+
+
+def personal_data_erase(args: argparse.Namespace) -> None:
+    names = _chosen(args)
+    for name, counts in personal_data.erase(_urls(names), args.email, services=names).items():
+        print(f"{name} : {_counts(counts)}")
+
+
+def retention_apply(args: argparse.Namespace) -> None:
+    names = _chosen(args)
+    counts = personal_data.apply_retention(
+        _urls(names), RetentionSettings(), now=utcnow(), dry_run=args.dry_run, services=names
+    )
+    verb = "à effacer" if args.dry_run else "effacé(s)"
+    for name, tables in counts.items():
+        print(f"{name} : {verb} : {_counts(tables)}")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iat-admin", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMANDE")
@@ -209,6 +259,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_staff_commands(commands)
     _add_token_commands(commands)
     _add_mail_commands(commands)
+    _add_personal_data_commands(commands)
     return parser
 
 
@@ -277,6 +328,28 @@ def _add_mail_commands(commands: Commands) -> None:  # type: ignore[type-arg]
         "--service", choices=[name for name, db in DATABASES.items() if db.outbox is not None]
     )
     p.set_defaults(run=mail_deliver)
+
+
+def _add_personal_data_commands(commands: Commands) -> None:  # type: ignore[type-arg]
+    data = commands.add_parser("personal-data", help="données personnelles d'une personne (RGPD)")
+    actions = data.add_subparsers(required=True, metavar="ACTION")
+    p = actions.add_parser("export", help="tout ce que les bases gardent sur une adresse (JSON)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--service", choices=DATABASES)
+    p.add_argument("--output", help="fichier à écrire (sinon la sortie standard)")
+    p.set_defaults(run=personal_data_export)
+    p = actions.add_parser(
+        "erase", help="efface ou anonymise les données d'une adresse (inscrit au journal d'audit)"
+    )
+    p.add_argument("--email", required=True)
+    p.add_argument("--service", choices=DATABASES)
+    p.set_defaults(run=personal_data_erase)
+    retention = commands.add_parser("retention", help="durées de conservation (RGPD)")
+    actions = retention.add_subparsers(required=True, metavar="ACTION")
+    p = actions.add_parser("apply", help="efface ce qui a dépassé sa durée de conservation")
+    p.add_argument("--dry-run", action="store_true", help="compte sans rien effacer")
+    p.add_argument("--service", choices=DATABASES)
+    p.set_defaults(run=retention_apply)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

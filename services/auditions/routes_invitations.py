@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from sqlmodel import Session, col, select
 
 from services.auditions.dependencies import (
@@ -33,6 +33,7 @@ from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.mail import enqueue_mail
 from services.common.pagination import RowId
+from services.common.rate_limits import per_principal
 from services.common.sql import utcnow
 
 router = APIRouter(tags=["invitations"])
@@ -130,7 +131,9 @@ def _send_invitation(
     return digest
 
 
-@router.post("/events/{event_id}/invitations", status_code=201)
+@router.post(
+    "/events/{event_id}/invitations", status_code=201, dependencies=[Depends(per_principal())]
+)
 def invite_actor(
     event: OrganisedEventDep, body: InvitationIn, session: SessionDep, settings: SettingsDep
 ) -> list[InvitationView]:
@@ -192,7 +195,7 @@ def _remind(
 
 
 # Declared before "/{invitation_id}/reminder" so that "reminders" is never read as an id.
-@router.post("/events/{event_id}/invitations/reminders")
+@router.post("/events/{event_id}/invitations/reminders", dependencies=[Depends(per_principal())])
 def remind_all(
     event: OrganisedEventDep, session: SessionDep, settings: SettingsDep
 ) -> list[InvitationView]:
@@ -208,7 +211,10 @@ def remind_all(
     return [InvitationView.model_validate(i, from_attributes=True) for i in waiting]
 
 
-@router.post("/events/{event_id}/invitations/{invitation_id}/reminder")
+@router.post(
+    "/events/{event_id}/invitations/{invitation_id}/reminder",
+    dependencies=[Depends(per_principal())],
+)
 def remind(
     event: OrganisedEventDep, invitation_id: RowId, session: SessionDep, settings: SettingsDep
 ) -> InvitationView:

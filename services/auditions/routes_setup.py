@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from sqlmodel import select
 
 from services.auditions.dependencies import (
@@ -28,6 +28,7 @@ from services.auditions.windows import check_windows, stored
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import RowId
+from services.common.rate_limits import per_principal
 from services.common.sql import utcnow
 
 router = APIRouter(tags=["préparation"])
@@ -98,7 +99,7 @@ def update_member(
     return member_view(member)
 
 
-@router.post("/events/{event_id}/members/{member_id}/feed")
+@router.post("/events/{event_id}/members/{member_id}/feed", dependencies=[Depends(per_principal())])
 def member_feed(event: OrganisedEventDep, member_id: RowId, session: SessionDep) -> dict[str, str]:
     """Crée (ou renouvelle) l'adresse secrète de l'agenda personnel d'un membre."""
     member = session.get(PanelMember, member_id)
@@ -109,7 +110,9 @@ def member_feed(event: OrganisedEventDep, member_id: RowId, session: SessionDep)
     return {"path": f"/feeds/personal.ics?token={token}"}
 
 
-@router.post("/events/{event_id}/contacts/{contact_id}/feed")
+@router.post(
+    "/events/{event_id}/contacts/{contact_id}/feed", dependencies=[Depends(per_principal())]
+)
 def contact_feed(
     event: OrganisedEventDep, contact_id: RowId, session: SessionDep
 ) -> dict[str, str]:

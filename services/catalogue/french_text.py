@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -153,9 +154,15 @@ def _stemmer() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("french")
 
 
+# A snowball stemmer keeps its state in the object while it works, and searches run in
+# several threads: unguarded, concurrent calls gave wrong stems and IndexError (a 500).
+_STEMMER_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+    with _STEMMER_LOCK:
+        return str(_stemmer().stemWord(word))
 
 
 @functools.cache

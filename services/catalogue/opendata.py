@@ -2,7 +2,7 @@
 
 Each row carries the porteur's SIREN and INSEE code, so the data joins other public datasets.
 Text that a spreadsheet would read as a formula (= + - @, tab, carriage return first) is
-prefixed with an apostrophe in CSV and XLSX. Private data (submitter, tokens) is never a column.
+prefixed with an apostrophe in CSV and XLSX (services.common.spreadsheets). Private data (submitter, tokens) is never a column.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from services.catalogue import fiche
 from services.catalogue.models import UseCase, UseCaseVersion
+from services.common.spreadsheets import neutralise
 
 LICENCE = (
     "Licence Ouverte / Open Licence 2.0 (https://www.etalab.gouv.fr/licence-ouverte-open-licence/)"
@@ -48,13 +49,6 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     "at",
     *fiche.FIELD_NAMES,
 )
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet must show as text, never evaluate."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _cell(value: Any) -> str:

@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from slugify import slugify
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.catalogue import fiche
@@ -19,6 +20,8 @@ from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
 from services.common.errors import Conflict, ProblemError
 from services.common.sql import utcnow
 
+# A proposal whose slug a parallel one took retries with a random suffix, this many times.
+_SLUG_ATTEMPTS = 3
 # Fields that feed the full-text index besides the title: summary, description, keywords, porteur.
 _BODY_FIELDS = ("summary", "description", "goal", "department_service")
 # Coded columns copied from the content as they are.
@@ -57,8 +60,11 @@ def new_edit_token(use_case: UseCase) -> str:
     return token
 
 
-def _free_slug(session: Session, *, title: str) -> str:
+def _free_slug(session: Session, *, title: str, contended: bool = False) -> str:
     base = slugify(title, max_length=200) or "cas-d-usage"
+    if contended:
+        # Parallel proposals of this title are taking the next numbers as we look.
+        return f"{base}-{secrets.token_hex(3)}"
     taken = set(session.exec(select(UseCase.slug).where(col(UseCase.slug).startswith(base))).all())
     if base not in taken:
         return base
@@ -139,7 +145,9 @@ def propose(
 ) -> UseCase:
     """A new fiche, submitted for moderation."""
     use_case = UseCase(
-        slug=_free_slug(session, title=content.get("title") or "cas d'usage"),
+        # Unique and never a slug (slugify makes no "~"): the real one is chosen once the row
+        # exists, see `_settle_slug`.
+        slug=f"~{secrets.token_hex(8)}",
         status=UseCaseStatus.SUBMITTED,
         draft=content,
         submitter_email=submitter_email,
@@ -149,8 +157,30 @@ def propose(
     project(use_case, content)
     session.add(use_case)
     session.flush()
+    _settle_slug(session, use_case, title=content.get("title") or "cas d'usage")
     _record(session, use_case, event="proposed", public=False)
     return use_case
+
+
+def _settle_slug(session: Session, use_case: UseCase, *, title: str) -> None:
+    """Give a new fiche the first free slug of its title, even against parallel proposals."""
+    if session.get_bind().dialect.name == "sqlite":
+        # The insert took SQLite's single write lock until commit: no other proposal can be
+        # choosing at the same time. (pysqlite's savepoints would end the transaction early.)
+        use_case.slug = _free_slug(session, title=title)
+        session.flush()
+        return
+    for attempt in range(_SLUG_ATTEMPTS):
+        try:
+            # Seen under load on PostgreSQL: a parallel proposal of the same title takes the
+            # slug between the check and the write; only this savepoint is undone.
+            with session.begin_nested():
+                use_case.slug = _free_slug(session, title=title, contended=attempt > 0)
+                session.flush()
+        except IntegrityError:
+            continue
+        return
+    raise Conflict("Trop de propositions simultanées portent ce titre : réessayez.")
 
 
 def update_draft(session: Session, use_case: UseCase, *, changes: dict[str, Any]) -> UseCase:

@@ -24,6 +24,8 @@ from services.common.middleware import (
     RequestObserverMiddleware,
     UnexpectedErrorMiddleware,
 )
+from services.common.openapi import install_problem_documentation
+from services.common.rate_limits import RateLimiter
 from services.common.settings import ServiceSettings
 from services.common.territories.routes import territories_router
 from services.common.territories.search import get_index
@@ -67,6 +69,7 @@ def build_service_app(
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)
     app.state.audit_table = audit
+    app.state.rate_limiter = RateLimiter(accounts_engine, settings.rate_limits)
 
     install_error_handlers(app)
     metrics = RequestMetrics(name)
@@ -77,6 +80,7 @@ def build_service_app(
     app.include_router(territories_router())
     for router in routers:
         app.include_router(router)
+    install_problem_documentation(app)
     return app
 
 

@@ -153,6 +153,15 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 400:
+        # Only the framework raises these, for a body it cannot decode (not UTF-8, a broken
+        # multipart form): malformed input like malformed JSON, so the same 422, in French.
+        return problem_response(
+            422,
+            "Le corps de la requête est illisible : texte UTF-8 attendu, au format annoncé.",
+            slug="validation-error",
+            instance=request.url.path,
+        )
     if exc.status_code == 404 and detail == "Not Found":
         detail = "Aucune ressource à cette adresse."
     elif exc.status_code == 405:

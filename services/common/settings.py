@@ -7,6 +7,9 @@ three services must verify the same tokens against the same accounts store.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -57,6 +60,35 @@ class AuthSettings(BaseSettings):
         return key
 
 
+Bucket = Literal["public_submission", "recipient", "link_issue"]
+RULE_PATTERN = r"^[1-9][0-9]*/[1-9][0-9]*$"
+
+
+@dataclass(frozen=True)
+class Rule:
+    max_hits: int
+    window_seconds: int
+
+
+class RateLimitSettings(BaseSettings):
+    """`RATE_LIMIT_` variables, shared by the three services: "<requests>/<seconds>"."""
+
+    model_config = SettingsConfigDict(env_prefix="RATE_LIMIT_", extra="ignore")
+
+    enabled: bool = True
+    # Anonymous writes that create rows or send e-mail, per client address.
+    public_submission: str = Field("20/3600", pattern=RULE_PATTERN)
+    # E-mails carrying a private link that an anonymous request sends, per recipient.
+    recipient: str = Field("10/3600", pattern=RULE_PATTERN)
+    # Staff or integrator actions that issue tokens or links (invitations, reminders, feeds),
+    # per account or token.
+    link_issue: str = Field("120/3600", pattern=RULE_PATTERN)
+
+    def rule(self, bucket: Bucket) -> Rule:
+        hits, seconds = str(getattr(self, bucket)).split("/")
+        return Rule(max_hits=int(hits), window_seconds=int(seconds))
+
+
 class ServiceSettings(BaseSettings):
     """What every service is configured with; subclasses set the env prefix and defaults."""
 
@@ -69,3 +101,4 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)

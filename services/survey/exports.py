@@ -20,6 +20,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlmodel import Session
 
+from services.common.spreadsheets import neutralise
 from services.survey.answering import answer_t, invitation_t
 from services.survey.campaigns import BAND_LABELS
 from services.survey.models import InvitationStatus
@@ -27,7 +28,6 @@ from services.survey.questionnaires.store import Parsed
 from services.survey.receipts import choice_labels
 from services.survey.rules import relevant_answers
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED = [
     ("reponse_id", "Numéro de la réponse"),
     ("code", "SIREN ou code INSEE de la collectivité"),
@@ -49,13 +49,6 @@ class Column:
     label: str
     type: str
     code: str | None = None  # a 0/1 column of a multiple choice, or a matrix row
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def columns(parsed: Parsed) -> list[Column]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.catalogue.support import COMPLETE, Catalogue, edit_link, titles, wait_for_subject
 from tests.helpers import assert_problem
@@ -146,3 +147,22 @@ def test_moderation_needs_the_role(catalogue: Catalogue) -> None:
         401,
     )
     assert_problem(catalogue.client.get("/moderation/use-cases"), 401)
+
+
+def test_parallel_proposals_of_one_title_each_get_their_own_address(catalogue: Catalogue) -> None:
+    """Found by the load test: two proposals picked the same slug and one got a 409."""
+    title = "Chatbot des démarches d'état civil"
+
+    def propose(number: int) -> int:
+        response = catalogue.client.post(
+            "/use-cases",
+            json={"title": title, "submitter_email": f"agent{number}@ville.example.fr"},
+            headers=catalogue.moderator,  # a moderator's proposals are not rate limited
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(propose, range(6))) == [201] * 6
+    listing = catalogue.client.get("/moderation/use-cases", headers=catalogue.moderator).json()
+    slugs = [item["slug"] for item in listing["items"] if item["title"] == title]
+    assert len(slugs) == len(set(slugs)) == 6

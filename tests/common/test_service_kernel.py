@@ -340,6 +340,22 @@ def test_malformed_json_is_a_422_problem(client_for: ClientFactory, databases: D
     _assert_nothing_lost(client, headers, saved, databases)
 
 
+def test_a_body_that_is_not_utf8_is_a_422_problem_in_french(
+    client_for: ClientFactory, databases: Databases
+) -> None:
+    """Found by the contract fuzzing: FastAPI answered 400 in English, undocumented."""
+    client, headers = _catalogue(client_for, databases)
+    saved = _save_draft(client, headers, databases)
+
+    response = client.post(
+        "/use-cases", content=b"\xff", headers={"Content-Type": "application/json"}
+    )
+
+    body = assert_problem(response, 422)
+    assert "UTF-8" in str(body["detail"])
+    _assert_nothing_lost(client, headers, saved, databases)
+
+
 def test_wrong_types_are_a_422_listing_the_fields(
     client_for: ClientFactory, databases: Databases
 ) -> None:

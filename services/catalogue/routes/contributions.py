@@ -23,6 +23,12 @@ from services.catalogue.views import UseCasePrivate, private_view
 from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
 from services.common.errors import NotFound
+from services.common.rate_limits import (
+    TOO_MANY_REQUESTS,
+    client_address,
+    limit_recipient,
+    rate_limiter,
+)
 
 router = APIRouter(tags=["contributions"])
 
@@ -42,7 +48,9 @@ class Proposal(UseCaseFields):
 
 
 @router.post(
-    "/use-cases", status_code=201, responses={413: {"description": "Corps trop volumineux"}}
+    "/use-cases",
+    status_code=201,
+    responses={413: {"description": "Corps trop volumineux"}, **TOO_MANY_REQUESTS},
 )
 def propose_use_case(
     request: Request,
@@ -52,6 +60,11 @@ def propose_use_case(
     response: Response,
 ) -> UseCasePrivate:
     """Propose une fiche, sans compte : elle attend la modération ; un lien de modification part par courriel."""
+    if not can_moderate(principal):
+        # Each anonymous proposal writes a fiche and mails a link: counted per address and
+        # per recipient, so neither the catalogue nor someone's mailbox can be flooded.
+        rate_limiter(request).hit("public_submission", client_address(request))
+        limit_recipient(request, payload.submitter_email)
     content = payload.model_dump(exclude_unset=True, exclude={"submitter_email"})
     use_case = workflow.propose(
         session,

@@ -13,6 +13,7 @@ from services.common.auth.authenticator import Authenticator
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
 from services.common.errors import Forbidden, Unauthorized
+from services.common.openapi import answers
 
 _bearer = HTTPBearer(auto_error=False, description="Jeton du personnel ou d'intégrateur.")
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -23,6 +24,7 @@ def _authenticator(request: Request) -> Authenticator:
     return authenticator
 
 
+@answers(401)
 def optional_principal(request: Request, credentials: BearerCredentials) -> Principal | None:
     """The principal when a bearer token is given; a bad token is still refused."""
     if credentials is None:
@@ -30,6 +32,7 @@ def optional_principal(request: Request, credentials: BearerCredentials) -> Prin
     return _authenticator(request).principal_for(credentials.credentials)
 
 
+@answers(401, demands_credentials=True)
 def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
@@ -55,4 +58,4 @@ def require(*, role: str, scope: str | None = None) -> Callable[..., Principal]:
             return principal
         raise Forbidden(f"Cette action demande le rôle « {role} ».")
 
-    return check
+    return answers(403)(check)

@@ -2,13 +2,15 @@
 
 It is not a service's database: it holds who may sign in, the integrators' API tokens and
 recent login attempts, so that every service can verify a token, and see a disabled account
-or a revoked token, without reading another service's data.
+or a revoked token, without reading another service's data. It also counts the hits of the
+rate limits, which must hold across the three services and their replicas.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from services.common.sql import UTCDateTime, new_registry, utcnow
@@ -62,3 +64,19 @@ class LoginAttempt(AccountsModel, table=True):
     email: str = Field(max_length=254, index=True)
     address: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), index=True)
+
+
+class RateLimitHit(AccountsModel, table=True):
+    """One counted request of a rate-limited action (services.common.rate_limits).
+
+    `key` is a digest of who is counted (client address, recipient, staff account): the
+    table never holds an address in clear, and rows leave once their window has passed.
+    """
+
+    __tablename__ = "rate_limit_hit"
+    __table_args__ = (Index("ix_rate_limit_hit_bucket_key_at", "bucket", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(max_length=40)
+    key: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -1,0 +1,21 @@
+"""Formula neutralisation of exported cells, the same in every CSV and XLSX export.
+
+A spreadsheet evaluates a cell whose text starts with = + - @ (and, in some, tab or carriage
+return first, or the full-width forms that East Asian locales turn into them): an exported
+answer or title could then run a formula on the reader's machine (CSV injection). Such text
+gets a leading apostrophe, so it is shown, never run. Numbers, dates and booleans pass as they
+are: a negative number is a number, not text. JSON exports need none of this.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(value: Any) -> Any:
+    """`value`, with an apostrophe first when it is text a spreadsheet would evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
