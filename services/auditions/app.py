@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI
 
 from services.auditions import (
@@ -12,10 +16,12 @@ from services.auditions import (
     routes_releases,
     routes_schedule,
     routes_setup,
+    routes_solver,
 )
 from services.auditions.models import audit_log, outbox
 from services.auditions.public_agenda import RenderCache
 from services.auditions.settings import AuditionsSettings, get_settings
+from services.auditions.solver.worker import SolverWorker
 from services.common.app_factory import build_service_app
 
 
@@ -34,10 +40,35 @@ def create_app(settings: AuditionsSettings | None = None) -> FastAPI:
             routes_releases.router,
             routes_setup.router,
             routes_attachments.router,
+            routes_solver.router,
         ],
         outbox=outbox,
         audit=audit_log,
     )
     # Rendered public agendas, per release (services.auditions.public_agenda).
     app.state.agenda_cache = RenderCache()
+    _with_solver_worker(app)
     return app
+
+
+def _with_solver_worker(app: FastAPI) -> None:
+    """Run the solver worker inside the kernel's lifespan (started after it, stopped before)."""
+    settings: AuditionsSettings = app.state.settings
+    kernel = app.router.lifespan_context
+    app.state.solver_worker = None
+
+    @asynccontextmanager
+    async def lifespan(inner: FastAPI) -> AsyncIterator[Any]:
+        async with kernel(inner) as state:
+            worker = None
+            if settings.solver.worker:
+                worker = SolverWorker(app.state.engine, settings)
+                worker.start()
+                app.state.solver_worker = worker
+            try:
+                yield state
+            finally:
+                if worker is not None:
+                    await worker.stop()
+
+    app.router.lifespan_context = lifespan

@@ -210,3 +210,44 @@ class HearingAttachment(AuditionsModel, table=True):
     # internal or public
     visibility: str = Field(default="internal", max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class SolverRun(AuditionsModel, table=True):
+    """One automatic scheduling job: queued by an organiser, solved by a background worker.
+
+    A worker claims a run by writing its name and a lease (`claimed_until`); it renews the
+    lease while solving, so a crashed replica's run is taken over once the lease lapses and
+    two replicas never solve the same run at once. The draft is never written here: the
+    plan waits in `result` until an organiser applies it.
+    """
+
+    __tablename__ = "solver_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    # plan (place everything) or repair (keep the latest release, move as few as possible)
+    kind: str = Field(default="plan", max_length=20)
+    # queued, running, done, failed
+    status: str = Field(default="queued", max_length=20, index=True)
+    time_limit_seconds: int
+    random_seed: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    attempts: int = 0
+    # Share of the time limit spent, 0 to 1.
+    progress: float = 0.0
+    # CP-SAT's status: OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
+    solver_status: str | None = Field(default=None, max_length=20)
+    objective: float | None = None
+    best_bound: float | None = None
+    first_solution_seconds: float | None = None
+    wall_seconds: float | None = None
+    # The pre-checks' findings, in plain French: [{"kind", "message", "hearing_ids"}]
+    prechecks: list[dict[str, Any]] = _json_list()
+    # The best plan so far: {"placements": [...], "unplaced": [...], "moved": [...], ...}
+    result: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    error: str | None = Field(default=None, sa_type=Text)
+    applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime())

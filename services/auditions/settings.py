@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from pydantic_settings import SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import ServiceSettings
+
+
+class SolverSettings(BaseSettings):
+    """The automatic scheduling (services.auditions.solver): a background worker per replica."""
+
+    model_config = SettingsConfigDict(env_prefix="AUDITIONS_SOLVER_", extra="ignore")
+
+    worker: bool = True
+    poll_seconds: float = Field(default=1.0, gt=0)
+    # A replica owns a run this long after its last sign of life, then another may take it.
+    lease_seconds: int = Field(default=30, ge=5)
+    # CP-SAT threads per run; more than the cores does not help (MACHINE-NOTES.md).
+    threads: int = Field(default=2, ge=1, le=16)
+    max_seconds: int = Field(default=300, ge=1)
 
 
 class AuditionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AUDITIONS_", extra="ignore")
 
     database_url: str = "sqlite:///var/auditions.db"
+    solver: SolverSettings = Field(default_factory=SolverSettings)
 
 
 def get_settings() -> AuditionsSettings:

@@ -388,3 +388,122 @@ def test_console_asks_to_sign_in(page: Page) -> None:
     page.goto("/auditions-console.html")
     expect(page.get_by_role("alert")).to_contain_text("Connectez-vous")
     expect(page.locator("#console")).to_be_hidden()
+
+
+def _cancel_a_day(api: httpx.Client, stack: Stack, headers: dict[str, str], event_id: int) -> Any:
+    """An organisation heard alone takes back, through its link, the day it is scheduled on."""
+    base = stack.auditions_url
+    draft = api.get(f"{base}/events/{event_id}/draft", headers=headers).json()
+    actors = {
+        a["id"]: a for a in api.get(f"{base}/events/{event_id}/actors", headers=headers).json()
+    }
+    live = [h for h in draft["hearings"] if not h["cancelled"]]
+    hearing = next(
+        h
+        for h in live
+        if h["starts_at"]
+        and len(h["actor_ids"]) == 1
+        and len(actors[h["actor_ids"][0]]["contacts"]) == 1
+        and actors[h["actor_ids"][0]]["invitation_status"] == "answered"
+        and sum(h["actor_ids"][0] in g["actor_ids"] for g in live) == 1
+    )
+    actor = actors[hearing["actor_ids"][0]]
+    email = actor["contacts"][0]["email"]
+    api.post(
+        f"{base}/events/{event_id}/invitations", headers=headers, json={"actor_id": actor["id"]}
+    ).raise_for_status()
+    deadline = time.monotonic() + 15
+    while True:
+        body = stack.wait_for_mail(email).get_body(preferencelist=("plain",))
+        found = re.search(r"disponibilites\.html#(\S+)", body.get_content() if body else "")
+        token = found.group(1) if found else ""
+        form = api.post(f"{base}/availability/open", json={"token": token})
+        if form.status_code == 200:
+            break
+        assert time.monotonic() < deadline, "pas de nouveau lien"
+        time.sleep(0.3)
+    day = datetime.fromisoformat(hearing["starts_at"]).astimezone(PARIS).date()
+    answer = form.json()
+    kept = [
+        w
+        for w in answer["availability"]
+        if datetime.fromisoformat(w["start"]).astimezone(PARIS).date() != day
+    ]
+    api.post(
+        f"{base}/availability/answer",
+        json={
+            "token": token,
+            "delegation_size": answer["delegation_size"],
+            "mode": answer["mode"],
+            "availability": kept,
+        },
+    ).raise_for_status()
+    return hearing
+
+
+def _solve_in_the_console(page: Page, kind: str) -> None:
+    page.get_by_label("Type de calcul").select_option(kind)
+    page.get_by_label("Durée maximale (secondes, 1 à 300)").fill("5")
+    page.get_by_role("button", name="Lancer le calcul").click()
+    expect(page.locator("#calcul-etat")).to_contain_text("Calcul terminé", timeout=30_000)
+
+
+def test_one_click_plan_then_repair_after_an_actor_cancels_a_day(
+    page: Page, stack: Stack, api: httpx.Client, browser: Browser, base_url: str
+) -> None:
+    headers = organiser_headers(api, stack)
+    event_id = api.get(f"{stack.auditions_url}/events").json()["items"][0]["id"]
+    sign_in(page, stack.admin_email, stack.admin_password)
+    expect(page.locator("#session-identite")).to_contain_text(stack.admin_email)
+    page.goto("/auditions-console.html")
+    expect(page.locator("#console")).to_be_visible()
+
+    # One click: a plan with no hard warning, shown against the current draft.
+    _solve_in_the_console(page, "plan")
+    summary = page.locator("#calcul-resume")
+    expect(summary).to_contain_text("0 laissée(s) de côté")
+    expect(summary).to_contain_text("0 alerte(s) bloquante(s)")
+    comparison = page.get_by_role("table", name=re.compile("Plan proposé comparé"))
+    expect(comparison.get_by_role("columnheader", name="Planning en cours")).to_be_visible()
+    assert_accessible(
+        browser,
+        base_url,
+        "/auditions-console.html",
+        "#calcul-comparaison",
+        credentials=(stack.admin_email, stack.admin_password),
+    )
+    page.get_by_role("button", name="Appliquer tout le plan").click()
+    expect(page.locator("#calcul-etat")).to_contain_text("0 alerte(s) bloquante(s)")
+    # Soft warnings ("if need be" windows) may remain; no blocking one.
+    expect(page.locator("#alertes-etat")).to_be_visible()
+    expect(page.locator("#alertes")).not_to_contain_text("Bloquante")
+    page.get_by_label("Nom de la version").fill("Version calculée")
+    page.get_by_label("Journal des modifications (public)").fill("Planning calculé.")
+    page.get_by_role("button", name="Publier", exact=True).click()
+    expect(page.locator("#console-etat")).to_have_text(
+        "Version publiée. Relisez les messages de la boîte d'envoi."
+    )
+    page.get_by_role("button", name="Envoyer les messages relus").click()
+    expect(page.locator("#console-etat")).to_have_text("Messages envoyés.")
+
+    # An organisation cancels its day; the repair moves its hearing and no other.
+    hearing = _cancel_a_day(api, stack, headers, event_id)
+    page.reload()
+    expect(page.locator("#console")).to_be_visible()
+    _solve_in_the_console(page, "repair")
+    expect(page.locator("#calcul-resume")).to_contain_text("1 différente(s) du planning en cours")
+    moved = page.locator("#calcul-comparaison tbody tr", has_text="Déplacée")
+    expect(moved).to_have_count(1)
+    expect(moved).to_contain_text(hearing["title"])
+    page.get_by_role("button", name="Appliquer tout le plan").click()
+    expect(page.locator("#calcul-etat")).to_contain_text("0 alerte(s) bloquante(s)")
+    page.get_by_label("Nom de la version").fill("Version réparée")
+    page.get_by_label("Journal des modifications (public)").fill("Une audition déplacée.")
+    page.get_by_role("button", name="Publier", exact=True).click()
+    expect(page.locator("#console-etat")).to_have_text(
+        "Version publiée. Relisez les messages de la boîte d'envoi."
+    )
+    outbox = api.get(f"{stack.auditions_url}/events/{event_id}/outbox", headers=headers).json()
+    held = [m["subject"] for m in outbox if m["status"] == "held"]
+    assert held
+    assert all(hearing["title"] in subject for subject in held)

@@ -13,6 +13,7 @@ import {
 } from "../auditions/api";
 import { fitFor, type Fit } from "../auditions/availability";
 import { MinutesEditor, showAttachments, showReleases, uploadAttachment } from "../auditions/console-extras";
+import { SolverPanel } from "../auditions/solver-panel";
 
 const status = byId("console-etat", HTMLElement);
 const error = byId("console-erreur", HTMLElement);
@@ -398,10 +399,17 @@ byId("envoyer-tout", HTMLButtonElement).addEventListener("click", () => void run
   await refresh();
 }, "Messages envoyés."));
 
+// Automatic scheduling, just above the draft grid it proposes to change.
+const solver = new SolverPanel(() => eventId, token, run, refresh);
+solver.mount(byId("grille-titre", HTMLElement).closest("section") ?? consoleBox);
+
 const eventSelect = byId("evenement", HTMLSelectElement);
 eventSelect.addEventListener("change", () => {
   eventId = Number(eventSelect.value);
-  void run(refresh);
+  void run(async () => {
+    await refresh();
+    await solver.load();
+  });
 });
 
 async function start(): Promise<void> {
@@ -417,6 +425,7 @@ async function start(): Promise<void> {
     options(eventSelect, events.map((e) => ({ value: String(e.id), label: e.title })));
     eventId = first.id;
     await refresh();
+    await solver.load();
     consoleBox.hidden = false;
     announce(status, "");
   });

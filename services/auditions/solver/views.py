@@ -1,0 +1,103 @@
+"""A run shown to organisers: its plan beside the current draft, in names and local times."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from services.auditions.draft import hearings_of
+from services.auditions.models import Hearing, PanelMember, Room, SolverRun
+from services.auditions.solver.schemas import Finding, PlanRow, PlanView, SolverRunView, Spot
+
+
+def run_view(session: Session, run: SolverRun, *, with_rows: bool = True) -> SolverRunView:
+    plan = _plan_view(session, run) if run.result is not None else None
+    if plan is not None and not with_rows:
+        plan.rows = []
+    return SolverRunView(
+        **run.model_dump(exclude={"prechecks", "result", "claimed_by", "claimed_until"}),
+        prechecks=[Finding.model_validate(f) for f in run.prechecks],
+        plan=plan,
+    )
+
+
+def _spot(
+    hearing: Hearing,
+    room_id: int | None,
+    start: datetime | None,
+    member_ids: list[int],
+    rooms: Mapping[int | None, str],
+    members: Mapping[int | None, str],
+) -> Spot | None:
+    if room_id is None or start is None:
+        return None
+    return Spot(
+        room=rooms.get(room_id, "?"),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=hearing.duration_minutes),
+        members=[members[m] for m in member_ids if m in members],
+    )
+
+
+def _plan_view(session: Session, run: SolverRun) -> PlanView:
+    result: dict[str, Any] = run.result or {}
+    rooms = {r.id: r.name for r in session.exec(select(Room).where(Room.event_id == run.event_id))}
+    members = {
+        m.id: m.name
+        for m in session.exec(select(PanelMember).where(PanelMember.event_id == run.event_id))
+    }
+    hearings = {h.id: h for h in hearings_of(session, run.event_id)}
+    rows = []
+    for item in result["placements"]:
+        hearing = hearings.get(item["hearing_id"])
+        if hearing is None:
+            continue
+        before = _spot(
+            hearing, hearing.room_id, hearing.starts_at, hearing.member_ids, rooms, members
+        )
+        after = _spot(
+            hearing,
+            item["room_id"],
+            datetime.fromisoformat(item["starts_at"]),
+            item["member_ids"],
+            rooms,
+            members,
+        )
+        rows.append(
+            PlanRow(
+                hearing_id=hearing.id or 0,
+                title=hearing.title,
+                before=before,
+                after=after,
+                changed=before != after,
+            )
+        )
+    for item in result["unplaced"]:
+        hearing = hearings.get(item["hearing_id"])
+        if hearing is None:
+            continue
+        before = _spot(
+            hearing, hearing.room_id, hearing.starts_at, hearing.member_ids, rooms, members
+        )
+        rows.append(
+            PlanRow(
+                hearing_id=hearing.id or 0,
+                title=hearing.title,
+                before=before,
+                after=None,
+                changed=before is not None,
+                reason=item["reason"],
+            )
+        )
+    # Left-out hearings first (they need a decision), then the plan in time order.
+    rows.sort(key=lambda r: (r.after is not None, r.after.starts_at.timestamp() if r.after else 0))
+    return PlanView(
+        placed=len(result["placements"]),
+        unplaced=len(result["unplaced"]),
+        moved=result["moved"],
+        hard_warnings=result["hard_warnings"],
+        rows=rows,
+    )
