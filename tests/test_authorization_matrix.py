@@ -116,7 +116,11 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("POST", "/campaigns/{campaign_id}/invitations/population"): ANALYST,
         ("GET", "/campaigns/{campaign_id}/invitations"): ANALYST,
         ("POST", "/campaigns/{campaign_id}/reminders"): ANALYST,
-        ("GET", "/campaigns/{campaign_id}/participation"): ANALYST,
+        # The observatory: public, disclosure-controlled; the comparison through the link.
+        ("GET", "/campaigns/{campaign_id}/participation"): PUBLIC,
+        ("GET", "/campaigns/{campaign_id}/results"): PUBLIC,
+        ("GET", "/campaigns/{campaign_id}/methodology"): PUBLIC,
+        ("GET", "/answering/comparison"): SURVEY_LINK,
         ("GET", "/campaigns/{campaign_id}/export"): ANALYST,
         ("GET", "/invitations/{invitation_id}/history"): ANALYST,
     },
@@ -161,6 +165,10 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("PUT", "/events/{event_id}/hearings/{hearing_id}/minutes"): ORGANISER,
         ("POST", "/events/{event_id}/hearings/{hearing_id}/attachments"): ORGANISER,
         ("GET", "/events/{event_id}/hearings/{hearing_id}/attachments"): ORGANISER,
+        ("POST", "/events/{event_id}/solver-runs"): ORGANISER,
+        ("GET", "/events/{event_id}/solver-runs"): ORGANISER,
+        ("GET", "/events/{event_id}/solver-runs/{run_id}"): ORGANISER,
+        ("POST", "/events/{event_id}/solver-runs/{run_id}/apply"): ORGANISER,
     },
 }
 

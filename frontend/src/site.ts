@@ -27,6 +27,7 @@ export const PAGES: readonly SitePage[] = [
   { file: "auditions-console.html", label: "Console des auditions", nav: false },
   { file: "repondre.html", label: "Répondre au questionnaire", nav: false },
   { file: "enquetes-console.html", label: "Console des enquêtes", nav: false },
+  { file: "observatoire-campagne.html", label: "Résultats d'une campagne", nav: false },
   { file: "fiche.html", label: "Fiche cas d'usage", nav: false },
   { file: "proposer.html", label: "Proposer un cas d'usage", nav: false },
   { file: "fiche-modifier.html", label: "Modifier votre fiche", nav: false },

@@ -172,11 +172,12 @@ def invite_population(session: Session, campaign: Campaign) -> int:
         .execute(select(col(Invitation.code)).where(col(Invitation.campaign_id) == campaign.id))
         .scalars()
     )
-    values = [
-        _invitation_values(campaign.id, territory, None)
-        for territory in target_population(campaign.target)
-        if territory.code not in known
-    ]
+    values = []
+    for territory in target_population(campaign.target):
+        # Invitations are unique by code, and a few régions share theirs with a département.
+        if territory.code not in known:
+            known.add(territory.code)
+            values.append(_invitation_values(campaign.id, territory, None))
     if values:
         session.connection().execute(insert(Invitation), values)
     return len(values)

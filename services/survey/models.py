@@ -72,6 +72,10 @@ class Campaign(SurveyModel, CampaignBase, table=True):
     )
     # Who is asked: {"kinds": [...], "regions": [...], "population_bands": [...]}.
     target: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # Disclosure control of the published results: no cell from fewer respondents than this.
+    disclosure_threshold: int = Field(
+        default=5, sa_column=Column(Integer, nullable=False, server_default="5")
+    )
 
 
 class CampaignPublic(CampaignBase):

@@ -10,8 +10,12 @@ from sqlmodel import Session, col, select
 
 from services.common.sql import utcnow
 from services.survey.models import Campaign, Questionnaire, QuestionnaireStatus
+from services.survey.observatory.demo import seed_responses
 from services.survey.questionnaires.observatoire_ia import DEFINITION
+from services.survey.questionnaires.store import parse
 
+# The closed campaign whose observatory shows generated responses.
+DEMO_RESULTS = "observation-2025"
 DEMO_CAMPAIGNS: list[dict[str, Any]] = [
     {
         "slug": "observation-2026",
@@ -44,7 +48,8 @@ DEMO_CAMPAIGNS: list[dict[str, Any]] = [
 
 def seed_survey(session: Session) -> int:
     """Add the default questionnaire (published) when there is none, and the demo campaigns,
-    on it, when there is no campaign; returns how many rows were added."""
+    on it, when there is no campaign (the closed one with generated responses for its
+    observatory); returns how many campaigns and questionnaires were added."""
     added = 0
     questionnaire = session.exec(
         select(Questionnaire).where(col(Questionnaire.key) == DEFINITION["key"])
@@ -63,7 +68,11 @@ def seed_survey(session: Session) -> int:
         added += 1
     if session.exec(select(func.count()).select_from(Campaign)).one():
         return added
-    for campaign in DEMO_CAMPAIGNS:
-        session.add(Campaign(**campaign, questionnaire_id=questionnaire.id))
+    campaigns = [
+        Campaign(**campaign, questionnaire_id=questionnaire.id) for campaign in DEMO_CAMPAIGNS
+    ]
+    session.add_all(campaigns)
     session.flush()
+    demo = next(campaign for campaign in campaigns if campaign.slug == DEMO_RESULTS)
+    seed_responses(session, demo, parse(DEFINITION))
     return added + len(DEMO_CAMPAIGNS)

@@ -81,6 +81,24 @@ def test_invitation_states_and_reminders(survey: Survey, mailbox: Mailbox) -> No
     assert survey.client.get("/answering", headers=link(token)).status_code == 200
 
 
+def test_sending_links_is_rate_limited_per_staff_member(
+    survey: Survey, client_for: ClientFactory
+) -> None:
+    limited = Survey(
+        client_for("survey", rate_limits={"link_issue": "2/3600"}),
+        survey.analyst,
+        survey.questionnaire_id,
+        survey.databases,
+    )
+    campaign = create_campaign(limited)
+    assert invite(limited, campaign, f"{RENNES};dgs@rennes.example")["sent"] == 1
+    reminded = limited.client.post(f"/campaigns/{campaign}/reminders", headers=limited.analyst)
+    assert reminded.status_code == 200
+    refused = limited.client.post(f"/campaigns/{campaign}/reminders", headers=limited.analyst)
+    assert_problem(refused, 429)
+    assert int(refused.headers["Retry-After"]) > 0
+
+
 def test_the_whole_target_population_is_invited(survey: Survey) -> None:
     response = survey.client.post(
         "/campaigns",
@@ -197,9 +215,7 @@ def test_only_analysts_manage_campaigns(survey: Survey, databases: Databases) ->
     moderator = bearer(survey.client, email="moderatrice@example.org")
     campaign = create_campaign(survey)
 
-    assert_problem(
-        survey.client.get(f"/campaigns/{campaign}/participation", headers=moderator), 403
-    )
+    assert_problem(survey.client.get(f"/campaigns/{campaign}/invitations", headers=moderator), 403)
     assert_problem(survey.client.get(f"/campaigns/{campaign}/export"), 401)
     assert_problem(survey.client.post("/campaigns", headers=moderator, json={}), 403)
 

@@ -6,7 +6,7 @@ import copy
 import io
 
 import pytest
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
 from services.survey.definition import Definition
 from services.survey.questionnaires.observatoire_ia import DEFINITION
@@ -118,6 +118,20 @@ def test_the_default_questionnaire_goes_to_xlsform_and_back() -> None:
     assert matrix.type == "matrix"
     epci = next(flat for flat in _flats(back) if flat.key == "competence_numerique")
     assert epci.relevant == [{"op": "eq", "args": [{"org": "kind"}, "epci"]}]
+
+
+def test_a_label_that_looks_like_a_formula_stays_text_in_the_xlsform() -> None:
+    hostile = '=HYPERLINK("https://example.org","Cliquez")'
+    raw = copy.deepcopy(DEFINITION)
+    raw["items"][0]["items"][0]["label"] = hostile
+    data = write_xlsform(Definition.model_validate(raw))
+
+    sheet = load_workbook(io.BytesIO(data))["survey"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == hostile]
+    assert cells, "the label is written"
+    assert all(cell.data_type == "s" for cell in cells)  # text, never a formula
+    back = read_xlsform(data)
+    assert _flats(back)[0].label == hostile
 
 
 def _flats(definition: Definition):  # type: ignore[no-untyped-def]

@@ -46,6 +46,13 @@ def write_xlsform(definition: Definition) -> bytes:
     settings = workbook.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append([definition.title, definition.key, definition.version, "French (fr)"])
+    # openpyxl stores a text starting with "=" as a formula: a label such as "=HYPERLINK(…)" must
+    # stay the text it is, both for the spreadsheet opening it and for a re-import.
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,6 @@
 """HTTP routes of the survey service, one module per audience."""
 
-from services.survey.routes import analysis, answering, campaigns, questionnaires
+from services.survey.routes import analysis, answering, campaigns, observatory, questionnaires
 
 routers = [
     campaigns.router,
@@ -8,4 +8,6 @@ routers = [
     answering.router,
     analysis.router,
     analysis.history_router,
+    observatory.router,
+    observatory.peers_router,
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
@@ -13,12 +13,12 @@ from sqlmodel import col, select
 from services.common.database import SessionDep
 from services.common.errors import Conflict, NotFound
 from services.common.pagination import Page, PageQuery, RowId, paginate
+from services.common.rate_limits import per_principal
 from services.common.text import InputModel
 from services.survey import exports, invitations
 from services.survey.answering import event_t
 from services.survey.dependencies import AnalysedCampaignDep, Analyst
 from services.survey.models import Campaign, Invitation, InvitationStatus
-from services.survey.participation import Participation, participation
 from services.survey.questionnaires import store
 
 router = APIRouter(prefix="/campaigns/{campaign_id}", tags=["analyse"])
@@ -85,7 +85,11 @@ def _parsed(session: SessionDep, campaign: Campaign) -> store.Parsed:
     return store.published(session.connection(), campaign.questionnaire_id)
 
 
-@router.post("/invitations", responses={422: {"description": "Fichier invalide"}})
+@router.post(
+    "/invitations",
+    responses={422: {"description": "Fichier invalide"}},
+    dependencies=[Depends(per_principal())],
+)
 def import_invitations(
     body: InvitationsIn, campaign: AnalysedCampaignDep, session: SessionDep, request: Request
 ) -> InvitationsOut:
@@ -131,7 +135,7 @@ def list_invitations(
     )
 
 
-@router.post("/reminders")
+@router.post("/reminders", dependencies=[Depends(per_principal())])
 def send_reminders(campaign: AnalysedCampaignDep, session: SessionDep, request: Request) -> Count:
     """Relance les collectivités invitées qui n'ont pas encore envoyé leur réponse."""
     assert campaign.id is not None
@@ -146,14 +150,6 @@ def send_reminders(campaign: AnalysedCampaignDep, session: SessionDep, request: 
             session, request.app.state.settings.mail, campaign, waiting, reminder=True
         )
     )
-
-
-@router.get("/participation")
-def read_participation(campaign: AnalysedCampaignDep, session: SessionDep) -> Participation:
-    """Participation en direct : invitées, commencées, envoyées, par type et taille, région, département."""
-    assert campaign.id is not None
-    invitations.refresh_bounces(session, campaign.id)
-    return participation(session, campaign.id)
 
 
 @router.get(

@@ -47,6 +47,12 @@ class CampaignCreate(InputModel):
     questionnaire_id: int = Field(ge=1, le=MAX_ROW_ID)
     target: Target = Field(default_factory=Target)
     published: bool = True
+    disclosure_threshold: int = Field(
+        5,
+        ge=3,
+        le=50,
+        description="Secret statistique : aucune cellule publiée sous ce nombre de répondants.",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> CampaignCreate:
@@ -74,7 +80,14 @@ def read_campaign(campaign: VisibleCampaignDep) -> CampaignPublic:
     return _view(campaign)
 
 
-@router.post("", status_code=201, responses={409: {"description": "Questionnaire non publié"}})
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        400: {"description": "Questionnaire inconnu"},
+        409: {"description": "Questionnaire non publié"},
+    },
+)
 def create_campaign(body: CampaignCreate, session: SessionDep, _analyst: Analyst) -> CampaignPublic:
     """Crée une campagne sur une version publiée d'un questionnaire (rôle analyste)."""
     questionnaire = session.get(Questionnaire, body.questionnaire_id)
@@ -94,6 +107,7 @@ def create_campaign(body: CampaignCreate, session: SessionDep, _analyst: Analyst
         questionnaire_id=body.questionnaire_id,
         target=target if any(target.values()) else None,
         published=body.published,
+        disclosure_threshold=body.disclosure_threshold,
         slug=slug,
     )
     session.add(campaign)

@@ -1,0 +1,1 @@
+"""The observatory: public, weighted and disclosure-controlled results of a campaign."""

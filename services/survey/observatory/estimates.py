@@ -1,0 +1,161 @@
+"""Post-stratified estimates of every variable in every domain at once, with numpy.
+
+Every estimate is a domain ratio: a proportion (or a mean) among the respondents of the domain
+who answered the question, weighted by w_h = N_h / n_h. Its variance is the Taylor
+linearisation of the ratio (z_i = 1{i in d}(y_i - m_d) / N^_d), for a stratified design
+without replacement with the finite-population correction (reference §5.3; the same as R
+`svyby(~y, ~d, design, svymean)`): a domain is never treated as a stratum. The national
+figure is the domain "everyone who answered", so item non-response is handled the same way.
+
+The linearised variance only needs, per stratum h and domain d, the number of answers B_hd,
+and the sums of y and y² over them: the arrays below are those sums, of shape
+(variables, strata, domains), never one row per respondent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+Array = NDArray[np.float64]
+LEVEL = 0.95
+# Reliability (reference §5.3, after NCHS): a figure is "fragile" below these.
+MIN_EFFECTIVE_N = 30.0
+MAX_CI_WIDTH = 0.30
+MIN_DF = 8
+MAX_RELATIVE_SE = 0.30
+
+
+@dataclass(frozen=True)
+class Design:
+    """Post-strata after collapsing: respondents n_h and population N_h."""
+
+    respondents: Array  # n_h, shape (H,)
+    population: Array  # N_h, shape (H,)
+
+    @property
+    def weights(self) -> Array:
+        return np.divide(
+            self.population,
+            self.respondents,
+            out=np.zeros_like(self.population),
+            where=self.respondents > 0,
+        )
+
+    @property
+    def variance_factor(self) -> Array:
+        """(1 - n_h/N_h) n_h / (n_h - 1): zero for a census stratum (n_h = N_h)."""
+        n, big_n = self.respondents, self.population
+        fpc = 1.0 - np.divide(n, big_n, out=np.ones_like(n), where=big_n > 0)
+        return np.where(n > 1, fpc * n / np.maximum(n - 1.0, 1.0), 0.0)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """Domain estimates, each of shape (variables, domains)."""
+
+    estimate: Array  # p^ or mean; NaN where the domain has no answer
+    variance: Array
+    n: Array  # unweighted answers in the domain
+    weighted_n: Array  # N^_d: sum of the weights of those answers
+    df: Array  # answers minus strata represented
+
+
+def domain_ratio(design: Design, base: Array, y_sum: Array, y_squares: Array) -> Ratio:
+    """Ratio means of y over each domain's answers; arrays of shape (V, H, D)."""
+    w = design.weights[None, :, None]
+    n_h = design.respondents[None, :, None]
+    weighted_n = (w * base).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimate = (w * y_sum).sum(axis=1) / weighted_n
+        m = np.nan_to_num(estimate)[:, None, :]
+        squares = y_squares - 2.0 * m * y_sum + m * m * base
+        z_squares = w * w * squares / (weighted_n[:, None, :] ** 2)
+        z_mean = w * (y_sum - m * base) / (weighted_n[:, None, :] * np.maximum(n_h, 1.0))
+        inner = z_squares - n_h * z_mean * z_mean
+        variance = (design.variance_factor[None, :, None] * np.nan_to_num(inner)).sum(axis=1)
+    n = base.sum(axis=1)
+    df = n - (base > 0).sum(axis=1)
+    estimate = np.where(n > 0, estimate, np.nan)
+    return Ratio(estimate, np.maximum(variance, 0.0), n, weighted_n, df)
+
+
+def effective_n(p: Array, variance: Array, n: Array) -> Array:
+    """n_eff = p(1-p)/V, at most n; n itself when V = 0 (census, or p in {0, 1})."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = p * (1.0 - p) / variance
+    informative = (variance > 0) & (p > 0) & (p < 1)
+    return np.where(informative, np.minimum(n, ratio), n)
+
+
+def korn_graubard(p: Array, variance: Array, n: Array, df: Array) -> tuple[Array, Array]:
+    """Korn-Graubard (1998) interval: Clopper-Pearson on the df-adjusted effective n."""
+    alpha = 1.0 - LEVEL
+    m = effective_n(p, variance, n)
+    adjust = (df > 0) & (n > 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = stats.t.ppf(1 - alpha / 2, np.maximum(n - 1, 1)) / stats.t.ppf(
+            1 - alpha / 2, np.maximum(df, 1)
+        )
+        m = np.where(adjust, m * ratio * ratio, m)
+        x = p * m
+        low = np.where(x <= 0, 0.0, stats.beta.ppf(alpha / 2, x, m - x + 1))
+        high = np.where(x >= m, 1.0, stats.beta.ppf(1 - alpha / 2, x + 1, m - x))
+    return np.nan_to_num(low), np.where(np.isnan(high), 1.0, high)
+
+
+def t_interval(mean: Array, variance: Array, df: Array) -> tuple[Array, Array]:
+    """mean ± t_{df, 0.975} SE, for means and totals of numeric questions."""
+    quantile = stats.t.ppf(1 - (1.0 - LEVEL) / 2, np.maximum(df, 1))
+    half = quantile * np.sqrt(variance)
+    return mean - half, mean + half
+
+
+def proportion_reliable(
+    low: Array, high: Array, p: Array, variance: Array, ratio: Ratio
+) -> NDArray[np.bool_]:
+    """False where the figure is fragile: few effective answers, wide interval or few df."""
+    m = effective_n(p, variance, ratio.n)
+    return (m >= MIN_EFFECTIVE_N) & (high - low < MAX_CI_WIDTH) & (ratio.df >= MIN_DF)
+
+
+def mean_reliable(ratio: Ratio) -> NDArray[np.bool_]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = np.sqrt(ratio.variance) / np.abs(ratio.estimate)
+    return (
+        (ratio.n >= MIN_EFFECTIVE_N)
+        & (ratio.df >= MIN_DF)
+        & (np.nan_to_num(relative) < MAX_RELATIVE_SE)
+    )
+
+
+def weighted_medians(group: NDArray[np.int64], value: Array, weight: Array, groups: int) -> Array:
+    """The weighted median of `value` within each group (NaN for an empty group).
+
+    One sort of all (group, value) pairs, cumulative weights per group, and the first value
+    whose cumulative weight reaches half of its group's: no loop over groups.
+    """
+    medians = np.full(groups, np.nan)
+    keep = weight > 0
+    group, value, weight = group[keep], value[keep], weight[keep]
+    if group.size == 0:
+        return medians
+    order = np.lexsort((value, group))
+    group, value, weight = group[order], value[order], weight[order]
+    cumulative = np.cumsum(weight)
+    totals = np.bincount(group, weights=weight, minlength=groups)
+    starts = np.searchsorted(group, np.arange(groups))
+    before = np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0.0)
+    within = cumulative - before[group]
+    reached = within >= totals[group] / 2.0 - 1e-12 * totals[group]
+    candidates = np.flatnonzero(reached)
+    candidate_groups = group[candidates]
+    positions = np.minimum(
+        np.searchsorted(candidate_groups, np.arange(groups)), candidates.size - 1
+    )
+    present = candidate_groups[positions] == np.arange(groups)
+    medians[present] = value[candidates[positions[present]]]
+    return medians

@@ -1,0 +1,115 @@
+"""The methodology note of a campaign, written from the campaign itself: frame, strata and their
+response rates, weighting, intervals, disclosure rules and the caveat on non-response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.survey.models import Campaign
+from services.survey.observatory import estimates
+from services.survey.observatory.frame import MIN_STRATUM_RESPONDENTS, frame_source
+from services.survey.observatory.results import DOMINANCE, Prepared
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f}".replace(".", ",") + " %"
+
+
+def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
+    source = frame_source()
+    k = campaign.disclosure_threshold
+    strata: list[dict[str, Any]] = []
+    respondents = population = 0
+    if prepared is not None:
+        weights = prepared.design.weights
+        for number, label in enumerate(prepared.strata.labels):
+            big_n, n = prepared.strata.population[number], prepared.strata.respondents[number]
+            strata.append(
+                {
+                    "label": label,
+                    "population": big_n,
+                    "respondents": n,
+                    "response_rate": n / big_n if big_n else None,
+                    "weight": round(float(weights[number]), 4),
+                }
+            )
+        respondents, population = sum(prepared.strata.respondents), sum(prepared.strata.population)
+    overall = respondents / population if population else 0.0
+    sections = [
+        (
+            "Base de sondage",
+            [
+                f"La population visée par la campagne « {campaign.title} » compte {population} "
+                f"collectivités, dénombrées dans le référentiel des territoires "
+                f"({source['package']}, version {source['version']}), figé pour la campagne.",
+                "Les collectivités sont réparties en strates : communes par tranche de population, "
+                "EPCI par forme juridique (CC, CA, CU, métropoles), départements, régions.",
+            ],
+        ),
+        (
+            "Participation",
+            [
+                f"{respondents} collectivités ont envoyé leur réponse, soit un taux de réponse de "
+                f"{_percent(overall)}. Le taux de chaque strate figure dans le tableau.",
+                "Le taux de réponse à une question est calculé parmi les répondants à qui elle "
+                "était posée (les questions conditionnelles ne concernent qu'une partie d'entre eux).",
+            ],
+        ),
+        (
+            "Pondération",
+            [
+                "Chaque répondant reçoit le poids N_h / n_h de sa strate (post-stratification) : "
+                "la somme des poids d'une strate égale sa population.",
+                f"Une strate de moins de {MIN_STRATUM_RESPONDENTS} répondants (sauf si toutes ses "
+                "collectivités ont répondu) est regroupée avec sa voisine, de même type si possible.",
+                "Les ventilations (type, taille, région) sont des estimations sur domaine, par "
+                "linéarisation : un domaine n'est jamais traité comme une strate.",
+            ],
+        ),
+        (
+            "Intervalles de confiance",
+            [
+                "Chaque proportion est accompagnée de son intervalle de confiance à 95 % de "
+                "Korn-Graubard (Clopper-Pearson sur l'effectif efficace, corrigé des degrés de "
+                "liberté), avec la correction de population finie : une strate où toutes les "
+                "collectivités ont répondu n'apporte aucune variance.",
+                "Les moyennes et totaux des questions numériques ont un intervalle de Student.",
+                f"Une estimation est dite fragile si son effectif efficace est inférieur à "
+                f"{estimates.MIN_EFFECTIVE_N:.0f}, si son intervalle dépasse "
+                f"{estimates.MAX_CI_WIDTH * 100:.0f} points ou si elle a moins de "
+                f"{estimates.MIN_DF} degrés de liberté.",
+            ],
+        ),
+        (
+            "Secret statistique",
+            [
+                f"Aucune cellule n'est publiée si elle repose sur moins de {k} répondants, ni une "
+                f"proportion de 0 % ou 100 % sur moins de {k} répondants.",
+                "Des cellules supplémentaires sont masquées (secret secondaire) pour qu'aucune "
+                "cellule masquée ne puisse être retrouvée à partir des marges et des autres cellules.",
+                f"Un total ou une moyenne est masqué quand un seul répondant en représente plus de "
+                f"{DOMINANCE * 100:.0f} % (règle de dominance).",
+                "Les réponses libres et les réponses individuelles ne sont jamais publiées.",
+            ],
+        ),
+        (
+            "Limites",
+            [
+                "La pondération corrige la non-réponse selon les seules variables de "
+                "stratification : les intervalles traduisent l'aléa de la réponse au sein des "
+                "strates, pas un éventuel biais de non-réponse (les collectivités qui répondent "
+                "peuvent différer de celles qui ne répondent pas).",
+            ],
+        ),
+    ]
+    return {
+        "campaign_id": campaign.id,
+        "title": f"Note méthodologique — {campaign.title}",
+        "frame": {**source, "population": population},
+        "respondents": respondents,
+        "response_rate": overall,
+        "threshold": k,
+        "strata": strata,
+        "sections": [{"title": title, "paragraphs": paragraphs} for title, paragraphs in sections],
+        "licence": "Licence Ouverte 2.0 (Etalab)",
+    }

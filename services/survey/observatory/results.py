@@ -1,0 +1,416 @@
+"""The published results of a campaign: every closed question, in every domain of a breakdown,
+weighted, with its interval, then put through disclosure control.
+
+`prepare` turns the database's counts into arrays by class once; `published` then builds one
+breakdown with matrix products (classes -> strata × domains) and the vectorised estimators;
+the only Python loops run over tables (a question in a breakdown) and over the cells written
+out, never over respondents.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from services.survey.observatory import disclosure, estimates
+from services.survey.observatory.breakdowns import (
+    BREAKDOWNS,
+    domain_label,
+    domain_of,
+    domain_order,
+)
+from services.survey.observatory.estimates import Design
+from services.survey.observatory.frame import Class, PostStrata, collapse
+from services.survey.observatory.tallies import Tallies
+from services.survey.observatory.units import Skipped, Unit
+
+# Dominance rule on totals (reference §6): one contributor above 85 % of a cell hides it.
+DOMINANCE = 0.85
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A campaign's counts as arrays over its classes (frame and respondents)."""
+
+    classes: list[Class]
+    frame: Array  # units of the frame per class
+    respondents: Array  # submitted responses per class
+    strata: PostStrata
+    design: Design
+    group: NDArray[np.int64]  # post-stratum (after collapsing) of each class
+    units: list[Unit]
+    skipped: list[Skipped]
+    var_unit: NDArray[np.int64]  # for each coded variable (unit, answer), its unit
+    var_code: list[str]
+    chosen: Array  # (variables, classes): respondents who gave that answer
+    answered: Array  # (units, classes): respondents who answered the unit
+    numeric_rows: tuple[NDArray[np.int64], NDArray[np.int64], Array, Array]  # unit, class, y, n
+
+
+def prepare(
+    tallies: Tallies, frame: dict[Class, int], units: list[Unit], skipped: list[Skipped]
+) -> Prepared:
+    classes = sorted(set(frame) | set(tallies.respondents))
+    index = {cls: number for number, cls in enumerate(classes)}
+    respondents = np.array([tallies.respondents.get(cls, 0) for cls in classes], dtype=float)
+    frame_n = np.array([frame.get(cls, 0) for cls in classes], dtype=float)
+    population: dict[str, int] = {}
+    answering: dict[str, int] = {}
+    for cls, big_n, n in zip(classes, frame_n, respondents, strict=True):
+        population[cls.stratum] = population.get(cls.stratum, 0) + int(big_n)
+        answering[cls.stratum] = answering.get(cls.stratum, 0) + int(n)
+    # An invitation outside the frame (a territory since merged) still counts in its stratum.
+    population = {key: max(value, answering.get(key, 0)) for key, value in population.items()}
+    strata = collapse(population, answering)
+    group = np.array([strata.group_of.get(cls.stratum, 0) for cls in classes], dtype=np.int64)
+    design = Design(
+        np.array(strata.respondents, dtype=float), np.array(strata.population, dtype=float)
+    )
+
+    unit_index = {unit.key: number for number, unit in enumerate(units)}
+    var_index: dict[tuple[str, str], int] = {}
+    var_unit: list[int] = []
+    var_code: list[str] = []
+    for number, unit in enumerate(units):
+        for code in unit.codes:
+            var_index[(unit.key, code)] = len(var_unit)
+            var_unit.append(number)
+            var_code.append(code)
+    decoded = _Decoder(units, unit_index, var_index)
+    pairs = [(decoded.pair(key, answer), index[cls], n) for cls, key, answer, n in tallies.coded]
+    pair_of, class_of_pair, count_of_pair = (
+        (np.array(column, dtype=np.int64) for column in zip(*pairs, strict=True))
+        if pairs
+        else (np.zeros(0, dtype=np.int64) for _ in range(3))
+    )
+    chosen = decoded.spread(
+        decoded.variables, pair_of, class_of_pair, count_of_pair, len(var_unit), len(classes)
+    )
+    answered = decoded.spread(
+        decoded.units, pair_of, class_of_pair, count_of_pair, len(units), len(classes)
+    )
+    # JSON numbers only: "nsp" (a string) and null are not values to average.
+    numbers = [
+        (unit_index[key], index[cls], float(answer))
+        for cls, key, answer in tallies.numbers
+        if answer and answer[0] not in '"n[{' and key in unit_index
+    ]
+    unit_of, class_of, values = (
+        (list(column) for column in zip(*numbers, strict=True)) if numbers else ([], [], [])
+    )
+    counts = [1.0] * len(values)
+    return Prepared(
+        classes=classes,
+        frame=frame_n,
+        respondents=respondents,
+        strata=strata,
+        design=design,
+        group=group,
+        units=units,
+        skipped=skipped,
+        var_unit=np.array(var_unit, dtype=np.int64),
+        var_code=var_code,
+        chosen=chosen,
+        answered=answered,
+        numeric_rows=(
+            np.array(unit_of, dtype=np.int64),
+            np.array(class_of, dtype=np.int64),
+            np.array(values, dtype=float),
+            np.array(counts, dtype=float),
+        ),
+    )
+
+
+class _Decoder:
+    """Each distinct stored value of a question, decoded once: which units it answers and
+    which (unit, answer) variables it ticks (several for a multiple choice or a matrix)."""
+
+    def __init__(
+        self, units: list[Unit], unit_index: dict[str, int], var_index: dict[tuple[str, str], int]
+    ) -> None:
+        self._matrix = {unit.question for unit in units if unit.type == "matrix"}
+        self._unit_index = unit_index
+        self._var_index = var_index
+        self._pairs: dict[tuple[str, str], int] = {}
+        self.units: list[list[int]] = []
+        self.variables: list[list[int]] = []
+
+    def pair(self, key: str, answer: str) -> int:
+        found = self._pairs.get((key, answer))
+        if found is None:
+            found = self._pairs[(key, answer)] = len(self.units)
+            units, variables = self._decode(key, json.loads(answer) if answer else None)
+            self.units.append(units)
+            self.variables.append(variables)
+        return found
+
+    def _decode(self, key: str, value: Any) -> tuple[list[int], list[int]]:
+        if isinstance(value, dict) and key in self._matrix:
+            chosen = [(f"{key}/{row}", str(code)) for row, code in value.items()]
+        elif isinstance(value, list):
+            chosen = [(key, str(code)) for code in value]
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and value != "":
+            chosen = [(key, str(value))]
+        else:
+            chosen = []
+        units = sorted({self._unit_index[unit] for unit, _ in chosen if unit in self._unit_index})
+        variables = [self._var_index[pair] for pair in chosen if pair in self._var_index]
+        return units, variables
+
+    @staticmethod
+    def spread(
+        targets: list[list[int]],
+        pair_of: NDArray[np.int64],
+        class_of: NDArray[np.int64],
+        counts: NDArray[np.int64],
+        rows: int,
+        classes: int,
+    ) -> Array:
+        """Counts by (target, class): each grouped row adds its count to every target of its
+        value (a CSR expansion, no loop over rows)."""
+        lengths = np.array([len(target) for target in targets], dtype=np.int64)
+        flat = np.array([item for target in targets for item in target], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(lengths) else lengths
+        repeat = lengths[pair_of] if len(pair_of) else np.zeros(0, dtype=np.int64)
+        row_of = np.repeat(np.arange(len(pair_of)), repeat)
+        offset = np.arange(len(row_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        target = flat[starts[pair_of[row_of]] + offset] if len(row_of) else flat[:0]
+        out = np.zeros((rows, classes))
+        np.add.at(out, (target, class_of[row_of]), counts[row_of].astype(float))
+        return out
+
+
+@dataclass(frozen=True)
+class Domains:
+    keys: list[str]
+    of_class: NDArray[np.int64]
+    spread: Array  # (classes, strata × domains) one-hot: sums by class become sums by (h, d)
+
+    def by_stratum(self, values: Array, strata: int) -> Array:
+        """(rows, classes) -> (rows, strata, domains)."""
+        return (values @ self.spread).reshape(values.shape[0], strata, len(self.keys))
+
+    def by_domain(self, values: Array) -> Array:
+        """(..., classes) -> (..., domains)."""
+        onehot = np.zeros((len(self.of_class), len(self.keys)))
+        onehot[np.arange(len(self.of_class)), self.of_class] = 1.0
+        return np.asarray(values @ onehot)
+
+
+def _domains(prepared: Prepared, breakdown: str) -> Domains:
+    names = [domain_of(breakdown, cls) for cls in prepared.classes]
+    keys = sorted(set(names), key=lambda key: domain_order(breakdown, key))
+    position = {key: number for number, key in enumerate(keys)}
+    of_class = np.array([position[name] for name in names], dtype=np.int64)
+    strata = len(prepared.strata.population)
+    spread = np.zeros((len(names), strata * len(keys)))
+    spread[np.arange(len(names)), prepared.group * len(keys) + of_class] = 1.0
+    return Domains(keys, of_class, spread)
+
+
+def _round(value: float, digits: int) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), digits)
+
+
+def published(prepared: Prepared, breakdown: str, *, k: int) -> dict[str, Any]:
+    """One breakdown of the results, as the public sees it (hidden cells carry no figure)."""
+    domains = _domains(prepared, breakdown)
+    population = domains.by_domain(prepared.frame)
+    respondents = domains.by_domain(prepared.respondents)
+    margins = breakdown != "national"
+    questions = [
+        {
+            "key": unit.key,
+            "question": unit.question,
+            "label": unit.label,
+            "type": unit.type,
+            "shape": unit.shape,
+            "unit": unit.unit,
+            "answers": [
+                {"code": code, "label": label}
+                for code, label in zip(unit.codes, unit.labels, strict=True)
+            ],
+            "cells": [],
+        }
+        for unit in prepared.units
+    ]
+    _coded_cells(prepared, domains, population, questions, k=k, margins=margins)
+    _numeric_cells(prepared, domains, population, questions, k=k, margins=margins)
+    return {
+        "breakdown": breakdown,
+        "breakdown_label": BREAKDOWNS[breakdown],
+        "threshold": k,
+        "respondents": int(prepared.respondents.sum()),
+        "domains": [
+            {
+                "key": key,
+                "label": domain_label(breakdown, key),
+                "population": int(population[number]),
+                "respondents": int(respondents[number]),
+            }
+            for number, key in enumerate(domains.keys)
+        ],
+        "questions": questions,
+        "not_published": [
+            {"key": item.key, "label": item.label, "reason": item.reason}
+            for item in prepared.skipped
+        ],
+    }
+
+
+def _hidden(domain: str, code: str | None, n: int | None, big_n: float) -> dict[str, Any]:
+    return {
+        "domain": domain,
+        "code": code,
+        "suppressed": True,
+        "n": n,
+        "population": int(big_n),
+    }
+
+
+def _coded_cells(
+    prepared: Prepared,
+    domains: Domains,
+    population: Array,
+    questions: list[dict[str, Any]],
+    *,
+    k: int,
+    margins: bool,
+) -> None:
+    if not prepared.var_code:
+        return
+    strata = len(prepared.strata.population)
+    chosen = domains.by_stratum(prepared.chosen, strata)
+    base = domains.by_stratum(prepared.answered, strata)[prepared.var_unit]
+    ratio = estimates.domain_ratio(prepared.design, base, chosen, chosen)
+    low, high = estimates.korn_graubard(ratio.estimate, ratio.variance, ratio.n, ratio.df)
+    reliable = estimates.proportion_reliable(low, high, ratio.estimate, ratio.variance, ratio)
+    counts = np.rint(chosen.sum(axis=1)).astype(np.int64)
+    bases = np.rint(ratio.n).astype(np.int64)
+    first = 0
+    while first < len(prepared.var_unit):
+        unit_number = int(prepared.var_unit[first])
+        last = first
+        while last < len(prepared.var_unit) and prepared.var_unit[last] == unit_number:
+            last += 1
+        unit = prepared.units[unit_number]
+        rows = bases[first]
+        if unit.shape == "single":
+            hidden = disclosure.suppress(
+                counts[first:last].T, rows, k=k, rows_known=True, columns_known=margins
+            )
+        else:  # each option as yes / no
+            hidden = np.column_stack(
+                [
+                    disclosure.suppress(
+                        np.column_stack([counts[v], rows - counts[v]]),
+                        rows,
+                        k=k,
+                        rows_known=True,
+                        columns_known=margins,
+                    )[:, 0]
+                    for v in range(first, last)
+                ]
+            )
+        cells = questions[unit_number]["cells"]
+        for d, domain in enumerate(domains.keys):
+            shown_n = int(rows[d]) if rows[d] >= k else None
+            for offset, v in enumerate(range(first, last)):
+                code = prepared.var_code[v]
+                if hidden[d, offset]:
+                    cells.append(_hidden(domain, code, shown_n, population[d]))
+                    continue
+                cells.append(
+                    {
+                        "domain": domain,
+                        "code": code,
+                        "suppressed": False,
+                        "n": int(rows[d]),
+                        "count": int(counts[v, d]),
+                        "estimate": _round(ratio.estimate[v, d], 6),
+                        "ci_low": _round(low[v, d], 6),
+                        "ci_high": _round(high[v, d], 6),
+                        "population": int(population[d]),
+                        "reliable": bool(reliable[v, d]),
+                    }
+                )
+        first = last
+
+
+def _numeric_cells(
+    prepared: Prepared,
+    domains: Domains,
+    population: Array,
+    questions: list[dict[str, Any]],
+    *,
+    k: int,
+    margins: bool,
+) -> None:
+    numeric = [number for number, unit in enumerate(prepared.units) if unit.shape == "numeric"]
+    if not numeric:
+        return
+    unit_of, class_of, values, counts = prepared.numeric_rows
+    position = np.full(len(prepared.units), -1, dtype=np.int64)
+    position[numeric] = np.arange(len(numeric))
+    row_unit = position[unit_of]
+    shape = (len(numeric), len(prepared.classes))
+    sums = np.zeros((3, *shape))
+    for moment, weights in enumerate((counts, counts * values, counts * values * values)):
+        np.add.at(sums[moment], (row_unit, class_of), weights)
+    strata = len(prepared.strata.population)
+    base, total, squares = (domains.by_stratum(sums[m], strata) for m in range(3))
+    ratio = estimates.domain_ratio(prepared.design, base, total, squares)
+    # Student with the design's degrees of freedom (respondents - strata), as R and samplics.
+    design_df = np.full_like(ratio.df, prepared.respondents.sum() - strata)
+    mean_low, mean_high = estimates.t_interval(ratio.estimate, ratio.variance, design_df)
+    reliable = estimates.mean_reliable(ratio)
+    width = len(domains.keys)
+    cell_of_row = row_unit * width + domains.of_class[class_of]
+    weights = counts * prepared.design.weights[prepared.group[class_of]]
+    medians = estimates.weighted_medians(cell_of_row, values, weights, len(numeric) * width)
+    largest = np.zeros(len(numeric) * width)
+    np.maximum.at(largest, cell_of_row, np.abs(values))
+    magnitude = total.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = largest.reshape(len(numeric), width) / np.abs(magnitude)
+    dominated = np.nan_to_num(share) > DOMINANCE
+    bases = np.rint(ratio.n).astype(np.int64)
+    for row, unit_number in enumerate(numeric):
+        hidden = disclosure.suppress(
+            bases[row][:, None],
+            bases[row],
+            k=k,
+            rows_known=False,
+            columns_known=margins,
+            extra=dominated[row][:, None],
+        )[:, 0]
+        cells = questions[unit_number]["cells"]
+        for d, domain in enumerate(domains.keys):
+            n = int(bases[row, d])
+            if hidden[d]:
+                cells.append(_hidden(domain, None, n if n >= k else None, population[d]))
+                continue
+            mean, big_n = ratio.estimate[row, d], population[d]
+            cells.append(
+                {
+                    "domain": domain,
+                    "code": None,
+                    "suppressed": False,
+                    "n": n,
+                    "population": int(big_n),
+                    "mean": _round(mean, 4),
+                    "mean_ci_low": _round(mean_low[row, d], 4),
+                    "mean_ci_high": _round(mean_high[row, d], 4),
+                    "median": _round(medians[row * width + d], 4),
+                    # The domain's total: its mean over the whole domain of the frame.
+                    "total": _round(mean * big_n, 1),
+                    "total_ci_low": _round(mean_low[row, d] * big_n, 1),
+                    "total_ci_high": _round(mean_high[row, d] * big_n, 1),
+                    "reliable": bool(reliable[row, d]),
+                }
+            )

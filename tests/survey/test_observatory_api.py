@@ -1,0 +1,194 @@
+"""The observatory's public endpoints, as a visitor, an integrator and a respondent use them:
+the demo campaign's results, participation and methodology; bad input; the cache that a new
+submission invalidates; the comparison with peers through a personal link."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from tests.conftest import ClientFactory, Databases
+from tests.helpers import assert_problem
+from tests.mailbox import Mailbox
+
+from .support import (
+    PLELAN,
+    RENNES,
+    Survey,
+    create_campaign,
+    invite,
+    link,
+    seeded_survey,
+    token_from_mail,
+)
+
+K = 5
+
+
+@pytest.fixture
+def survey(databases: Databases, client_for: ClientFactory) -> Survey:
+    return seeded_survey(databases, client_for)
+
+
+def demo_campaign(survey: Survey) -> int:
+    listed = survey.client.get("/campaigns").json()["items"]
+    return int(next(item["id"] for item in listed if item["slug"] == "observation-2025"))
+
+
+def published_cells(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [cell for question in result["questions"] for cell in question["cells"]]
+
+
+def test_the_demo_campaign_publishes_weighted_controlled_results(survey: Survey) -> None:
+    campaign = demo_campaign(survey)
+    national = survey.client.get(f"/campaigns/{campaign}/results").json()
+    assert national["empty"] is False
+    assert national["threshold"] == K
+    assert national["respondents"] > 500
+    usage = next(q for q in national["questions"] if q["key"] == "usage_ia")
+    oui = next(cell for cell in usage["cells"] if cell["code"] == "oui")
+    assert 0 < oui["ci_low"] < oui["estimate"] < oui["ci_high"] < 1
+    assert oui["n"] == national["respondents"]
+    assert oui["population"] > 30_000
+    assert {"commentaire", "exemple"} <= {item["key"] for item in national["not_published"]}
+
+    by_region = survey.client.get(
+        f"/campaigns/{campaign}/results", params={"breakdown": "region"}
+    ).json()
+    cells = published_cells(by_region)
+    assert any(cell["suppressed"] for cell in cells)
+    for cell in cells:
+        if cell["suppressed"]:
+            assert set(cell) == {"domain", "code", "suppressed", "n", "population"}
+            continue
+        assert cell["n"] >= K
+        assert cell.get("count") is None or cell["count"] == 0 or cell["count"] >= K
+    # Free text and individual answers never leave the service.
+    body = survey.client.get(f"/campaigns/{campaign}/results", params={"breakdown": "kind"}).text
+    assert "Texte libre" not in body
+    assert "invitation" not in body
+
+
+def test_csv_download_holds_the_published_figures(survey: Survey) -> None:
+    campaign = demo_campaign(survey)
+    params = {"breakdown": "kind", "question": "usage_ia"}
+    result = survey.client.get(f"/campaigns/{campaign}/results", params=params).json()
+    response = survey.client.get(
+        f"/campaigns/{campaign}/results", params={**params, "format": "csv"}
+    )
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+    expected = [
+        (cell["domain"], cell["code"], "secret statistique" if cell["suppressed"] else "publiée")
+        for cell in published_cells(result)
+    ]
+    assert [
+        (row["domaine_code"], row["reponse_code"], row["diffusion"]) for row in rows
+    ] == expected
+    communes = next(
+        cell
+        for cell in published_cells(result)
+        if cell["domain"] == "commune" and cell["code"] == "oui"
+    )
+    row = next(r for r in rows if r["domaine_code"] == "commune" and r["reponse_code"] == "oui")
+    assert row["valeur"] == f"{100 * communes['estimate']:.1f}".replace(".", ",")
+
+
+def test_participation_and_methodology_are_public(survey: Survey) -> None:
+    campaign = demo_campaign(survey)
+    figures = survey.client.get(f"/campaigns/{campaign}/participation").json()
+    results = survey.client.get(f"/campaigns/{campaign}/results").json()
+    assert figures["total"]["submitted"] == results["respondents"]
+    assert figures["population"] > 30_000
+    assert 0 < figures["respondents_rate"] < 1
+    items = {item["key"]: item for item in figures["items"]}
+    assert items["usage_ia"]["rate"] == 1.0
+    # A conditional question counts only those to whom it was shown.
+    assert 0 < items["domaines"]["shown"] < items["usage_ia"]["shown"]
+    assert "emails" not in str(figures)
+
+    note = survey.client.get(f"/campaigns/{campaign}/methodology").json()
+    titles = [section["title"] for section in note["sections"]]
+    assert titles == [
+        "Base de sondage",
+        "Participation",
+        "Pondération",
+        "Intervalles de confiance",
+        "Secret statistique",
+        "Limites",
+    ]
+    assert sum(stratum["respondents"] for stratum in note["strata"]) == results["respondents"]
+    assert "biais de non-réponse" in str(note)
+
+
+def test_bad_input_is_a_clear_4xx(survey: Survey) -> None:
+    campaign = demo_campaign(survey)
+    url = f"/campaigns/{campaign}/results"
+    assert_problem(survey.client.get(url, params={"breakdown": "commune"}), 422)
+    free_text = assert_problem(survey.client.get(url, params={"question": "commentaire"}), 422)
+    assert "jamais publiée" in str(free_text["detail"])
+    assert_problem(survey.client.get(url, params={"question": "inconnue"}), 404)
+    assert_problem(survey.client.get(url, params={"format": "xlsx"}), 422)
+    drafts = list(survey.client.get("/campaigns", headers=survey.analyst).json()["items"])
+    draft = next(c["id"] for c in drafts if c["slug"] == "observation-2027")
+    assert_problem(survey.client.get(f"/campaigns/{draft}/results"), 404)
+    assert_problem(survey.client.get(f"/campaigns/{draft}/participation"), 404)
+
+
+def submit(survey: Survey, token: str, answers: dict[str, Any]) -> None:
+    saved = survey.client.patch(
+        "/answering/answers", headers=link(token), json={"answers": answers}
+    )
+    assert saved.status_code == 200, saved.text
+    response = survey.client.post("/answering/submit", headers=link(token))
+    assert response.status_code == 200, response.text
+
+
+ANSWERS = {
+    "role_repondant": "dgs",
+    "usage_ia": "non",
+    "dpd": "oui",
+    "usage_agents": "rarement",
+    "charte": "non",
+    "attentes": ["retours", "formation"],
+    "commentaire": "Une remarque à ne jamais publier",
+}
+
+
+def test_results_follow_submissions_and_peers_compare_through_the_link(
+    survey: Survey, mailbox: Mailbox
+) -> None:
+    campaign = create_campaign(survey)
+    invite(survey, campaign, f"{RENNES};dgs@rennes.example\n{PLELAN};mairie@plelan.example")
+    rennes = token_from_mail(mailbox, "dgs@rennes.example")
+    plelan = token_from_mail(mailbox, "mairie@plelan.example")
+    url = f"/campaigns/{campaign}/results"
+
+    empty = survey.client.get(url).json()
+    assert empty["empty"] is True
+    assert empty["questions"] == []
+    assert "Aucune réponse" in empty["message"]
+
+    submit(survey, rennes, ANSWERS)
+    first = survey.client.get(url).json()
+    assert first["respondents"] == 1
+    assert all(cell["suppressed"] for cell in published_cells(first))  # one respondent < k
+    assert "jamais publier" not in survey.client.get(url, params={"format": "csv"}).text
+    assert_problem(survey.client.get("/answering/comparison", headers=link(plelan)), 409)
+
+    submit(survey, plelan, {**ANSWERS, "usage_ia": "oui", "domaines": ["rh"]})
+    assert survey.client.get(url).json()["respondents"] == 2  # the cache was invalidated
+    assert (
+        survey.client.get(f"/campaigns/{campaign}/participation").json()["total"]["submitted"] == 2
+    )
+
+    compared = survey.client.get("/answering/comparison", headers=link(rennes)).json()
+    assert compared["peers"]["label"] == "Communes — 200 000 habitants et plus"
+    usage = next(q for q in compared["questions"] if q["key"] == "usage_ia")
+    assert usage["own"] == "Non"
+    assert usage["cells"]
+    assert all(cell["suppressed"] for cell in usage["cells"])
+    assert_problem(survey.client.get("/answering/comparison"), 401)

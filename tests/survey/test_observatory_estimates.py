@@ -1,0 +1,195 @@
+"""The observatory's estimators against an independent implementation (samplics) and against
+the reference's worked example (docs: reference survey.md §5.3)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from scipy import stats
+
+from services.survey.observatory.estimates import (
+    Design,
+    domain_ratio,
+    korn_graubard,
+    weighted_medians,
+)
+from services.survey.observatory.frame import collapse
+
+with warnings.catch_warnings():
+    # samplics 0.6 announces its successor at import; nothing else is filtered.
+    warnings.filterwarnings("ignore", message="samplics is archived", category=FutureWarning)
+    from samplics.estimation import TaylorEstimator
+    from samplics.utils.types import PopParam
+
+RELATIVE = 1e-9
+# Reference toy example: communes by population band.
+TOY_N = [18_000, 12_000, 4_500, 900, 140]
+TOY_n = [900, 1_100, 700, 300, 90]
+TOY_x = [90, 190, 210, 150, 70]
+
+
+def sums(
+    stratum: NDArray[np.int64],
+    domain: NDArray[np.int64],
+    y: NDArray[np.float64],
+    mask: NDArray[np.bool_],
+    shape: tuple[int, int],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """What the database's GROUP BY gives: answers, sum of y, sum of y² by (stratum, domain)."""
+    out = np.zeros((3, 1, *shape))
+    for moment in range(3):
+        np.add.at(out[moment, 0], (stratum[mask], domain[mask]), y[mask] ** moment)
+    return out[0], out[1], out[2]
+
+
+def samplics_estimate(
+    param: PopParam,
+    y: NDArray[np.float64],
+    weight: NDArray[np.float64],
+    stratum: NDArray[np.int64],
+    fpc: dict[int, float],
+    domain: NDArray[np.int64],
+) -> TaylorEstimator:
+    estimator = TaylorEstimator(param)
+    estimator.estimate(y=y, samp_weight=weight, stratum=stratum, fpc=fpc, domain=domain)
+    return estimator
+
+
+def random_survey(seed: int) -> dict[str, NDArray]:  # type: ignore[type-arg]
+    rng = np.random.default_rng(seed)
+    strata = 6
+    population = rng.integers(40, 4_000, strata)
+    respondents = np.minimum(population, rng.integers(5, 400, strata))
+    respondents[0] = population[0]  # a census stratum
+    stratum = np.repeat(np.arange(strata), respondents)
+    size = stratum.size
+    return {
+        "population": population.astype(float),
+        "respondents": respondents.astype(float),
+        "stratum": stratum,
+        "domain": rng.integers(0, 4, size),
+        "answered": rng.random(size) < 0.85,  # item non-response
+        "yes": (rng.random(size) < rng.uniform(0.05, 0.9, strata)[stratum]).astype(float),
+        "number": rng.lognormal(3, 1, size),
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("variable", ["yes", "number"])
+def test_domain_estimates_match_samplics(seed: int, variable: str) -> None:
+    survey = random_survey(seed)
+    design = Design(survey["respondents"], survey["population"])
+    stratum, domain, answered = survey["stratum"], survey["domain"], survey["answered"]
+    y = survey[variable]
+    base, total, squares = sums(stratum, domain, y, answered, (6, 4))
+    ours = domain_ratio(design, base, total, squares)
+
+    weight = (survey["population"] / survey["respondents"])[stratum]
+    fpc = {h: 1 - survey["respondents"][h] / survey["population"][h] for h in range(6)}
+    # Unanswered rows stay in the design, outside every domain (as R's subset()).
+    labels = np.where(answered, domain, -1)
+    param = PopParam.prop if variable == "yes" else PopParam.mean
+    theirs = samplics_estimate(param, y, weight, stratum, fpc, labels)
+    for d in range(4):
+        point = theirs.point_est[d][1.0] if variable == "yes" else theirs.point_est[d]
+        error = theirs.stderror[d][1.0] if variable == "yes" else theirs.stderror[d]
+        assert ours.estimate[0, d] == pytest.approx(point, rel=RELATIVE)
+        assert np.sqrt(ours.variance[0, d]) == pytest.approx(error, rel=RELATIVE)
+    if variable == "number":  # Student intervals on the design's df: the same method
+        df = stratum.size - 6
+        half = stats.t.ppf(0.975, df) * np.sqrt(ours.variance[0])
+        for d in range(4):
+            assert ours.estimate[0, d] - half[d] == pytest.approx(theirs.lower_ci[d], rel=RELATIVE)
+            assert ours.estimate[0, d] + half[d] == pytest.approx(theirs.upper_ci[d], rel=RELATIVE)
+
+
+def toy() -> tuple[Design, NDArray[np.float64], NDArray[np.float64]]:
+    base = np.array(TOY_n, dtype=float).reshape(1, 5, 1)
+    yes = np.array(TOY_x, dtype=float).reshape(1, 5, 1)
+    return Design(np.array(TOY_n, dtype=float), np.array(TOY_N, dtype=float)), base, yes
+
+
+def test_the_reference_example_post_stratified_rate_and_korn_graubard_interval() -> None:
+    design, base, yes = toy()
+    ratio = domain_ratio(design, base, yes, yes)
+    p, variance = ratio.estimate[0, 0], ratio.variance[0, 0]
+    assert round(100 * p, 2) == 16.27
+    assert round(100 * np.sqrt(variance), 2) == 0.65
+    assert (ratio.n[0, 0], ratio.df[0, 0]) == (3_090, 3_085)
+    low, high = korn_graubard(ratio.estimate, ratio.variance, ratio.n, ratio.df)
+    assert (round(100 * low[0, 0], 2), round(100 * high[0, 0], 2)) == (14.98, 17.62)
+
+    # The same interval computed directly with scipy (Korn & Graubard 1998), the effective n
+    # bounded by n as in the reference.
+    n_eff = min(3_090, p * (1 - p) / variance)
+    n_eff *= (stats.t.ppf(0.975, 3_089) / stats.t.ppf(0.975, 3_085)) ** 2
+    x = n_eff * p
+    assert low[0, 0] == pytest.approx(stats.beta.ppf(0.025, x, n_eff - x + 1), rel=RELATIVE)
+    assert high[0, 0] == pytest.approx(stats.beta.ppf(0.975, x + 1, n_eff - x), rel=RELATIVE)
+
+
+def test_a_census_stratum_adds_no_variance() -> None:
+    # 22 métropoles, 6 answer "yes": p = 1, no variance, interval [0.541, 1] (reference).
+    small = Design(np.array([6.0]), np.array([22.0]))
+    six = np.full((1, 1, 1), 6.0)
+    ratio = domain_ratio(small, six, six, six)
+    low, high = korn_graubard(ratio.estimate, ratio.variance, ratio.n, ratio.df)
+    assert ratio.variance[0, 0] == 0.0
+    assert (round(low[0, 0], 3), high[0, 0]) == (0.541, 1.0)
+
+    # The toy example where the last band answered in full: its stratum contributes nothing.
+    census = Design(np.array([900.0, 1_100.0, 700.0, 300.0, 140.0]), np.array(TOY_N, dtype=float))
+    assert census.variance_factor[4] == 0.0
+    base = np.array([900.0, 1_100.0, 700.0, 300.0, 140.0]).reshape(1, 5, 1)
+    for answers in (70.0, 100.0):  # whatever the census stratum says
+        yes = np.array([90.0, 190.0, 210.0, 150.0, answers]).reshape(1, 5, 1)
+        ratio = domain_ratio(census, base, yes, yes)
+        p = ratio.estimate[0, 0]
+        weights = np.array(TOY_N) / np.array(TOY_N).sum()
+        rates = yes[0, :, 0] / base[0, :, 0]
+        expected = sum(
+            weights[h] ** 2
+            * (1 - base[0, h, 0] / TOY_N[h])
+            * rates[h]
+            * (1 - rates[h])
+            / (base[0, h, 0] - 1)
+            for h in range(4)
+        )
+        assert p == pytest.approx(float(weights @ rates), rel=RELATIVE)
+        assert ratio.variance[0, 0] == pytest.approx(expected, rel=RELATIVE)
+
+
+def test_weighted_medians_by_group() -> None:
+    group = np.array([0, 0, 0, 1, 1, 2])
+    value = np.array([10.0, 1.0, 5.0, 7.0, 3.0, 4.0])
+    weight = np.array([1.0, 1.0, 5.0, 1.0, 3.0, 2.0])
+    assert weighted_medians(group, value, weight, 4).tolist()[:3] == [5.0, 3.0, 4.0]
+    assert np.isnan(weighted_medians(group, value, weight, 4)[3])
+
+
+def test_sparse_strata_are_collapsed_into_their_neighbour_unless_census() -> None:
+    population = {
+        "commune/0-499": 1_000,
+        "commune/500-1999": 500,
+        "epci/CU": 14,
+        "epci/METRO": 22,
+        "region": 18,
+    }
+    answering = {
+        "commune/0-499": 40,
+        "commune/500-1999": 3,
+        "epci/CU": 2,
+        "epci/METRO": 9,
+        "region": 18,
+    }
+    strata = collapse(population, answering)
+    assert strata.labels == [
+        "Communes — moins de 500 habitants + Communes — de 500 à 1 999 habitants",
+        "Communautés urbaines + Métropoles",
+        "Régions",
+    ]
+    assert strata.respondents == [43, 11, 18]
+    assert strata.population == [1_500, 36, 18]
