@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -121,7 +122,7 @@ def run(backend: str, calls: int, threads: int) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp, accounts_store(backend, Path(tmp)) as url:
         engine = create_db_engine(url, pool_size=threads)
         try:
-            limiter = RateLimiter(engine, rules)
+            limiter = RateLimiter(engine, rules, secret=secrets.token_urlsafe(48))
             reference = per_call_ms(calls, plain_write(engine))
             admitted = per_call_ms(calls, lambda n: limiter.hit("link_issue", f"staff:{n}"))
             limiter.hit("recipient", "full@example.org")

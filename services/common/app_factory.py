@@ -69,7 +69,9 @@ def build_service_app(
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)
     app.state.audit_table = audit
-    app.state.rate_limiter = RateLimiter(accounts_engine, settings.rate_limits)
+    app.state.rate_limiter = RateLimiter(
+        accounts_engine, settings.rate_limits, secret=settings.auth.signing_key()
+    )
 
     install_error_handlers(app)
     metrics = RequestMetrics(name)

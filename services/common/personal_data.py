@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from email import message_from_string, policy
 from typing import Any
 
 from pydantic import Field
@@ -85,15 +86,28 @@ def export_outbox(connection: Connection, outbox: Table, email: str) -> Rows:
 
 
 def erase_outbox(connection: Connection, outbox: Table, email: str) -> int:
-    """Blank the address and body of every message to `email`; unsent ones are cancelled."""
+    """Take `email` out of every message to it.
+
+    An unsent message to several people (an invitation to a whole team) still goes to the
+    others, without this address; one to this person alone is cancelled. Sent messages lose
+    their addresses and body.
+    """
     rows = _recipients_of(connection, outbox, email)
     for row in rows:
-        status = "cancelled" if row.status in ("pending", "held") else row.status
-        connection.execute(
-            update(outbox)
-            .where(outbox.c.id == row.id)
-            .values(recipients="", message=None, last_error=None, status=status)
-        )
+        others = [
+            part.strip()
+            for part in str(row.recipients).split(",")
+            if part.strip() and normalise(part) != email
+        ]
+        values: dict[str, object] = {"recipients": "", "message": None, "last_error": None}
+        if row.status in ("pending", "held"):
+            if others and row.message:
+                message = message_from_string(row.message, policy=policy.default)
+                message.replace_header("To", ", ".join(others))
+                values = {"recipients": ", ".join(others), "message": message.as_string()}
+            else:
+                values["status"] = "cancelled"
+        connection.execute(update(outbox).where(outbox.c.id == row.id).values(**values))
     return len(rows)
 
 

@@ -13,6 +13,7 @@ the address itself; `iat-admin retention apply` removes hits whose window has pa
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import threading
 from collections.abc import Callable
@@ -39,28 +40,31 @@ THROTTLED = {
 }
 
 
-def _digest(bucket: str, key: str) -> str:
-    return hashlib.sha256(f"{bucket}\x00{key}".encode()).hexdigest()
-
-
 class RateLimiter:
     """One per app (`app.state.rate_limiter`), on the accounts store's engine."""
 
-    def __init__(self, engine: Engine, settings: RateLimitSettings) -> None:
+    def __init__(self, engine: Engine, settings: RateLimitSettings, *, secret: str) -> None:
         self.engine = engine
         self.settings = settings
+        # Keyed with the services' shared secret: every IPv4 address or a list of known
+        # e-mails could be hashed and matched against a plain digest; not against this one.
+        self._secret = secret.encode()
         # SQLite has one writer at a time anyway: threads of this process queue here, in
         # order, rather than spin on the busy timeout, which starves some under contention.
         self._queue: AbstractContextManager[object] = (
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
 
+    def digest(self, bucket: Bucket, key: str) -> str:
+        """What the store keeps of who is counted."""
+        return hmac.new(self._secret, f"{bucket}\x00{key}".encode(), hashlib.sha256).hexdigest()
+
     def hit(self, bucket: Bucket, key: str) -> None:
         """Count one request of `key` in `bucket`; 429 once the window holds too many."""
         if not self.settings.enabled:
             return
         rule = self.settings.rule(bucket)
-        digest = _digest(bucket, key)
+        digest = self.digest(bucket, key)
         mine = (col(RateLimitHit.bucket) == bucket, col(RateLimitHit.key) == digest)
         window = timedelta(seconds=rule.window_seconds)
         with self._queue, Session(self.engine) as session:

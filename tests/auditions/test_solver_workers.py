@@ -188,3 +188,25 @@ def test_a_queued_run_has_no_plan_and_a_crash_leaves_the_draft_untouched(
     assert "le planning en cours n'a pas été modifié" in shown["error"]
     assert shown["plan"] is None
     assert idle.get(f"/events/{event_id}/draft", headers=organiser).json()["hearings"] == before
+
+
+def test_a_replica_shutting_down_gives_the_run_back_without_using_an_attempt(
+    idle: TestClient,
+    organiser: dict[str, str],
+    small_event: int,
+    engines: tuple[Engine, Engine],
+    databases: Databases,
+) -> None:
+    run = start_run(idle, organiser, small_event)
+    stopping = threading.Event()
+    stopping.set()  # the shutdown signal arrives while the run is being solved
+    for _ in range(runs.MAX_ATTEMPTS + 1):
+        assert run_once(engines[0], _settings(databases), worker="replica-a", stopping=stopping)
+    (requeued,) = _runs(engines[0])
+    assert (requeued.id, requeued.status, requeued.attempts) == (run["id"], "queued", 0)
+
+    assert run_once(
+        engines[1], _settings(databases), worker="replica-b", stopping=threading.Event()
+    )
+    (done,) = _runs(engines[1])
+    assert (done.status, done.attempts, done.claimed_by) == ("done", 1, "replica-b")

@@ -306,6 +306,10 @@ def test_a_person_is_found_in_every_database_then_erased(
     assert titles == {"Tri des courriers", "Chatbot des démarches"}
     assert len(store.rows("survey", table(survey.Answer))) == 1
     assert [row.emails for row in store.rows("survey", table(survey.Invitation))] == [PAUL]
+    # The pending invitation to Léa and Paul still goes to Paul, and to him alone.
+    (pending,) = store.rows("survey", survey.outbox)
+    assert (pending.status, pending.recipients) == ("pending", PAUL)
+    assert f"To: {PAUL}" in pending.message
     answered = store.rows("auditions", table(auditions.Invitation))
     assert all(row.availability for row in answered)
     # Paul is untouched.

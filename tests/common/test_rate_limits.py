@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -20,7 +21,7 @@ from services.common.errors import TooManyRequests
 from services.common.rate_limits import TOO_MANY_REQUESTS, RateLimiter, per_address, per_principal
 from services.common.settings import RateLimitSettings, ServiceSettings
 from services.common.sql import utcnow
-from tests.conftest import Databases
+from tests.conftest import TEST_SECRET_KEY, Databases
 from tests.helpers import add_staff, assert_problem, bearer
 
 
@@ -32,7 +33,7 @@ def accounts(databases: Databases) -> Iterator[Engine]:
 
 
 def limiter(engine: Engine, **rules: object) -> RateLimiter:
-    return RateLimiter(engine, RateLimitSettings.model_validate(rules))
+    return RateLimiter(engine, RateLimitSettings.model_validate(rules), secret=TEST_SECRET_KEY)
 
 
 def attempt(limiter: RateLimiter, key: str) -> int | None:
@@ -90,7 +91,13 @@ def test_the_store_keeps_a_digest_never_the_address(accounts: Engine) -> None:
     with Session(accounts) as session:
         hit = session.exec(select(RateLimitHit)).one()
     assert "192.0.2.55" not in hit.key
-    assert len(hit.key) == 64
+    # Not a plain digest, which anyone could compute for every address and match.
+    assert hit.key != hashlib.sha256(b"public_submission\x00192.0.2.55").hexdigest()
+    assert hit.key == limiter(accounts).digest("public_submission", "192.0.2.55")
+    other = RateLimiter(
+        accounts, RateLimitSettings(), secret="une-autre-cle-de-signature-secrete-et-longue"
+    )
+    assert hit.key != other.digest("public_submission", "192.0.2.55")
 
 
 def test_limits_can_be_switched_off(accounts: Engine) -> None:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from services.auditions.draft import hearings_of
@@ -203,11 +204,22 @@ def execute(
 
 
 def _release(engine: Engine, mine: Any) -> None:
-    """Give the run back to the queue: this replica is shutting down."""
+    """Give the run back to the queue: this replica is shutting down.
+
+    A shutdown is not a crash: the attempt is given back too, so rolling deployments never
+    exhaust a run's attempts.
+    """
     table = SolverRun.__table__  # type: ignore[attr-defined]
     with engine.begin() as connection:
         connection.execute(
-            update(table).where(mine).values(status="queued", claimed_until=None, claimed_by=None)
+            update(table)
+            .where(mine)
+            .values(
+                status="queued",
+                claimed_until=None,
+                claimed_by=None,
+                attempts=table.c.attempts - 1,
+            )
         )
 
 
@@ -225,6 +237,7 @@ def _heartbeat(
     """Every second: progress, best plan so far, and a renewed lease (or stop if it was lost)."""
     table = SolverRun.__table__  # type: ignore[attr-defined]
     began = utcnow()
+    held_until = began + timedelta(seconds=lease_seconds)
     while not stop.wait(HEARTBEAT_SECONDS):
         if stopping.is_set():
             stop.set()
@@ -242,9 +255,20 @@ def _heartbeat(
                 "best_bound": plan.bound,
                 "result": plan_json(instance, plan, versions),
             }
+        try:
+            with engine.begin() as connection:
+                kept = connection.execute(update(table).where(mine).values(**values)).rowcount
+        except SQLAlchemyError as error:
+            # The database is away: keep solving while the lease still holds, so a short
+            # outage costs nothing; past it another replica may claim the run, so stop.
+            logger.warning("solver run heartbeat failed: %s", error.__class__.__name__)
+            if utcnow() + timedelta(seconds=2 * HEARTBEAT_SECONDS) >= held_until:
+                stop.set()
+                return
+            continue
+        held_until = values["claimed_until"]
+        if "result" in values:
             report.written = plan
-        with engine.begin() as connection:
-            kept = connection.execute(update(table).where(mine).values(**values)).rowcount
         if kept != 1:
             logger.warning("solver run lease lost, stopping")
             stop.set()

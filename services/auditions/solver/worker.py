@@ -49,16 +49,22 @@ class SolverWorker:
         self.settings = settings
         self.name = worker_name()
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
         # Read by the solving thread: set on shutdown, the search stops and the run is requeued.
         self._stopping = threading.Event()
 
     def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._run(), name="solver")
 
     def wake(self) -> None:
-        """A run was just queued: look now rather than at the next poll."""
-        self._wake.set()
+        """A run was just queued: look now rather than at the next poll.
+
+        Called from the request's worker thread: an asyncio event is only set from its loop.
+        """
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def stop(self) -> None:
         if self._task is None:
@@ -70,6 +76,8 @@ class SolverWorker:
     async def _run(self) -> None:
         while not self._stopping.is_set():
             busy = False
+            # Cleared before looking, so a run queued while we look still wakes the next wait.
+            self._wake.clear()
             try:
                 busy = await run_in_threadpool(
                     run_once, self.engine, self.settings, worker=self.name, stopping=self._stopping
@@ -78,6 +86,5 @@ class SolverWorker:
                 logger.warning("solver runs not readable: %s", error.__class__.__name__)
             if busy:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.solver.poll_seconds)
