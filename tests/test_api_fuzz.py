@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import Case
 from schemathesis.checks import CheckFunction
 from schemathesis.schemas import APIOperation
@@ -142,6 +142,7 @@ def test_sequences_of_linked_requests_get_documented_answers(service: SignedInSe
         settings=settings(
             max_examples=30,
             stateful_step_count=6,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),

@@ -16,7 +16,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from services.catalogue import fiche
 from services.catalogue.models import UseCase, UseCaseVersion
-from services.common.spreadsheets import neutralise
+from services.common.spreadsheets import neutralise, xlsx_cell
 
 LICENCE = (
     "Licence Ouverte / Open Licence 2.0 (https://www.etalab.gouv.fr/licence-ouverte-open-licence/)"
@@ -105,7 +105,7 @@ def to_xlsx(records: Iterable[dict[str, Any]], columns: Sequence[str]) -> bytes:
     sheet = workbook.create_sheet("cas_d_usage")
     sheet.append(list(columns))
     for row in records:
-        sheet.append([neutralise(_cell(row.get(name))) for name in columns])
+        sheet.append([xlsx_cell(_cell(row.get(name))) for name in columns])
     notice = workbook.create_sheet("licence")
     notice.append([LICENCE])
     buffer = io.BytesIO()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
@@ -19,3 +21,18 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def printable(value: Any) -> Any:
+    """`value` without the control characters an XLSX cell cannot hold (openpyxl refuses them).
+
+    Found by the contract fuzzing: a label or an answer holding one made the download fail.
+    """
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def xlsx_cell(value: Any) -> Any:
+    """A value as an XLSX export writes it: printable, and never run as a formula."""
+    return neutralise(printable(value))

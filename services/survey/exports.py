@@ -20,7 +20,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlmodel import Session
 
-from services.common.spreadsheets import neutralise
+from services.common.spreadsheets import neutralise, printable, xlsx_cell
 from services.survey.answering import answer_t, invitation_t
 from services.survey.campaigns import BAND_LABELS
 from services.survey.models import InvitationStatus
@@ -193,11 +193,11 @@ def as_xlsx(session: Session, parsed: Parsed, campaign_id: int) -> bytes:
     sheet = workbook.create_sheet("reponses")
     sheet.append([column.name for column in columns(parsed)])
     for row in rows(session, parsed, campaign_id):
-        sheet.append(row)
+        sheet.append([printable(value) for value in row])
     book = workbook.create_sheet("codebook")
     book.append(CODEBOOK_HEADER)
     for line in codebook(parsed):
-        book.append([neutralise(cell) for cell in line])
+        book.append([xlsx_cell(cell) for cell in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -68,6 +68,25 @@ def test_every_survey_export_neutralises_formulas(
     assert not any(cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line)
 
 
+def test_a_control_character_in_an_answer_does_not_break_the_xlsx_export(
+    databases: Databases, client_for: ClientFactory, mailbox: Mailbox
+) -> None:
+    """Found by the contract fuzzing: openpyxl refuses such characters, the download failed."""
+    survey = seeded_survey(databases, client_for)
+    campaign = create_campaign(survey)
+    invite(survey, campaign, f"{RENNES_METROPOLE};dsi@metropole.example")
+    token = token_from_mail(mailbox, "dsi@metropole.example")
+    answers = {"usage_ia": "oui", "commentaire": "Bip\x07 puis\x1b fin"}
+    response = survey.client.patch(
+        "/answering/answers", headers=link(token), json={"answers": answers, "author": "a"}
+    )
+    assert response.status_code == 200, response.text
+
+    sheet = load_workbook(io.BytesIO(export(survey, campaign, "xlsx")))["reponses"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet[2][header.index("commentaire")].value == "Bip puis fin"
+
+
 def export(survey: Survey, campaign: int, kind: str) -> bytes:
     response = survey.client.get(
         f"/campaigns/{campaign}/export", headers=survey.analyst, params={"format": kind}

@@ -134,6 +134,13 @@ def test_a_label_that_looks_like_a_formula_stays_text_in_the_xlsform() -> None:
     assert _flats(back)[0].label == hostile
 
 
+def test_a_label_with_a_control_character_still_downloads_as_xlsform() -> None:
+    raw = copy.deepcopy(DEFINITION)
+    raw["items"][0]["items"][0]["label"] = "Votre fonction\x01 ?"
+    back = read_xlsform(write_xlsform(Definition.model_validate(raw)))
+    assert _flats(back)[0].label == "Votre fonction ?"
+
+
 def _flats(definition: Definition):  # type: ignore[no-untyped-def]
     from services.survey.definition import flatten
 
