@@ -75,7 +75,8 @@ def load(url: str) -> int:
                 description="",
                 published=True,
                 opens_on=date.today() - timedelta(days=10),
-                closes_on=date.today() + timedelta(days=30),
+                # Closed: results are published only after the close (no differencing).
+                closes_on=date.today() - timedelta(days=1),
                 questionnaire_id=questionnaire.id,
             )
             session.add(campaign)

@@ -31,6 +31,11 @@ def test_observatory_page_charts_breakdowns_and_csv(
         f"{expected['respondents']:,}".replace(",", "\u202f") + " réponses envoyées"
     )
 
+    # Item response rates: a rate only, never how many were shown or answered a question.
+    page.get_by_text("Taux de réponse de chaque question").click()
+    rates = page.get_by_role("table", name="Taux de réponse par question", exact=False)
+    expect(rates.get_by_role("columnheader")).to_have_text(["Question", "Taux"])
+
     usage = page.locator("section.observatory-question").filter(
         has=page.get_by_role("heading", name=USAGE, exact=True)
     )

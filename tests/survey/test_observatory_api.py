@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from services.common.database import create_db_engine
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
@@ -17,6 +20,7 @@ from tests.mailbox import Mailbox
 from .support import (
     PLELAN,
     RENNES,
+    RENNES_METROPOLE,
     Survey,
     create_campaign,
     invite,
@@ -66,6 +70,24 @@ def test_the_demo_campaign_publishes_weighted_controlled_results(survey: Survey)
             continue
         assert cell["n"] >= K
         assert cell.get("count") is None or cell["count"] == 0 or cell["count"] >= K
+    # A kind's cell is the sum of its kind × band cells: never one hidden among published ones.
+    by_kind = survey.client.get(f"/campaigns/{campaign}/results", params={"breakdown": "kind"})
+    by_kind_band = survey.client.get(
+        f"/campaigns/{campaign}/results", params={"breakdown": "kind_band"}
+    )
+    for coarse, fine in zip(
+        by_kind.json()["questions"], by_kind_band.json()["questions"], strict=True
+    ):
+        for cell in coarse["cells"]:
+            if cell["suppressed"]:
+                continue
+            parts = [
+                other
+                for other in fine["cells"]
+                if other["code"] == cell["code"]
+                and other["domain"].startswith(f"{cell['domain']}/")
+            ]
+            assert sum(other["suppressed"] for other in parts) != 1, (fine["key"], cell)
     # Free text and individual answers never leave the service.
     body = survey.client.get(f"/campaigns/{campaign}/results", params={"breakdown": "kind"}).text
     assert "Texte libre" not in body
@@ -105,9 +127,16 @@ def test_participation_and_methodology_are_public(survey: Survey) -> None:
     assert figures["population"] > 30_000
     assert 0 < figures["respondents_rate"] < 1
     items = {item["key"]: item for item in figures["items"]}
-    assert items["usage_ia"]["rate"] == 1.0
-    # A conditional question counts only those to whom it was shown.
-    assert 0 < items["domaines"]["shown"] < items["usage_ia"]["shown"]
+    assert items["usage_ia"] == {
+        "key": "usage_ia",
+        "label": items["usage_ia"]["label"],
+        "rate": 1.0,
+    }
+    # A rate to a whole percent, never the counts behind it.
+    assert all(
+        item["rate"] is None or round(item["rate"], 2) == item["rate"] for item in items.values()
+    )
+    assert figures["items_message"] is None
     assert "emails" not in str(figures)
 
     note = survey.client.get(f"/campaigns/{campaign}/methodology").json()
@@ -122,6 +151,55 @@ def test_participation_and_methodology_are_public(survey: Survey) -> None:
     ]
     assert sum(stratum["respondents"] for stratum in note["strata"]) == results["respondents"]
     assert "biais de non-réponse" in str(note)
+    assert note["message"] is None
+
+
+def close(survey: Survey, campaign: int) -> None:
+    """The campaign closed yesterday (no endpoint moves a campaign's dates)."""
+    engine = create_db_engine(survey.databases.urls["survey"], pool_size=1)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE campaign SET closes_on = :day WHERE id = :id"),
+            {"day": date.today() - timedelta(days=1), "id": campaign},
+        )
+    engine.dispose()
+
+
+def test_participation_never_reveals_a_count_that_the_results_hide(
+    survey: Survey, mailbox: Mailbox
+) -> None:
+    response = survey.client.post(
+        "/campaigns",
+        headers=survey.analyst,
+        json={
+            "title": "Observation seuil trois",
+            "opens_on": (date.today() - timedelta(days=2)).isoformat(),
+            "closes_on": (date.today() + timedelta(days=30)).isoformat(),
+            "questionnaire_id": survey.questionnaire_id,
+            "disclosure_threshold": 3,
+        },
+    )
+    assert response.status_code == 201, response.text
+    campaign = response.json()["id"]
+    people = {RENNES: "dgs@rennes.example", PLELAN: "mairie@plelan.example"}
+    people[RENNES_METROPOLE] = "dgs@metropole.example"
+    invite(survey, campaign, "\n".join(f"{code};{mail}" for code, mail in people.items()))
+    for number, mail in enumerate(people.values()):
+        # One "oui" only: the conditional question "domaines" is shown to that one.
+        usage = "oui" if number == 0 else "non"
+        extra = {"domaines": ["rh"]} if usage == "oui" else {}
+        submit(survey, token_from_mail(mailbox, mail), {**ANSWERS, "usage_ia": usage, **extra})
+    close(survey, campaign)
+
+    figures = survey.client.get(f"/campaigns/{campaign}/participation").json()
+    national = survey.client.get(f"/campaigns/{campaign}/results").json()
+    usage = next(q for q in national["questions"] if q["key"] == "usage_ia")
+    assert next(c for c in usage["cells"] if c["code"] == "oui")["suppressed"]
+    items = {item["key"]: item for item in figures["items"]}
+    assert items["domaines"]["rate"] is None  # shown to 1 < k: neither rate nor count
+    assert items["usage_ia"]["rate"] == 1.0
+    for item in figures["items"]:
+        assert set(item) == {"key", "label", "rate"}
 
 
 def test_bad_input_is_a_clear_4xx(survey: Survey) -> None:
@@ -170,17 +248,33 @@ def test_results_follow_submissions_and_peers_compare_through_the_link(
     empty = survey.client.get(url).json()
     assert empty["empty"] is True
     assert empty["questions"] == []
-    assert "Aucune réponse" in empty["message"]
+    assert "publiés à la clôture" in empty["message"]
 
     submit(survey, rennes, ANSWERS)
+    # Open: a poller comparing two publications would see who just answered. Nothing yet.
     first = survey.client.get(url).json()
-    assert first["respondents"] == 1
-    assert all(cell["suppressed"] for cell in published_cells(first))  # one respondent < k
+    assert first["empty"] is True
+    assert first["respondents"] == 0
+    assert first["questions"] == []
+    assert "publiés à la clôture" in first["message"]
     assert "jamais publier" not in survey.client.get(url, params={"format": "csv"}).text
     assert_problem(survey.client.get("/answering/comparison", headers=link(plelan)), 409)
+    early = survey.client.get("/answering/comparison", headers=link(rennes)).json()
+    assert early["empty"] is True
+    assert early["questions"] == []
+    live = survey.client.get(f"/campaigns/{campaign}/participation").json()
+    assert live["total"]["submitted"] == 1  # participation stays live: not an answer
+    assert live["items"] == []
+    assert "clôture" in live["items_message"]
+    note = survey.client.get(f"/campaigns/{campaign}/methodology").json()
+    assert note["strata"] == []
+    assert "clôture" in note["message"]
 
     submit(survey, plelan, {**ANSWERS, "usage_ia": "oui", "domaines": ["rh"]})
-    assert survey.client.get(url).json()["respondents"] == 2  # the cache was invalidated
+    close(survey, campaign)
+    closed = survey.client.get(url).json()
+    assert closed["respondents"] == 2
+    assert all(cell["suppressed"] for cell in published_cells(closed))  # two respondents < k
     assert (
         survey.client.get(f"/campaigns/{campaign}/participation").json()["total"]["submitted"] == 2
     )

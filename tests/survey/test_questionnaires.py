@@ -229,3 +229,20 @@ def test_the_published_version_downloads_as_xlsform(survey: Survey) -> None:
 
     assert response.status_code == 200
     assert read_xlsform(response.content).key == "observatoire_ia"
+
+
+def test_a_version_named_outside_latin1_still_downloads(survey: Survey) -> None:
+    """Found by the contract fuzzing: the file name broke the Content-Disposition header."""
+    document = copy.deepcopy(DEFINITION)
+    document["version"] = "édition 2027 ✓"
+    created = survey.client.post("/questionnaires", headers=survey.analyst, json=document)
+    assert created.status_code == 201, created.text
+    draft = created.json()["id"]
+
+    response = survey.client.get(f"/questionnaires/{draft}/xlsform", headers=survey.analyst)
+
+    assert response.status_code == 200, response.text
+    disposition = response.headers["content-disposition"]
+    assert 'filename="observatoire_ia-_dition 2027 _.xlsx"' in disposition
+    assert "filename*=UTF-8''observatoire_ia-%C3%A9dition%202027%20%E2%9C%93.xlsx" in disposition
+    assert read_xlsform(response.content).key == "observatoire_ia"

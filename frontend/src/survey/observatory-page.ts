@@ -47,9 +47,10 @@ interface Participation {
   by_region: ParticipationCell[];
   population: number;
   respondents_rate: number | null;
-  items: { key: string; label: string; shown: number; answered: number; rate: number | null }[];
+  items: { key: string; label: string; rate: number | null }[];
+  items_message: string | null;
 }
-interface Note { sections: { title: string; paragraphs: string[] }[]; strata: { label: string; population: number; respondents: number; response_rate: number | null }[] }
+interface Note { message: string | null; sections: { title: string; paragraphs: string[] }[]; strata: { label: string; population: number; respondents: number; response_rate: number | null }[] }
 
 const status = byId("observatoire-etat", HTMLElement);
 const errors = byId("observatoire-erreur", HTMLElement);
@@ -115,12 +116,14 @@ function renderParticipation(figures: Participation): void {
     ]),
     el("details", {}, [
       el("summary", { text: "Taux de réponse de chaque question" }),
-      table(
-        "Taux de réponse par question, parmi les répondants à qui elle était posée",
-        ["Question", "Posée à", "Répondue par", "Taux"],
-        figures.items.map((item) => [item.label, integer(item.shown), integer(item.answered), percent(item.rate)]),
-        new Set([1, 2, 3]),
-      ),
+      figures.items_message !== null
+        ? el("p", { text: figures.items_message })
+        : table(
+          "Taux de réponse par question, parmi les répondants à qui elle était posée",
+          ["Question", "Taux"],
+          figures.items.map((item) => [item.label, item.rate === null ? "secret statistique" : percent(item.rate)]),
+          new Set([1]),
+        ),
     ]),
   );
 }
@@ -220,6 +223,7 @@ function renderResults(results: Results): void {
 
 function renderNote(note: Note): void {
   methodBox.replaceChildren(
+    ...(note.message === null ? [] : [el("p", { text: note.message })]),
     ...note.sections.flatMap((section) => [el("h3", { text: section.title }), ...section.paragraphs.map((text) => el("p", { text }))]),
     table("Strates de pondération", ["Strate", "Population (N)", "Répondants (n)", "Taux de réponse"],
       note.strata.map((stratum) => [stratum.label, integer(stratum.population), integer(stratum.respondents), percent(stratum.response_rate)]), new Set([1, 2, 3])),

@@ -7,6 +7,8 @@ import csv
 import io
 from typing import Any
 
+from services.common.spreadsheets import neutralise
+
 HEADER = [
     "ventilation",
     "domaine_code",
@@ -25,6 +27,10 @@ HEADER = [
     "fiabilite",
     "diffusion",
 ]
+NUMBERS = frozenset(
+    HEADER.index(name)
+    for name in ("valeur", "ic95_bas", "ic95_haut", "n_repondants", "n_reponse", "population")
+)
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
@@ -36,11 +42,6 @@ def decimal(value: float | None, digits: int = 1) -> str:
 
 def percent(value: float | None) -> str:
     return "" if value is None else decimal(100.0 * value)
-
-
-def _safe(text: str) -> str:
-    """Formula injection neutralised: a cell never starts with = + - @ for a spreadsheet."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _reliability(cell: dict[str, Any]) -> str:
@@ -120,5 +121,12 @@ def as_csv(result: dict[str, Any]) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows(result):
-        writer.writerow([_safe(value) for value in row])
+        # Labels come from questionnaires (XLSForm): neutralised; a figure such as "-0,3" stays
+        # a number for the spreadsheet.
+        writer.writerow(
+            [
+                neutralise(value) if number not in NUMBERS else value
+                for number, value in enumerate(row)
+            ]
+        )
     return "\ufeff" + buffer.getvalue()

@@ -105,3 +105,19 @@ def _compute(connection: Connection, campaign_id: int, parsed: Parsed) -> list[d
             }
         )
     return rates
+
+
+def public_rates(rates: list[dict[str, Any]], *, k: int) -> list[dict[str, Any]]:
+    """What the public sees: the rate, to a whole percent, of a question shown to at least k
+    respondents; neither count, since whom a conditional question was shown to is the number
+    of an earlier answer (how many said "oui"), which the results may hide."""
+    return [
+        {
+            "key": item["key"],
+            "label": item["label"],
+            "rate": round(item["rate"], 2)
+            if item["shown"] >= k and item["rate"] is not None
+            else None,
+        }
+        for item in rates
+    ]

@@ -85,8 +85,14 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
             [
                 f"Aucune cellule n'est publiée si elle repose sur moins de {k} répondants, ni une "
                 f"proportion de 0 % ou 100 % sur moins de {k} répondants.",
-                "Des cellules supplémentaires sont masquées (secret secondaire) pour qu'aucune "
-                "cellule masquée ne puisse être retrouvée à partir des marges et des autres cellules.",
+                "Des cellules supplémentaires sont masquées (secret secondaire), pour toutes les "
+                "ventilations d'une question ensemble, afin qu'aucune cellule masquée ne puisse "
+                "être retrouvée à partir de l'ensemble des chiffres publiés (national, type, "
+                "taille, région, type et taille).",
+                "Les résultats ne sont publiés qu'à la clôture de la campagne : deux "
+                "publications successives ne peuvent donc pas révéler une réponse isolée.",
+                f"Le taux de réponse d'une question n'est donné que si elle a été posée à au "
+                f"moins {k} répondants, arrondi au pour cent.",
                 f"Un total ou une moyenne est masqué quand un seul répondant en représente plus de "
                 f"{DOMINANCE * 100:.0f} % (règle de dominance).",
                 "Les réponses libres et les réponses individuelles ne sont jamais publiées.",

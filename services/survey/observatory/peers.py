@@ -52,6 +52,9 @@ def comparison(
             "respondents": peers["respondents"] if peers else 0,
         },
         "threshold": result["threshold"],
+        # Before the close nothing is compared: see `publish.results_for`.
+        "empty": result["empty"],
+        "message": result["message"],
         "questions": [
             {
                 **{

@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from services.survey.models import Campaign, Invitation, InvitationStatus
+from services.common.sql import utcnow
+from services.survey.campaigns import french_day, status_on, today_in_paris
+from services.survey.models import Campaign, CampaignStatus, Invitation, InvitationStatus
 from services.survey.observatory import results, tallies
 from services.survey.observatory.breakdowns import BREAKDOWNS
 from services.survey.observatory.frame import frame_counts
@@ -23,11 +25,23 @@ from services.survey.observatory.units import units_of
 from services.survey.questionnaires.store import Parsed
 
 invitation_t = Invitation.__table__  # type: ignore[attr-defined]
-EMPTY = (
-    "Aucune réponse n'a encore été envoyée : les résultats paraîtront avec les premières "
-    "réponses, sous réserve du secret statistique."
-)
+EMPTY = "Aucune réponse n'a été envoyée pendant la campagne : il n'y a aucun résultat à publier."
 CACHED_CAMPAIGNS = 8
+
+
+def is_closed(campaign: Campaign) -> bool:
+    """Answers are published only once nobody can submit any more: while a campaign is open,
+    comparing two successive publications would attribute the change to the last submission."""
+    return status_on(campaign, day=today_in_paris(utcnow())) is CampaignStatus.CLOSED
+
+
+def not_yet(campaign: Campaign) -> str:
+    """Why nothing is published before the close."""
+    return (
+        f"Les résultats seront publiés à la clôture de la campagne, après le "
+        f"{french_day(campaign.closes_on)} : tant qu'elle est ouverte, comparer deux "
+        "publications successives révélerait la réponse de la dernière collectivité à répondre."
+    )
 
 
 @dataclass(frozen=True)
@@ -37,14 +51,23 @@ class Computed:
     prepared: results.Prepared | None
     threshold: int
     breakdowns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The hidden cells of every breakdown, suppressed together (see `results.hidden_cells`).
+    masks: list[results.Masks] = field(default_factory=list)
+    suppressing: threading.Lock = field(default_factory=threading.Lock)
 
     def breakdown(self, name: str) -> dict[str, Any] | None:
         if self.prepared is None:
             return None
         with _lock:
             found = self.breakdowns.get(name)
+        # One thread suppresses (the costly part, over every breakdown at once); the page's
+        # simultaneous requests wait for it rather than each redo it.
+        with self.suppressing:
+            if not self.masks:
+                self.masks.append(results.hidden_cells(self.prepared, k=self.threshold))
+            masks = self.masks[0]
         if found is None:
-            found = results.published(self.prepared, name, k=self.threshold)
+            found = results.published(self.prepared, name, k=self.threshold, hidden=masks[name])
             with _lock:
                 self.breakdowns[name] = found
         return found
@@ -52,6 +75,7 @@ class Computed:
 
 _cache: OrderedDict[tuple[Any, ...], Computed] = OrderedDict()
 _lock = threading.Lock()
+_computing: dict[int | None, threading.Lock] = {}
 
 
 def stamp(connection: Connection, campaign: Campaign) -> tuple[Any, ...]:
@@ -74,13 +98,20 @@ def computed(connection: Connection, campaign: Campaign, parsed: Parsed) -> Comp
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    value = _compute(connection, campaign, parsed)
-    with _lock:
-        for old in [old for old in _cache if old[0] == campaign.id]:
-            del _cache[old]
-        _cache[key] = value
-        while len(_cache) > CACHED_CAMPAIGNS:
-            _cache.popitem(last=False)
+        computing = _computing.setdefault(campaign.id, threading.Lock())
+    # Simultaneous first requests (the page asks for several things at once) compute once.
+    with computing:
+        with _lock:
+            hit = _cache.get(key)
+        if hit is not None:
+            return hit
+        value = _compute(connection, campaign, parsed)
+        with _lock:
+            for old in [old for old in _cache if old[0] == campaign.id]:
+                del _cache[old]
+            _cache[key] = value
+            while len(_cache) > CACHED_CAMPAIGNS:
+                _cache.popitem(last=False)
     return value
 
 
@@ -99,14 +130,16 @@ def _compute(connection: Connection, campaign: Campaign, parsed: Parsed) -> Comp
 def results_for(
     connection: Connection, campaign: Campaign, parsed: Parsed, breakdown: str
 ) -> dict[str, Any]:
-    """One breakdown; an explained empty result while nobody has submitted."""
-    found = computed(connection, campaign, parsed).breakdown(breakdown)
+    """One breakdown; an explained empty result before the close or while nobody has
+    submitted."""
+    closed = is_closed(campaign)
+    found = computed(connection, campaign, parsed).breakdown(breakdown) if closed else None
     if found is not None:
         return {"campaign_id": campaign.id, "empty": False, "message": None, **found}
     return {
         "campaign_id": campaign.id,
         "empty": True,
-        "message": EMPTY,
+        "message": EMPTY if closed else not_yet(campaign),
         "breakdown": breakdown,
         "breakdown_label": BREAKDOWNS[breakdown],
         "threshold": campaign.disclosure_threshold,

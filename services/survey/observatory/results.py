@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from services.survey.observatory import disclosure, estimates
+from services.survey.observatory import disclosure, estimates, joint
 from services.survey.observatory.breakdowns import (
     BREAKDOWNS,
     domain_label,
@@ -217,12 +217,107 @@ def _round(value: float, digits: int) -> float | None:
     return None if not np.isfinite(value) else round(float(value), digits)
 
 
-def published(prepared: Prepared, breakdown: str, *, k: int) -> dict[str, Any]:
-    """One breakdown of the results, as the public sees it (hidden cells carry no figure)."""
+Masks = dict[str, dict[int, disclosure.BoolArray]]  # breakdown -> unit -> (domains, columns)
+
+
+def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
+    """The hidden cells of every question in every breakdown, suppressed jointly: primary
+    suppression table by table, then one secondary pass per question over all its tables."""
+    domains = {name: _domains(prepared, name) for name in BREAKDOWNS}
+    onehots = {name: _onehot(found) for name, found in domains.items()}
+    # Atoms: classes that no breakdown (nor the weights) tells apart.
+    signature = np.column_stack([found.of_class for found in domains.values()] + [prepared.group])
+    _, first_class, atom_of = np.unique(signature, axis=0, return_index=True, return_inverse=True)
+    atom_of = atom_of.reshape(-1)
+    members = {
+        name: np.asarray(np.eye(len(first_class))[atom_of].T @ onehot > 0, dtype=float)
+        for name, onehot in onehots.items()
+    }
+    weights = prepared.design.weights[prepared.group[first_class]]
+    ones = np.ones(len(first_class))
+    masks: Masks = {name: {} for name in BREAKDOWNS}
+    numeric = _numeric_primary(prepared, domains, k=k)
+    for number, unit in enumerate(prepared.units):
+        tables: dict[str, joint.Table] = {}
+        for name, onehot in onehots.items():
+            if unit.shape == "numeric":
+                bases, hidden = numeric[name][number]
+                tables[name] = joint.Table(members[name], bases[:, None], hidden[:, None])
+                continue
+            variables = np.flatnonzero(prepared.var_unit == number)
+            counts = np.rint(prepared.chosen[variables] @ onehot).astype(np.int64).T
+            bases = np.rint(prepared.answered[number] @ onehot).astype(np.int64)
+            if unit.shape == "single":
+                hidden = disclosure.primary(counts, bases, k)
+            else:  # each option a yes against the base, whose no is the difference
+                no = bases[:, None] - counts
+                hidden = disclosure.primary(counts, bases, k) | ((no > 0) & (no < k))
+            tables[name] = joint.Table(members[name], counts, hidden)
+        found = joint.suppress(
+            list(tables.values()),
+            weights if unit.shape == "numeric" else ones,
+            bases_known=unit.shape == "single",
+        )
+        for name, mask in zip(tables, found, strict=True):
+            masks[name][number] = mask
+    return masks
+
+
+def _onehot(domains: Domains) -> Array:
+    onehot = np.zeros((len(domains.of_class), len(domains.keys)))
+    onehot[np.arange(len(domains.of_class)), domains.of_class] = 1.0
+    return onehot
+
+
+def _numeric_primary(
+    prepared: Prepared, domains: dict[str, Domains], *, k: int
+) -> dict[str, dict[int, tuple[disclosure.IntArray, disclosure.BoolArray]]]:
+    """For each numeric question in each breakdown: the domains' bases, and the cells under k
+    respondents or dominated by one of them (reference §6)."""
+    numeric = [number for number, unit in enumerate(prepared.units) if unit.shape == "numeric"]
+    out: dict[str, dict[int, tuple[disclosure.IntArray, disclosure.BoolArray]]] = {}
+    for name, found in domains.items():
+        bases, dominated = _numeric_sums(prepared, found, numeric)
+        out[name] = {
+            unit: (bases[row], (bases[row] < k) | dominated[row])
+            for row, unit in enumerate(numeric)
+        }
+    return out
+
+
+def _numeric_sums(
+    prepared: Prepared, domains: Domains, numeric: list[int]
+) -> tuple[disclosure.IntArray, disclosure.BoolArray]:
+    """Respondents by (numeric question, domain), and whether one of them dominates the total."""
+    unit_of, class_of, values, counts = prepared.numeric_rows
+    position = np.full(len(prepared.units), -1, dtype=np.int64)
+    position[numeric] = np.arange(len(numeric))
+    row_unit = position[unit_of]
+    width = len(domains.keys)
+    cell_of_row = row_unit * width + domains.of_class[class_of]
+    bases = np.zeros(len(numeric) * width)
+    np.add.at(bases, cell_of_row, counts)
+    magnitude = np.zeros(len(numeric) * width)
+    np.add.at(magnitude, cell_of_row, counts * values)
+    largest = np.zeros(len(numeric) * width)
+    np.maximum.at(largest, cell_of_row, np.abs(values))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = largest / np.abs(magnitude)
+    dominated = np.nan_to_num(share) > DOMINANCE
+    return (
+        np.rint(bases).astype(np.int64).reshape(len(numeric), width),
+        dominated.reshape(len(numeric), width),
+    )
+
+
+def published(
+    prepared: Prepared, breakdown: str, *, k: int, hidden: dict[int, disclosure.BoolArray]
+) -> dict[str, Any]:
+    """One breakdown of the results, as the public sees it (hidden cells carry no figure);
+    `hidden` is this breakdown's part of `hidden_cells`."""
     domains = _domains(prepared, breakdown)
     population = domains.by_domain(prepared.frame)
     respondents = domains.by_domain(prepared.respondents)
-    margins = breakdown != "national"
     questions = [
         {
             "key": unit.key,
@@ -239,8 +334,8 @@ def published(prepared: Prepared, breakdown: str, *, k: int) -> dict[str, Any]:
         }
         for unit in prepared.units
     ]
-    _coded_cells(prepared, domains, population, questions, k=k, margins=margins)
-    _numeric_cells(prepared, domains, population, questions, k=k, margins=margins)
+    _coded_cells(prepared, domains, population, questions, k=k, hidden=hidden)
+    _numeric_cells(prepared, domains, population, questions, k=k, hidden=hidden)
     return {
         "breakdown": breakdown,
         "breakdown_label": BREAKDOWNS[breakdown],
@@ -280,7 +375,7 @@ def _coded_cells(
     questions: list[dict[str, Any]],
     *,
     k: int,
-    margins: bool,
+    hidden: dict[int, disclosure.BoolArray],
 ) -> None:
     if not prepared.var_code:
         return
@@ -298,31 +393,14 @@ def _coded_cells(
         last = first
         while last < len(prepared.var_unit) and prepared.var_unit[last] == unit_number:
             last += 1
-        unit = prepared.units[unit_number]
         rows = bases[first]
-        if unit.shape == "single":
-            hidden = disclosure.suppress(
-                counts[first:last].T, rows, k=k, rows_known=True, columns_known=margins
-            )
-        else:  # each option as yes / no
-            hidden = np.column_stack(
-                [
-                    disclosure.suppress(
-                        np.column_stack([counts[v], rows - counts[v]]),
-                        rows,
-                        k=k,
-                        rows_known=True,
-                        columns_known=margins,
-                    )[:, 0]
-                    for v in range(first, last)
-                ]
-            )
+        mask = hidden[unit_number]
         cells = questions[unit_number]["cells"]
         for d, domain in enumerate(domains.keys):
             shown_n = int(rows[d]) if rows[d] >= k else None
             for offset, v in enumerate(range(first, last)):
                 code = prepared.var_code[v]
-                if hidden[d, offset]:
+                if mask[d, offset]:
                     cells.append(_hidden(domain, code, shown_n, population[d]))
                     continue
                 cells.append(
@@ -349,7 +427,7 @@ def _numeric_cells(
     questions: list[dict[str, Any]],
     *,
     k: int,
-    margins: bool,
+    hidden: dict[int, disclosure.BoolArray],
 ) -> None:
     numeric = [number for number, unit in enumerate(prepared.units) if unit.shape == "numeric"]
     if not numeric:
@@ -373,26 +451,13 @@ def _numeric_cells(
     cell_of_row = row_unit * width + domains.of_class[class_of]
     weights = counts * prepared.design.weights[prepared.group[class_of]]
     medians = estimates.weighted_medians(cell_of_row, values, weights, len(numeric) * width)
-    largest = np.zeros(len(numeric) * width)
-    np.maximum.at(largest, cell_of_row, np.abs(values))
-    magnitude = total.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = largest.reshape(len(numeric), width) / np.abs(magnitude)
-    dominated = np.nan_to_num(share) > DOMINANCE
     bases = np.rint(ratio.n).astype(np.int64)
     for row, unit_number in enumerate(numeric):
-        hidden = disclosure.suppress(
-            bases[row][:, None],
-            bases[row],
-            k=k,
-            rows_known=False,
-            columns_known=margins,
-            extra=dominated[row][:, None],
-        )[:, 0]
+        mask = hidden[unit_number][:, 0]
         cells = questions[unit_number]["cells"]
         for d, domain in enumerate(domains.keys):
             n = int(bases[row, d])
-            if hidden[d]:
+            if mask[d]:
                 cells.append(_hidden(domain, None, n if n >= k else None, population[d]))
                 continue
             mean, big_n = ratio.estimate[row, d], population[d]

@@ -11,6 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.common.database import SessionDep
+from services.common.downloads import attachment
 from services.common.errors import Conflict, NotFound
 from services.common.pagination import Page, PageQuery, RowId, paginate
 from services.common.rate_limits import per_principal
@@ -187,9 +188,7 @@ def export_responses(
             "text/csv; charset=utf-8",
             f"codebook-{campaign.id}.csv",
         )
-    return Response(
-        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{file}"'}
-    )
+    return Response(content, media_type=media, headers=attachment(file))
 
 
 @history_router.get(

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
+from services.common.downloads import attachment
 from services.common.errors import Conflict, NotFound, ProblemError
 from services.survey import invitations
 from services.survey.dependencies import RespondentDep, VisibleCampaignDep, is_analyst
@@ -37,10 +38,11 @@ class NotPublished(ProblemError):
 
 
 class ItemRate(BaseModel):
+    """A question's response rate, as a whole percent: never the counts behind it (who was
+    shown a conditional question is the count of an earlier answer)."""
+
     key: str
     label: str
-    shown: int
-    answered: int
     rate: float | None
 
 
@@ -48,6 +50,7 @@ class PublicParticipation(Participation):
     respondents_rate: float | None
     population: int
     items: list[ItemRate]
+    items_message: str | None
 
 
 def _parsed(session: SessionDep, campaign: Campaign) -> store.Parsed:
@@ -61,7 +64,8 @@ def read_participation(
     campaign: VisibleCampaignDep, session: SessionDep, principal: OptionalPrincipal
 ) -> PublicParticipation:
     """Participation en direct : invitées, commencées, envoyées (par type et taille, région,
-    département), taux de réponse et taux de réponse de chaque question."""
+    département) et taux de réponse ; le taux de réponse de chaque question paraît à la
+    clôture, pour les questions posées à au moins k répondants."""
     assert campaign.id is not None
     if is_analyst(principal):
         invitations.refresh_bounces(session, campaign.id)
@@ -69,14 +73,21 @@ def read_participation(
     connection = session.connection()
     figures = participation(session, campaign.id)
     population = sum(frame_counts(campaign.target).values())
-    stamp = publish.stamp(connection, campaign)
+    closed = publish.is_closed(campaign)
+    rates = (
+        items.public_rates(
+            items.item_rates(connection, campaign.id, parsed, publish.stamp(connection, campaign)),
+            k=campaign.disclosure_threshold,
+        )
+        if closed
+        else []
+    )
     return PublicParticipation(
         **figures.model_dump(),
         population=population,
         respondents_rate=figures.total.submitted / population if population else None,
-        items=[
-            ItemRate(**item) for item in items.item_rates(connection, campaign.id, parsed, stamp)
-        ],
+        items=[ItemRate(**item) for item in rates],
+        items_message=None if closed else publish.not_yet(campaign),
     )
 
 
@@ -108,7 +119,7 @@ def read_results(
         return Response(
             export.as_csv(result),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers=attachment(name),
         )
     return Response(publish.as_json(result), media_type="application/json")
 
@@ -128,8 +139,10 @@ def read_methodology(campaign: VisibleCampaignDep, session: SessionDep) -> dict[
     """La note méthodologique de la campagne : base de sondage, strates, pondération,
     intervalles, secret statistique, limites."""
     parsed = _parsed(session, campaign)
+    if not publish.is_closed(campaign):
+        return {**methodology.note(campaign, None), "message": publish.not_yet(campaign)}
     computed = publish.computed(session.connection(), campaign, parsed)
-    return methodology.note(campaign, computed.prepared)
+    return {**methodology.note(campaign, computed.prepared), "message": None}
 
 
 @peers_router.get(

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
+from services.common.downloads import attachment
 from services.common.pagination import Page, PageQuery, paginate
 from services.survey.definition import Definition, json_schema
 from services.survey.dependencies import Analyst, VisibleQuestionnaireDep, is_analyst
@@ -83,9 +84,7 @@ def export_xlsform(row: VisibleQuestionnaireDep) -> Response:
     """La version au format XLSForm (feuilles survey, choices, settings)."""
     content = xlsform_export.write_xlsform(Definition.model_validate(row.definition))
     name = f"{row.key}-{row.version}.xlsx"
-    return Response(
-        content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return Response(content, media_type=XLSX, headers=attachment(name))
 
 
 @router.get("/{questionnaire_id}", responses={404: {"description": "Questionnaire inconnu"}})
