@@ -31,6 +31,7 @@ from services.survey.models import (
     InvitationLink,
     InvitationStatus,
 )
+from services.survey.observatory import tallies
 from services.survey.questionnaires.store import Parsed
 from services.survey.rules import Invalid, check_answers, message_for, relevant_answers, value_error
 
@@ -325,6 +326,14 @@ def save(
                 for key in changes
             ],
         )
+        if who.status == InvitationStatus.SUBMITTED:
+            # A submitted response stays editable: its counts follow it.
+            tallies.move(
+                connection,
+                who.invitation_id,
+                parsed,
+                ((key, stored[key][0] if key in stored else None, values[key]) for key in changes),
+            )
     return SaveResult(
         revision=revision,
         saved={key: revision if key in changes else stored[key][1] for key in values},
@@ -371,11 +380,13 @@ def missing_or_invalid(
     return check_answers(parsed.definition, parsed.flats, answers, org, complete=True)
 
 
-def mark_submitted(connection: Connection, invitation_id: int) -> datetime:
+def mark_submitted(connection: Connection, invitation_id: int, parsed: Parsed) -> datetime:
+    """Submit a response (again, after changes, keeps it submitted and counted once)."""
     now = utcnow()
-    connection.execute(
+    first = connection.execute(
         update(invitation_t)
         .where(invitation_t.c.id == invitation_id)
+        .where(invitation_t.c.status != InvitationStatus.SUBMITTED)
         .values(
             status=InvitationStatus.SUBMITTED,
             submitted_at=now,
@@ -384,5 +395,17 @@ def mark_submitted(connection: Connection, invitation_id: int) -> datetime:
                 (invitation_t.c.started_at.is_(None), now), else_=invitation_t.c.started_at
             ),
         )
-    )
+    ).rowcount
+    if first:
+        # Read after the update, which holds the response's row: no save slips in between.
+        answers = {
+            key: entry[0] for key, entry in current_answers(connection, invitation_id).items()
+        }
+        tallies.add_response(connection, invitation_id, parsed, answers)
+    else:
+        connection.execute(
+            update(invitation_t)
+            .where(invitation_t.c.id == invitation_id)
+            .values(submitted_at=now, updated_at=now)
+        )
     return now

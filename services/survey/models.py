@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from services.common.audit import audit_table
@@ -160,6 +160,27 @@ class Answer(SurveyModel, table=True):
     revision: int
     author: str = Field(max_length=64)
     updated_at: datetime = Field(sa_type=UTCDateTime())
+
+
+class AnswerTally(SurveyModel, table=True):
+    """How many submitted responses of a campaign gave each value of each closed or numeric
+    question, by class of respondent (kind, population band, région, EPCI legal form).
+
+    Kept up to date by the writes that change it (a submission, a save after it), so the
+    observatory reads tens of thousands of counts instead of grouping every answer; free text is
+    never counted here. `value` is the answer as canonical JSON text.
+    """
+
+    __tablename__ = "answer_tally"
+
+    campaign_id: int = Field(sa_column=Column(Integer, ForeignKey("campaign.id"), primary_key=True))
+    kind: str = Field(sa_column=Column(String(20), primary_key=True))
+    band: str = Field(sa_column=Column(String(20), primary_key=True))
+    region: str = Field(sa_column=Column(String(10), primary_key=True))
+    form: str = Field(sa_column=Column(String(10), primary_key=True))
+    key: str = Field(sa_column=Column(String(63), primary_key=True))
+    value: str = Field(sa_column=Column(Text, primary_key=True))
+    n: int
 
 
 class AnswerEvent(SurveyModel, table=True):

@@ -21,6 +21,7 @@ from services.survey.campaigns import band_of, target_population
 from services.survey.definition import DONT_KNOW, codes_of
 from services.survey.expressions import evaluate
 from services.survey.models import Answer, Campaign, Invitation, InvitationStatus
+from services.survey.observatory import tallies
 from services.survey.questionnaires.store import Parsed
 
 # Chance of answering, by kind and (for communes) population band.
@@ -195,4 +196,5 @@ def seed_responses(
         for key, value in answers.items()
     ]
     _insert_answers(connection, rows)
+    tallies.rebuild(connection, campaign.id, parsed)
     return sum(1 for fields, _ in generated if fields["status"] == InvitationStatus.SUBMITTED)

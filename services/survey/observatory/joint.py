@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.linalg import lapack, solve_triangular
 
 Array = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -97,11 +98,12 @@ def _solve(
         np.array([tables[t].members.shape[1] for t, _, _ in cells]),
         np.array(costs),
     )
-    while True:
-        is_hidden = np.array([bool(hidden[t][d, c]) for t, d, c in cells])
-        if not is_hidden.any():
-            return
-        visible, targets = np.flatnonzero(~is_hidden), np.flatnonzero(is_hidden)
+    is_hidden = np.array([bool(hidden[t][d, c]) for t, d, c in cells])
+    # Hidden cells not yet shown to be protected. Hiding more only shrinks what is published,
+    # so a cell protected once stays protected: only the others are tested again.
+    pending = is_hidden.copy()
+    while pending.any():
+        visible, targets = np.flatnonzero(~is_hidden), np.flatnonzero(pending)
         gram = np.block(
             [
                 [base_base, cell_base[visible].T],
@@ -109,24 +111,45 @@ def _solve(
             ]
         )
         products = np.hstack([cell_base[targets], cell_cell[np.ix_(targets, visible)]])
-        weights = products @ np.linalg.pinv(gram, rcond=1e-10, hermitian=True)
+        basis, factor = _span(gram)
+        # What of each hidden form the published ones explain: |L⁻¹ b|² (L the Cholesky factor
+        # of the basis' Gram); a hidden cell is exposed when nothing of it is left unexplained.
+        explained = solve_triangular(factor, products[:, basis].T, lower=True, check_finite=False)
         norms = cell_cell[targets, targets]
-        residual = norms - np.einsum("ij,ij->i", weights, products)
+        residual = norms - np.einsum("ij,ij->j", explained, explained)
         exposed = residual < 1e-7 * np.maximum(norms, 1.0)
+        pending[targets[~exposed]] = False
         if not exposed.any():
             return
+        # How each exposed cell is made of published ones (coefficients on the basis).
+        weights = solve_triangular(
+            factor.T, explained[:, exposed], lower=False, check_finite=False
+        ).T
         chosen: set[int] = set()
-        for row in np.flatnonzero(exposed):
+        for row, target in enumerate(targets[exposed]):
             # The published cells this hidden cell's value is made of: hiding one breaks this
             # way of recovering it (the loop looks for any other).
-            used = visible[np.abs(weights[row, known:]) > 1e-9]
+            published = basis[np.abs(weights[row]) > 1e-9]
+            used = visible[published[published >= known] - known]
             if len(used):
-                chosen.add(int(used[_best(order, targets[row], used)]))
+                chosen.add(int(used[_best(order, target, used)]))
         if not chosen:
             return  # only the bases pin it: nothing left to hide
         for cell in chosen:
             number, domain, column = cells[cell]
             hidden[number][domain, column] = True
+            is_hidden[cell] = pending[cell] = True
+
+
+def _span(gram: Array) -> tuple[IntArray, Array]:
+    """A basis of the published forms (positions in `gram`, picked by pivoted Cholesky, which
+    tells dependent forms apart several times faster than an eigendecomposition) and the
+    Cholesky factor of their Gram matrix."""
+    if not len(gram):
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
+    tolerance = 1e-10 * max(float(gram.diagonal().max()), 1.0)
+    factor, pivots, rank, _ = lapack.dpstrf(gram, lower=1, tol=tolerance)
+    return pivots[:rank].astype(np.int64) - 1, np.tril(factor[:rank, :rank])
 
 
 @dataclass(frozen=True)

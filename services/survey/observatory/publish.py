@@ -7,9 +7,12 @@ invalidates it in every instance of the service at once; nothing needs to be tol
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,20 @@ def not_yet(campaign: Campaign) -> str:
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A computation builds hundreds of thousands of small objects and no cycles: the cyclic
+    garbage collector, run every few hundred allocations, only slows it down (by half, for 12,000
+    responses); it runs again as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class Computed:
     """A campaign's counts as arrays, and its breakdowns, each built on first request."""
@@ -62,12 +79,13 @@ class Computed:
             found = self.breakdowns.get(name)
         # One thread suppresses (the costly part, over every breakdown at once); the page's
         # simultaneous requests wait for it rather than each redo it.
-        with self.suppressing:
+        with self.suppressing, _collector_paused():
             if not self.masks:
                 self.masks.append(results.hidden_cells(self.prepared, k=self.threshold))
             masks = self.masks[0]
         if found is None:
-            found = results.published(self.prepared, name, k=self.threshold, hidden=masks[name])
+            with _collector_paused():
+                found = results.published(self.prepared, name, k=self.threshold, hidden=masks[name])
             with _lock:
                 self.breakdowns[name] = found
         return found
@@ -105,7 +123,8 @@ def computed(connection: Connection, campaign: Campaign, parsed: Parsed) -> Comp
             hit = _cache.get(key)
         if hit is not None:
             return hit
-        value = _compute(connection, campaign, parsed)
+        with _collector_paused():
+            value = _compute(connection, campaign, parsed)
         with _lock:
             for old in [old for old in _cache if old[0] == campaign.id]:
                 del _cache[old]

@@ -96,14 +96,13 @@ def prepare(
     )
     # JSON numbers only: "nsp" (a string) and null are not values to average.
     numbers = [
-        (unit_index[key], index[cls], float(answer))
-        for cls, key, answer in tallies.numbers
+        (unit_index[key], index[cls], float(answer), n)
+        for cls, key, answer, n in tallies.numbers
         if answer and answer[0] not in '"n[{' and key in unit_index
     ]
-    unit_of, class_of, values = (
-        (list(column) for column in zip(*numbers, strict=True)) if numbers else ([], [], [])
+    unit_of, class_of, values, counts = (
+        (list(column) for column in zip(*numbers, strict=True)) if numbers else ([], [], [], [])
     )
-    counts = [1.0] * len(values)
     return Prepared(
         classes=classes,
         frame=frame_n,

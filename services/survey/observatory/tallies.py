@@ -1,109 +1,236 @@
-"""The submitted answers of a campaign, counted in the database.
+"""The submitted answers of a campaign, counted by class of respondent, kept up to date.
 
-GROUP BY queries count by class (kind, population band, région, EPCI legal form): the
-respondents, and each distinct stored value of each closed question; a multiple choice or a
-matrix is one JSON value, decoded once per distinct value (never per respondent) by the caller.
-Numeric answers come one by one, without their respondent, because medians need them all.
-The same portable SQL runs on SQLite and PostgreSQL.
+`answer_tally` holds, for each class (kind, population band, région, EPCI legal form), how many
+submitted responses gave each value of each closed or numeric question: a few tens of thousands
+of rows where the answers are hundreds of thousands, so the observatory reads counts instead of
+grouping every answer on each computation. A submission adds its answers; a save after it moves
+one count from the old value to the new one; `rebuild` recounts a campaign from its answers
+(after a bulk load, or to check the counts). A multiple choice or a matrix is one JSON value,
+decoded once per distinct value by the reader. Free text is never counted here.
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common.territories.search import get_index
-from services.survey.models import InvitationStatus
+from services.survey.models import AnswerTally, Invitation, InvitationStatus
 from services.survey.observatory.frame import EPCI_FORMS, Class, epci_form, stratum_of
+from services.survey.observatory.units import estimated_keys
+from services.survey.questionnaires.store import Parsed
 
-# What the class of a respondent is made of; the legal form of an EPCI is matched on its code
-# against the reference (communautés de communes are the rest).
-_CLASS = """i.kind, i.band, coalesce(i.region, '') AS region,
-    CASE WHEN i.kind <> 'epci' THEN ''
-         WHEN i.code IN :ca THEN 'CA' WHEN i.code IN :cu THEN 'CU' WHEN i.code IN :metro THEN 'METRO'
-         ELSE 'CC' END AS form"""
-_GROUP = "i.kind, i.band, coalesce(i.region, ''), form"
-_FROM = "FROM invitation i JOIN answer a ON a.invitation_id = i.id"
-_WHERE = "WHERE i.campaign_id = :campaign AND i.status = :submitted"
+tally_t = AnswerTally.__table__  # type: ignore[attr-defined]
+invitation_t = Invitation.__table__  # type: ignore[attr-defined]
+Key = tuple[str, str, str, str]  # kind, band, région ('' if none), EPCI legal form ('' if none)
 
-# Constant fragments only: every value is a bound parameter.
-RESPONDENTS = f"""SELECT i.id, {_CLASS} FROM invitation i {_WHERE}"""  # noqa: S608
-# Values as stored (JSON text): a few hundred distinct ones per question, decoded once each.
-CODED = f"""SELECT {_CLASS}, a.key, CAST(a.value AS TEXT) AS answer, count(*) AS n {_FROM}
-    {_WHERE} AND a.key IN :coded GROUP BY {_GROUP}, a.key, answer"""
-# Numbers one by one (no sort): the medians need them all; the respondent's class is looked up
-# from the first query rather than sent again with every row.
-NUMBERS = f"""SELECT a.invitation_id, a.key, CAST(a.value AS TEXT) AS answer {_FROM}
-    {_WHERE} AND a.key IN :numeric"""
+
+def canonical(value: Any) -> str:
+    """One text per value, whoever wrote it: increments and decrements meet on the same row."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @functools.lru_cache(maxsize=1)
-def _forms() -> dict[str, list[str]]:
-    codes: dict[str, list[str]] = {form: [] for form in EPCI_FORMS}
-    for territory in get_index().territories:
-        if territory.kind == "epci":
-            codes[epci_form(territory.epci_kind)].append(territory.code)
-    return codes
+def _forms() -> dict[str, str]:
+    """The legal form of each EPCI of the reference, by code."""
+    return {
+        territory.code: epci_form(territory.epci_kind)
+        for territory in get_index().territories
+        if territory.kind == "epci"
+    }
 
 
-def _uses(sql: str, name: str) -> bool:
-    return re.search(rf":{name}\b", sql) is not None
+def class_key(kind: str, band: str, region: str | None, code: str) -> Key:
+    # An EPCI missing from the reference (since merged) counts as a communauté de communes.
+    form = _forms().get(code, "CC") if kind == "epci" else ""
+    return (kind, band, region or "", form)
 
 
-def _statement(sql: str) -> Any:
-    names = ("ca", "cu", "metro", "coded", "numeric")
-    return text(sql).bindparams(
-        *(bindparam(name, expanding=True) for name in names if _uses(sql, name))
+def _upsert(dialect: str) -> Any:
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(tally_t)
+    return statement.on_conflict_do_update(
+        index_elements=[column.name for column in tally_t.primary_key.columns],
+        set_={"n": tally_t.c.n + statement.excluded.n},
     )
+
+
+_UPSERT = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+_CLASS_OF = select(
+    invitation_t.c.campaign_id,
+    invitation_t.c.kind,
+    invitation_t.c.band,
+    invitation_t.c.region,
+    invitation_t.c.code,
+).where(invitation_t.c.id == bindparam("invitation"))
+_EMPTIED = delete(tally_t).where(
+    and_(
+        *(column == bindparam(f"p_{column.name}") for column in tally_t.primary_key.columns),
+        tally_t.c.n <= 0,
+    )
+)
+
+
+def move(
+    connection: Connection,
+    invitation_id: int,
+    parsed: Parsed,
+    changes: Iterable[tuple[str, Any | None, Any | None]],
+) -> None:
+    """Count a submitted response's changed answers: (key, old value or None, new value or
+    None) each moves one count from the old value to the new one."""
+    keys = estimated_keys(parsed)
+    deltas: Counter[tuple[str, str]] = Counter()
+    for key, old, new in changes:
+        if key not in keys or old == new:
+            continue
+        if old is not None:
+            deltas[(key, canonical(old))] -= 1
+        if new is not None:
+            deltas[(key, canonical(new))] += 1
+    deltas = Counter({pair: n for pair, n in deltas.items() if n})
+    if not deltas:
+        return
+    row = connection.execute(_CLASS_OF, {"invitation": invitation_id}).one()
+    kind, band, region, form = class_key(row.kind, row.band, row.region, row.code)
+    rows = [
+        {
+            "campaign_id": row.campaign_id,
+            "kind": kind,
+            "band": band,
+            "region": region,
+            "form": form,
+            "key": key,
+            "value": value,
+            "n": n,
+        }
+        for (key, value), n in deltas.items()
+    ]
+    connection.execute(_UPSERT[connection.dialect.name], rows)
+    # A value nobody gives any more leaves no row behind.
+    lowered = [
+        {f"p_{name}": value for name, value in entry.items() if name != "n"}
+        for entry in rows
+        if entry["n"] < 0
+    ]
+    if lowered:
+        connection.execute(_EMPTIED, lowered)
+
+
+def add_response(
+    connection: Connection, invitation_id: int, parsed: Parsed, answers: Mapping[str, Any]
+) -> None:
+    """Count a response that has just been submitted."""
+    move(connection, invitation_id, parsed, ((key, None, value) for key, value in answers.items()))
+
+
+# Rebuilding groups the answers in the database by class (the legal form of an EPCI matched
+# on its code); constant fragments only, every value is a bound parameter.
+_GROUPED = text(
+    """SELECT i.kind, i.band, coalesce(i.region, '') AS region,
+        CASE WHEN i.kind <> 'epci' THEN ''
+             WHEN i.code IN :ca THEN 'CA' WHEN i.code IN :cu THEN 'CU'
+             WHEN i.code IN :metro THEN 'METRO' ELSE 'CC' END AS form,
+        a.key, CAST(a.value AS TEXT) AS answer, count(*) AS n
+    FROM invitation i JOIN answer a ON a.invitation_id = i.id
+    WHERE i.campaign_id = :campaign AND i.status = :submitted AND a.key IN :keys
+    GROUP BY i.kind, i.band, coalesce(i.region, ''), form, a.key, answer"""
+).bindparams(*(bindparam(name, expanding=True) for name in ("ca", "cu", "metro", "keys")))
+
+
+def rebuild(connection: Connection, campaign_id: int, parsed: Parsed) -> None:
+    """Recount a campaign's submitted answers from scratch."""
+    connection.execute(delete(tally_t).where(tally_t.c.campaign_id == campaign_id))
+    keys = sorted(estimated_keys(parsed))
+    if not keys:
+        return
+    codes: dict[str, list[str]] = {form: [] for form in EPCI_FORMS}
+    for code, form in _forms().items():
+        codes[form].append(code)
+    counts: Counter[tuple[str, str, str, str, str, str]] = Counter()
+    texts: dict[str, str] = {}
+    for kind, band, region, form, key, answer, n in connection.execute(
+        _GROUPED,
+        {
+            "campaign": campaign_id,
+            "submitted": InvitationStatus.SUBMITTED.value,
+            "ca": codes["CA"] or ["-"],
+            "cu": codes["CU"] or ["-"],
+            "metro": codes["METRO"] or ["-"],
+            "keys": keys,
+        },
+    ):
+        if answer is None or answer == "null":
+            continue
+        value = texts.get(answer)
+        if value is None:
+            value = texts[answer] = canonical(json.loads(answer))
+        counts[(kind, band, region, form, key, value)] += int(n)
+    rows = [
+        dict(zip(("kind", "band", "region", "form", "key", "value"), group, strict=True))
+        | {"campaign_id": campaign_id, "n": n}
+        for group, n in counts.items()
+    ]
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(tally_t), rows[start : start + 5000])
 
 
 @dataclass(frozen=True)
 class Tallies:
-    """Counts by class: respondents, each stored value of each question, numeric values."""
+    """Counts by class: respondents, and each value of each question."""
 
     respondents: dict[Class, int]
     coded: list[tuple[Class, str, str, int]]  # (class, key, value as JSON text, respondents)
-    numbers: list[tuple[Class, str, str]]  # (class, key, value as JSON text)
+    numbers: list[tuple[Class, str, str, int]]  # the same for numeric questions
+
+
+_RESPONDENTS = select(
+    invitation_t.c.kind, invitation_t.c.band, invitation_t.c.region, invitation_t.c.code
+).where(
+    invitation_t.c.campaign_id == bindparam("campaign"),
+    invitation_t.c.status == InvitationStatus.SUBMITTED.value,
+)
+# The class as one text per row: tens of thousands of rows, decoded once per class. Read with
+# the driver's own cursor: plain tuples, without the cost of a result row object per count.
+_COUNTS = """SELECT kind || '|' || band || '|' || region || '|' || form, key, value, n
+    FROM answer_tally WHERE campaign_id = {campaign} AND n > 0"""
+
+
+def _plain_rows(connection: Connection, campaign_id: int) -> list[tuple[str, str, str, int]]:
+    placeholder = "%s" if connection.dialect.name == "postgresql" else "?"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_COUNTS.format(campaign=placeholder), (campaign_id,))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def count(
     connection: Connection, campaign_id: int, *, coded: Sequence[str], numeric: Sequence[str]
 ) -> Tallies:
-    forms = _forms()
-    params: dict[str, Any] = {
-        "campaign": campaign_id,
-        "submitted": InvitationStatus.SUBMITTED.value,
-        "ca": forms["CA"] or ["-"],
-        "cu": forms["CU"] or ["-"],
-        "metro": forms["METRO"] or ["-"],
-        "coded": list(coded) or ["-"],
-        "numeric": list(numeric) or ["-"],
-    }
-    classes: dict[tuple[str, str, str, str], Class] = {}
-
-    def run(sql: str) -> list[Any]:
-        wanted = {name: value for name, value in params.items() if _uses(sql, name)}
-        return list(connection.execute(_statement(sql), wanted).all())
-
-    by_id: dict[int, Class] = {}
-    for identifier, kind, band, region, form in run(RESPONDENTS):
-        found = classes.get((kind, band, region, form))
+    classes: dict[Key, Class] = {}
+    respondents: Counter[Class] = Counter()
+    for row in connection.execute(_RESPONDENTS, {"campaign": campaign_id}):
+        key = class_key(*row)
+        found = classes.get(key)
         if found is None:
-            found = Class(kind, band, region, stratum_of(kind, band, form))
-            classes[(kind, band, region, form)] = found
-        by_id[identifier] = found
-    if not by_id:
+            found = classes[key] = Class(key[0], key[1], key[2], stratum_of(key[0], key[1], key[3]))
+        respondents[found] += 1
+    if not respondents:
         return Tallies({}, [], [])
+    rows = _plain_rows(connection, campaign_id)
+    named = {"|".join(key): cls for key, cls in classes.items()}
+    wanted, numbers_of = set(coded), set(numeric)
     return Tallies(
-        respondents=dict(Counter(by_id.values())),
-        coded=[(classes[(k, b, r, f)], key, answer, n) for k, b, r, f, key, answer, n in run(CODED)]
-        if coded
-        else [],
-        numbers=[(by_id[i], key, answer) for i, key, answer in run(NUMBERS)] if numeric else [],
+        dict(respondents),
+        [(named[c], key, value, n) for c, key, value, n in rows if key in wanted],
+        [(named[c], key, value, n) for c, key, value, n in rows if key in numbers_of],
     )

@@ -39,6 +39,15 @@ class Skipped:
     reason: str
 
 
+def estimated_keys(parsed: Parsed) -> frozenset[str]:
+    """The questions `units_of` makes units of (cheap: the save path asks)."""
+    return frozenset(
+        flat.key
+        for flat in parsed.flats
+        if flat.question is not None and flat.type not in UNPUBLISHED
+    )
+
+
 def units_of(parsed: Parsed) -> tuple[list[Unit], list[Skipped]]:
     units: list[Unit] = []
     skipped: list[Skipped] = []

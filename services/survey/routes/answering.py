@@ -245,7 +245,7 @@ def _submit(token: str, session: SessionDep, request: Request) -> Any:
             slug="validation-error",
             extra={"errors": _problems(problems)},
         )
-    submitted_at = answering.mark_submitted(connection, who.invitation_id)
+    submitted_at = answering.mark_submitted(connection, who.invitation_id, parsed)
     invitation = session.get(Invitation, who.invitation_id)
     if invitation is not None and invitation.emails:
         settings = request.app.state.settings

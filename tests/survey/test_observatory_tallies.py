@@ -1,0 +1,105 @@
+"""The counts the observatory reads (`answer_tally`) follow every write of a submitted response:
+the submission adds it, a change after it moves one count, submitting again counts nothing
+twice, and a response that is only started is not counted. After each step they equal a
+recount from the answers themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from services.common.database import create_db_engine
+from services.survey.observatory import tallies
+from services.survey.questionnaires.store import published
+from tests.conftest import ClientFactory, Databases
+from tests.mailbox import Mailbox
+
+from .support import (
+    PLELAN,
+    RENNES,
+    RENNES_METROPOLE,
+    Survey,
+    create_campaign,
+    invite,
+    link,
+    seeded_survey,
+    token_from_mail,
+)
+from .test_observatory_api import ANSWERS
+
+Counts = dict[tuple[str, str, str, str, str, str], int]
+COUNTS = """SELECT kind, band, region, form, key, value, n FROM answer_tally
+    WHERE campaign_id = :campaign ORDER BY kind, band, region, form, key, value"""
+
+
+@pytest.fixture
+def survey(databases: Databases, client_for: ClientFactory) -> Survey:
+    return seeded_survey(databases, client_for)
+
+
+def counts(survey: Survey, campaign: int) -> tuple[Counts, Counts]:
+    """The counts as the writes left them, and as a recount from the answers gives them."""
+    engine = create_db_engine(survey.databases.urls["survey"], pool_size=1)
+    try:
+        with engine.connect() as connection:
+            kept = _read(connection, campaign)
+            parsed = published(connection, survey.questionnaire_id)
+            tallies.rebuild(connection, campaign, parsed)
+            recounted = _read(connection, campaign)
+            connection.rollback()
+    finally:
+        engine.dispose()
+    return kept, recounted
+
+
+def _read(connection: Any, campaign: int) -> Counts:
+    rows = connection.execute(text(COUNTS), {"campaign": campaign})
+    return {tuple(row[:6]): int(row[6]) for row in rows if row[6]}
+
+
+def save(survey: Survey, token: str, answers: dict[str, Any]) -> None:
+    response = survey.client.patch(
+        "/answering/answers", headers=link(token), json={"answers": answers}
+    )
+    assert response.status_code == 200, response.text
+
+
+def send(survey: Survey, token: str) -> None:
+    response = survey.client.post("/answering/submit", headers=link(token))
+    assert response.status_code == 200, response.text
+
+
+def test_counts_follow_submissions_and_later_changes(survey: Survey, mailbox: Mailbox) -> None:
+    campaign = create_campaign(survey)
+    people = {
+        RENNES: "dgs@rennes.example",
+        RENNES_METROPOLE: "dgs@metropole.example",
+        PLELAN: "mairie@plelan.example",
+    }
+    invite(survey, campaign, "\n".join(f"{code};{mail}" for code, mail in people.items()))
+    rennes, metropole, plelan = (token_from_mail(mailbox, mail) for mail in people.values())
+
+    save(survey, rennes, ANSWERS)
+    send(survey, rennes)
+    save(survey, metropole, {**ANSWERS, "usage_ia": "oui", "domaines": ["rh"]})
+    send(survey, metropole)
+    save(survey, plelan, ANSWERS)  # started, never sent: not counted
+    kept, recounted = counts(survey, campaign)
+    assert kept == recounted
+    usage = {(row[0], row[3], row[5]): n for row, n in kept.items() if row[4] == "usage_ia"}
+    assert usage == {("commune", "", '"non"'): 1, ("epci", "METRO", '"oui"'): 1}
+    assert not any(row[4] == "commentaire" for row in kept)  # free text is never counted
+
+    # A sent response stays editable: its counts move with it, and sending it again adds
+    # nothing.
+    save(survey, rennes, {"usage_ia": "oui", "domaines": ["rh"], "attentes": ["formation"]})
+    send(survey, rennes)
+    send(survey, metropole)
+    kept, recounted = counts(survey, campaign)
+    assert kept == recounted
+    changed = {(row[0], row[5]): n for row, n in kept.items() if row[4] == "usage_ia"}
+    assert changed == {("commune", '"oui"'): 1, ("epci", '"oui"'): 1}
+    wishes = {row[5]: n for row, n in kept.items() if row[4] == "attentes" and row[0] == "commune"}
+    assert wishes == {'["formation"]': 1}
