@@ -84,8 +84,7 @@ def load(url: str) -> int:
             session.flush()
             assert campaign.id is not None
             campaign_id = campaign.id
-            # Invitations are unique by code (a few régions share theirs with a département).
-            frame = list({t.code: t for t in reversed(list(target_population(None)))}.values())
+            frame = list(target_population(None))
             answering = set(rng.sample(range(len(frame)), RESPONSES))
             session.connection().execute(
                 insert(Invitation),

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from services.common.errors import ProblemError
 from services.common.mail import MailSettings, enqueue_mail
 from services.common.sql import utcnow
-from services.common.territories.search import Territory, get_index
+from services.common.territories.search import Kind, Territory, get_index
 from services.survey.campaigns import TARGET_KINDS, band_of, french_day, target_population
 from services.survey.models import (
     Campaign,
@@ -53,11 +53,15 @@ class Row:
 
 
 def read_csv(text: str, campaign: Campaign) -> list[Row]:
-    """Rows `code;adresse[;adresse…]`; every faulty line is named, nothing is half imported."""
+    """Rows `code;adresse[;adresse…]`; every faulty line is named, nothing is half imported.
+
+    A code is a SIREN or an INSEE code. A région and a département may share theirs (53 is
+    Bretagne and Mayenne): when both are targeted, the line must say which, as `region:53` or
+    `departement:53`."""
     rows: list[Row] = []
     errors: list[str] = []
     allowed = (
-        {territory.code for territory in target_population(campaign.target)}
+        {(territory.kind, territory.code) for territory in target_population(campaign.target)}
         if campaign.target
         else None
     )
@@ -70,22 +74,28 @@ def read_csv(text: str, campaign: Campaign) -> list[Row]:
         code = cells[0].strip()
         if number == 1 and not any(char.isdigit() for char in code):
             continue  # a header line: "code;courriel"
-        territory = _territory(code)
+        found = _territories(code)
+        targeted = [t for t in found if allowed is None or (t.kind, t.code) in allowed]
         addresses = tuple(cell for cell in cells[1:] if cell)
-        if territory is None:
+        if not found:
             errors.append(
                 f"ligne {number} : code « {code[:20]} » inconnu du référentiel des territoires"
             )
-        elif allowed is not None and territory.code not in allowed:
+        elif not targeted:
             errors.append(
-                f"ligne {number} : {territory.name} n'est pas dans la population visée par la campagne"
+                f"ligne {number} : {found[0].name} n'est pas dans la population visée par la campagne"
+            )
+        elif len(targeted) > 1:
+            names = " ; ".join(f"{t.name}, écrivez « {t.kind}:{t.code} »" for t in targeted)
+            errors.append(
+                f"ligne {number} : le code « {code[:20]} » désigne plusieurs collectivités ({names})"
             )
         elif not addresses:
             errors.append(f"ligne {number} : aucune adresse électronique")
         elif bad := [a for a in addresses if not EMAIL.match(a) or len(a) > 254]:
             errors.append(f"ligne {number} : adresse « {bad[0][:80]} » invalide")
         else:
-            rows.append(Row(number, territory, addresses))
+            rows.append(Row(number, targeted[0], addresses))
         if len(errors) >= MAX_ERRORS or number > MAX_ROWS:
             break
     if errors:
@@ -102,13 +112,26 @@ def read_csv(text: str, campaign: Campaign) -> list[Row]:
     return rows
 
 
-def _territory(code: str) -> Territory | None:
+_KIND_PREFIXES: dict[str, Kind] = {
+    "commune": "commune",
+    "epci": "epci",
+    "departement": "departement",
+    "département": "departement",
+    "region": "region",
+    "région": "region",
+}
+
+
+def _territories(code: str) -> list[Territory]:
+    """The local authorities a code names: one, or a région and a département sharing it;
+    `kind:code` names one kind only."""
     index = get_index()
-    for kind in TARGET_KINDS:
-        found = index.lookup(code, kind=kind)
-        if found is not None:
-            return found
-    return None
+    prefix, colon, rest = code.partition(":")
+    if colon:
+        kind = _KIND_PREFIXES.get(prefix.strip().lower())
+        found = index.lookup(rest, kind=kind) if kind else None
+        return [found] if found else []
+    return [found for kind in TARGET_KINDS if (found := index.lookup(code, kind=kind))]
 
 
 def _invitation_values(
@@ -134,10 +157,10 @@ def _invitation_values(
 def import_rows(session: Session, campaign: Campaign, rows: Sequence[Row]) -> tuple[list[int], int]:
     """Create or complete invitations from CSV rows; returns their ids and how many are new."""
     assert campaign.id is not None
-    existing: dict[str, int] = {
-        row.code: row.id
+    existing: dict[tuple[str, str], int] = {
+        (row.kind, row.code): row.id
         for row in session.connection().execute(
-            select(col(Invitation.code), col(Invitation.id)).where(
+            select(col(Invitation.kind), col(Invitation.code), col(Invitation.id)).where(
                 col(Invitation.campaign_id) == campaign.id
             )
         )
@@ -147,14 +170,15 @@ def import_rows(session: Session, campaign: Campaign, rows: Sequence[Row]) -> tu
     created = 0
     for row in rows:
         emails = " ".join(dict.fromkeys(row.emails))[:2000]
-        invitation_id = existing.get(row.territory.code)
+        key = (row.territory.kind, row.territory.code)
+        invitation_id = existing.get(key)
         if invitation_id is None:
             result = connection.execute(
                 insert(Invitation).values(_invitation_values(campaign.id, row.territory, emails))
             )
             invitation_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
             assert isinstance(invitation_id, int)
-            existing[row.territory.code] = invitation_id
+            existing[key] = invitation_id
             created += 1
         else:
             connection.execute(
@@ -168,16 +192,17 @@ def invite_population(session: Session, campaign: Campaign) -> int:
     """An invitation (without address yet) for every targeted local authority not invited."""
     assert campaign.id is not None
     known = set(
-        session.connection()
-        .execute(select(col(Invitation.code)).where(col(Invitation.campaign_id) == campaign.id))
-        .scalars()
+        session.connection().execute(
+            select(col(Invitation.kind), col(Invitation.code)).where(
+                col(Invitation.campaign_id) == campaign.id
+            )
+        )
     )
-    values = []
-    for territory in target_population(campaign.target):
-        # Invitations are unique by code, and a few régions share theirs with a département.
-        if territory.code not in known:
-            known.add(territory.code)
-            values.append(_invitation_values(campaign.id, territory, None))
+    values = [
+        _invitation_values(campaign.id, territory, None)
+        for territory in target_population(campaign.target)
+        if (territory.kind, territory.code) not in known
+    ]
     if values:
         session.connection().execute(insert(Invitation), values)
     return len(values)

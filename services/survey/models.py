@@ -101,7 +101,8 @@ class Invitation(SurveyModel, table=True):
     """A local authority asked to answer a campaign, and its one response (answers below)."""
 
     __tablename__ = "invitation"
-    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    # A région and a département may share a code (53: Bretagne, Mayenne).
+    __table_args__ = (UniqueConstraint("campaign_id", "kind", "code"),)
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(

@@ -130,6 +130,46 @@ def test_the_whole_target_population_is_invited(survey: Survey) -> None:
     assert "population visée" in str(assert_problem(refused, 422)["errors"])
 
 
+def test_a_region_and_a_departement_sharing_a_code_are_both_invited(survey: Survey) -> None:
+    response = survey.client.post(
+        "/campaigns",
+        headers=survey.analyst,
+        json={
+            "title": "Départements et régions",
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-12-31",
+            "questionnaire_id": survey.questionnaire_id,
+            "target": {"kinds": ["departement", "region"]},
+        },
+    )
+    campaign = response.json()["id"]
+    url = f"/campaigns/{campaign}/invitations"
+
+    ambiguous = assert_problem(
+        survey.client.post(url, headers=survey.analyst, json={"csv": "53;dgs@bretagne.example"}),
+        422,
+    )
+    assert [error["msg"] for error in ambiguous["errors"]] == [  # type: ignore[attr-defined]
+        "ligne 1 : le code « 53 » désigne plusieurs collectivités (Mayenne, écrivez "
+        "« departement:53 » ; Bretagne, écrivez « region:53 »)"
+    ]
+    both = survey.client.post(
+        url,
+        headers=survey.analyst,
+        json={"csv": "region:53;dgs@bretagne.example\ndépartement:53;dgs@mayenne.example"},
+    )
+    assert both.status_code == 200, both.text
+    listed = survey.client.get(url, headers=survey.analyst).json()["items"]
+    assert sorted((item["kind"], item["name"]) for item in listed) == [
+        ("departement", "Mayenne"),
+        ("region", "Bretagne"),
+    ]
+    # The whole population: every département and région, the two 53 included once each.
+    count = survey.client.post(f"{url}/population", headers=survey.analyst).json()["count"]
+    total = survey.client.get(url, headers=survey.analyst).json()["total"]
+    assert total == count + 2 >= 101 + 18
+
+
 def test_participation_export_and_history(survey: Survey, mailbox: Mailbox) -> None:
     campaign = create_campaign(survey)
     invite(

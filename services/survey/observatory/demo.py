@@ -123,12 +123,7 @@ def _generate(campaign: Campaign, parsed: Parsed, seed: int) -> Generated:
         return _generated[key]
     rng = random.Random(seed)
     out: Generated = []
-    seen: set[str] = set()
     for territory in target_population(campaign.target):
-        # Invitations are unique by code, and a few régions share theirs with a département.
-        if territory.code in seen:
-            continue
-        seen.add(territory.code)
         band = band_of(territory.population)
         rate = RESPONSE_RATE[band if territory.kind == "commune" else territory.kind]
         draw = rng.random()
