@@ -44,6 +44,7 @@ from services.survey.answering import mark_submitted
 from services.survey.campaigns import band_of, target_population
 from services.survey.models import Campaign, Invitation, Questionnaire
 from services.survey.observatory import publish, tallies
+from services.survey.observatory.frame import freeze
 from services.survey.questionnaires.store import parse, published
 
 RESPONSES = 12_000
@@ -84,6 +85,7 @@ def load(url: str) -> int:
             session.flush()
             assert campaign.id is not None
             campaign_id = campaign.id
+            freeze(session.connection(), campaign_id, None)
             frame = list(target_population(None))
             answering = set(rng.sample(range(len(frame)), RESPONSES))
             session.connection().execute(

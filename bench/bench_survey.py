@@ -45,6 +45,7 @@ from services.common.auth import accounts
 from services.common.database import create_db_engine
 from services.survey.invitations import hash_token
 from services.survey.models import Campaign, Invitation, InvitationLink, Questionnaire
+from services.survey.observatory.frame import freeze
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -174,6 +175,7 @@ def load(url: str) -> tuple[int, list[str]]:
             session.flush()
             assert campaign.id is not None
             campaign_id = campaign.id
+            freeze(session.connection(), campaign_id, None)
             kinds = (
                 ["commune"] * 34_000 + ["epci"] * 1_250 + ["departement"] * 101 + ["region"] * 18
             )

@@ -76,6 +76,24 @@ class Campaign(SurveyModel, CampaignBase, table=True):
     disclosure_threshold: int = Field(
         default=5, sa_column=Column(Integer, nullable=False, server_default="5")
     )
+    # The territories reference the frame was counted from when the campaign was created
+    # ({"package", "version", "frozen_on"}); the counts are in `campaign_frame`.
+    frame_source: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class CampaignFrame(SurveyModel, table=True):
+    """The sampling frame of a campaign, frozen at its creation: how many local authorities of
+    each class (kind, population band, région, post-stratum) it targets. Later versions of the
+    territories reference (mergers of communes, new EPCI) do not change a campaign's weights."""
+
+    __tablename__ = "campaign_frame"
+
+    campaign_id: int = Field(sa_column=Column(Integer, ForeignKey("campaign.id"), primary_key=True))
+    kind: str = Field(sa_column=Column(String(20), primary_key=True))
+    band: str = Field(sa_column=Column(String(20), primary_key=True))
+    region: str = Field(sa_column=Column(String(10), primary_key=True))
+    stratum: str = Field(sa_column=Column(String(30), primary_key=True))
+    units: int
 
 
 class CampaignPublic(CampaignBase):

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from services.common.sql import utcnow
 from services.survey.models import Campaign, Questionnaire, QuestionnaireStatus
+from services.survey.observatory import frame
 from services.survey.observatory.demo import seed_responses
 from services.survey.questionnaires.observatoire_ia import DEFINITION
 from services.survey.questionnaires.store import parse
@@ -73,6 +74,9 @@ def seed_survey(session: Session) -> int:
     ]
     session.add_all(campaigns)
     session.flush()
+    for campaign in campaigns:
+        assert campaign.id is not None
+        frame.freeze(session.connection(), campaign.id, campaign.target)
     demo = next(campaign for campaign in campaigns if campaign.slug == DEMO_RESULTS)
     seed_responses(session, demo, parse(DEFINITION))
     return added + len(DEMO_CAMPAIGNS)

@@ -154,6 +154,32 @@ def test_participation_and_methodology_are_public(survey: Survey) -> None:
     assert note["message"] is None
 
 
+def test_the_frame_is_the_one_counted_when_the_campaign_was_created(survey: Survey) -> None:
+    campaign = create_campaign(survey)
+    note = survey.client.get(f"/campaigns/{campaign}/methodology").json()
+    assert note["frame"]["frozen_on"] == date.today().isoformat()
+    assert note["frame"]["version"]
+    base = note["sections"][0]["paragraphs"][0]
+    assert "figé pour toute la campagne" in base
+    # What the reference said then is what counts, whatever it says later (here, one more
+    # commune of 200,000 inhabitants and more in Bretagne than the reference holds today).
+    engine = create_db_engine(survey.databases.urls["survey"], pool_size=1)
+    with engine.begin() as connection:
+        before = connection.execute(
+            text("SELECT sum(units) FROM campaign_frame WHERE campaign_id = :id"), {"id": campaign}
+        ).scalar_one()
+        connection.execute(
+            text(
+                "UPDATE campaign_frame SET units = units + 1 WHERE campaign_id = :id"
+                " AND kind = 'commune' AND band = '200000+' AND region = '53'"
+            ),
+            {"id": campaign},
+        )
+    engine.dispose()
+    figures = survey.client.get(f"/campaigns/{campaign}/participation").json()
+    assert figures["population"] == before + 1
+
+
 def close(survey: Survey, campaign: int) -> None:
     """The campaign closed yesterday (no endpoint moves a campaign's dates)."""
     engine = create_db_engine(survey.databases.urls["survey"], pool_size=1)

@@ -1,4 +1,5 @@
-"""The sampling frame of a campaign: the local authorities it targets, in post-strata.
+"""The sampling frame of a campaign: the local authorities it targets, in post-strata, counted
+in the territories reference when the campaign is created and kept with it (`campaign_frame`).
 
 Post-strata follow the reference: communes by population band, EPCI by legal form, départements
 and régions each one stratum. Every unit of the frame falls in a *class* (kind, band, région,
@@ -15,9 +16,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from services.common.sql import utcnow
 from services.common.territories.build import DATA_DIR, DATA_FILE_NAME
 from services.common.territories.search import Territory
-from services.survey.campaigns import BANDS, band_of, target_population
+from services.survey.campaigns import BANDS, band_of, target_population, today_in_paris
+from services.survey.models import Campaign, CampaignFrame
 
 # Ordered so that neighbours are adjacent: a sparse stratum is collapsed into the next one of the
 # same kind (a commune band into the band above or below it, a legal form into the next one).
@@ -34,6 +39,10 @@ STRATA: tuple[tuple[str, str], ...] = (
 # Below this many respondents a post-stratum is merged with its neighbour (reference §5.1),
 # unless every unit of it answered (a census stratum needs no weight and adds no variance).
 MIN_STRATUM_RESPONDENTS = 5
+
+
+frame_t = CampaignFrame.__table__  # type: ignore[attr-defined]
+campaign_t = Campaign.__table__  # type: ignore[attr-defined]
 
 
 class Class(NamedTuple):
@@ -69,20 +78,49 @@ def class_of(territory: Territory) -> Class:
     )
 
 
-@functools.lru_cache(maxsize=32)
-def _frame_counts(target_key: str) -> dict[Class, int]:
-    target = json.loads(target_key) or None
-    return dict(Counter(class_of(territory) for territory in target_population(target)))
+def freeze(connection: Connection, campaign_id: int, target: dict[str, Any] | None) -> None:
+    """Count the campaign's frame by class in the current territories reference and keep it,
+    with the reference's version and the day, for the campaign's whole life."""
+    counts = Counter(class_of(territory) for territory in target_population(target or None))
+    connection.execute(delete(frame_t).where(frame_t.c.campaign_id == campaign_id))
+    if counts:
+        connection.execute(
+            insert(frame_t),
+            [
+                {"campaign_id": campaign_id, **cls._asdict(), "units": n}
+                for cls, n in counts.items()
+            ],
+        )
+    source = {**reference_source(), "frozen_on": today_in_paris(utcnow()).isoformat()}
+    connection.execute(
+        update(campaign_t).where(campaign_t.c.id == campaign_id).values(frame_source=source)
+    )
 
 
-def frame_counts(target: dict[str, Any] | None) -> dict[Class, int]:
-    """Units of the frame by class (computed once per distinct target)."""
-    return _frame_counts(json.dumps(target or {}, sort_keys=True))
+_FRAME = select(
+    frame_t.c.kind, frame_t.c.band, frame_t.c.region, frame_t.c.stratum, frame_t.c.units
+)
+
+
+def frame_counts(connection: Connection, campaign_id: int) -> dict[Class, int]:
+    """Units of the campaign's frozen frame by class."""
+    rows = connection.execute(_FRAME.where(frame_t.c.campaign_id == campaign_id))
+    return {
+        Class(kind, band, region, stratum): units for kind, band, region, stratum, units in rows
+    }
+
+
+def frame_size(connection: Connection, campaign_id: int) -> int:
+    """How many local authorities the campaign targets."""
+    total = connection.execute(
+        select(func.sum(frame_t.c.units)).where(frame_t.c.campaign_id == campaign_id)
+    ).scalar()
+    return int(total or 0)
 
 
 @functools.lru_cache(maxsize=1)
-def frame_source() -> dict[str, str]:
-    """Which version of the territories reference the frame comes from."""
+def reference_source() -> dict[str, str]:
+    """Which version of the territories reference this process carries."""
     with gzip.open(DATA_DIR / DATA_FILE_NAME, "rt", encoding="utf-8") as handle:
         source = json.load(handle)["source"]
     return {"package": str(source["package"]), "version": str(source["version"])}

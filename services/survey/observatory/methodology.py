@@ -3,11 +3,13 @@ response rates, weighting, intervals, disclosure rules and the caveat on non-res
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from services.survey.campaigns import french_day
 from services.survey.models import Campaign
 from services.survey.observatory import estimates
-from services.survey.observatory.frame import MIN_STRATUM_RESPONDENTS, frame_source
+from services.survey.observatory.frame import MIN_STRATUM_RESPONDENTS
 from services.survey.observatory.results import DOMINANCE, Prepared
 
 
@@ -16,7 +18,8 @@ def _percent(value: float) -> str:
 
 
 def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
-    source = frame_source()
+    source = campaign.frame_source or {}
+    frozen_on = date.fromisoformat(source["frozen_on"]) if "frozen_on" in source else None
     k = campaign.disclosure_threshold
     strata: list[dict[str, Any]] = []
     respondents = population = 0
@@ -41,7 +44,9 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
             [
                 f"La population visée par la campagne « {campaign.title} » compte {population} "
                 f"collectivités, dénombrées dans le référentiel des territoires "
-                f"({source['package']}, version {source['version']}), figé pour la campagne.",
+                f"({source.get('package')}, version {source.get('version')})"
+                + (f" le {french_day(frozen_on)}" if frozen_on else "")
+                + " ; ce dénombrement est figé pour toute la campagne.",
                 "Les collectivités sont réparties en strates : communes par tranche de population, "
                 "EPCI par forme juridique (CC, CA, CU, métropoles), départements, régions.",
             ],

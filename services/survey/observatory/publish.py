@@ -142,7 +142,7 @@ def _compute(connection: Connection, campaign: Campaign, parsed: Parsed) -> Comp
     counts = tallies.count(connection, campaign.id, coded=coded, numeric=numeric)
     if not counts.respondents:
         return Computed(None, campaign.disclosure_threshold)
-    prepared = results.prepare(counts, frame_counts(campaign.target), units, skipped)
+    prepared = results.prepare(counts, frame_counts(connection, campaign.id), units, skipped)
     return Computed(prepared, campaign.disclosure_threshold)
 
 

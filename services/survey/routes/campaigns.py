@@ -20,6 +20,7 @@ from services.survey import campaigns
 from services.survey.campaigns import BANDS, TARGET_KINDS
 from services.survey.dependencies import Analyst, VisibleCampaignDep, is_analyst
 from services.survey.models import Campaign, CampaignPublic, Questionnaire, QuestionnaireStatus
+from services.survey.observatory import frame
 
 router = APIRouter(prefix="/campaigns", tags=["campagnes"])
 
@@ -112,4 +113,6 @@ def create_campaign(body: CampaignCreate, session: SessionDep, _analyst: Analyst
     )
     session.add(campaign)
     session.flush()
+    assert campaign.id is not None
+    frame.freeze(session.connection(), campaign.id, campaign.target)
     return _view(campaign)

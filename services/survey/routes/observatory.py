@@ -20,7 +20,7 @@ from services.survey import invitations
 from services.survey.dependencies import RespondentDep, VisibleCampaignDep, is_analyst
 from services.survey.models import Campaign
 from services.survey.observatory import export, items, methodology, peers, publish
-from services.survey.observatory.frame import frame_counts
+from services.survey.observatory.frame import frame_size
 from services.survey.observatory.units import UNPUBLISHED
 from services.survey.participation import Participation, participation
 from services.survey.questionnaires import store
@@ -72,7 +72,7 @@ def read_participation(
     parsed = _parsed(session, campaign)
     connection = session.connection()
     figures = participation(session, campaign.id)
-    population = sum(frame_counts(campaign.target).values())
+    population = frame_size(connection, campaign.id)
     closed = publish.is_closed(campaign)
     rates = (
         items.public_rates(
