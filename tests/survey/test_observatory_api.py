@@ -119,6 +119,31 @@ def test_csv_download_holds_the_published_figures(survey: Survey) -> None:
     assert row["valeur"] == f"{100 * communes['estimate']:.1f}".replace(".", ",")
 
 
+def test_proportions_can_have_logit_intervals(survey: Survey) -> None:
+    campaign = demo_campaign(survey)
+    url = f"/campaigns/{campaign}/results"
+    korn = survey.client.get(url, params={"breakdown": "kind"}).json()
+    logit = survey.client.get(url, params={"breakdown": "kind", "interval": "logit"}).json()
+    assert (korn["interval"], logit["interval"]) == ("korn-graubard", "logit")
+    pairs = [
+        (a, b)
+        for qa, qb in zip(korn["questions"], logit["questions"], strict=True)
+        for a, b in zip(qa["cells"], qb["cells"], strict=True)
+        if not a["suppressed"] and a["code"] is not None and 0 < a["estimate"] < 1
+    ]
+    assert pairs
+    for a, b in pairs:  # the same estimate and n, another interval around it
+        assert (a["estimate"], a["n"]) == (b["estimate"], b["n"])
+        assert b["ci_low"] < b["estimate"] < b["ci_high"]
+    assert any(a["ci_low"] != b["ci_low"] for a, b in pairs)
+    # Hidden cells are the same whatever the interval.
+    hidden = [[c["suppressed"] for c in q["cells"]] for q in korn["questions"]]
+    assert hidden == [[c["suppressed"] for c in q["cells"]] for q in logit["questions"]]
+    download = survey.client.get(url, params={"interval": "logit", "format": "csv"})
+    assert "-national-logit.csv" in download.headers["content-disposition"]
+    assert_problem(survey.client.get(url, params={"interval": "wald"}), 422)
+
+
 def test_participation_and_methodology_are_public(survey: Survey) -> None:
     campaign = demo_campaign(survey)
     figures = survey.client.get(f"/campaigns/{campaign}/participation").json()

@@ -14,6 +14,7 @@ from services.survey.observatory.estimates import (
     Design,
     domain_ratio,
     korn_graubard,
+    logit_interval,
     weighted_medians,
 )
 from services.survey.observatory.frame import collapse
@@ -193,3 +194,27 @@ def test_sparse_strata_are_collapsed_into_their_neighbour_unless_census() -> Non
     ]
     assert strata.respondents == [43, 11, 18]
     assert strata.population == [1_500, 36, 18]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_logit_intervals_match_samplics(seed: int) -> None:
+    survey = random_survey(seed)
+    design = Design(survey["respondents"], survey["population"])
+    stratum, domain, answered = survey["stratum"], survey["domain"], survey["answered"]
+    base, total, squares = sums(stratum, domain, survey["yes"], answered, (6, 4))
+    ours = domain_ratio(design, base, total, squares)
+    low, high = logit_interval(ours.estimate, ours.variance, np.full((1, 4), stratum.size - 6.0))
+
+    weight = (survey["population"] / survey["respondents"])[stratum]
+    fpc = {h: 1 - survey["respondents"][h] / survey["population"][h] for h in range(6)}
+    labels = np.where(answered, domain, -1)
+    theirs = samplics_estimate(PopParam.prop, survey["yes"], weight, stratum, fpc, labels)
+    for d in range(4):
+        assert low[0, d] == pytest.approx(theirs.lower_ci[d][1.0], rel=RELATIVE)
+        assert high[0, d] == pytest.approx(theirs.upper_ci[d][1.0], rel=RELATIVE)
+    # At 0 % and 100 % the logit interval collapses, as samplics' does.
+    edge_low, edge_high = logit_interval(
+        np.array([0.0, 1.0]), np.array([0.0, 0.0]), np.array([10.0, 10.0])
+    )
+    assert edge_low.tolist() == [0.0, 1.0]
+    assert edge_high.tolist() == [0.0, 1.0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special, stats
 
 Array = NDArray[np.float64]
 LEVEL = 0.95
@@ -105,6 +105,20 @@ def korn_graubard(p: Array, variance: Array, n: Array, df: Array) -> tuple[Array
         low = np.where(x <= 0, 0.0, stats.beta.ppf(alpha / 2, x, m - x + 1))
         high = np.where(x >= m, 1.0, stats.beta.ppf(1 - alpha / 2, x + 1, m - x))
     return np.nan_to_num(low), np.where(np.isnan(high), 1.0, high)
+
+
+def logit_interval(p: Array, variance: Array, df: Array) -> tuple[Array, Array]:
+    """The logit interval (R `svyciprop(method = "logit")`, samplics' default): p^ ± t SE on
+    the logit scale, SE/(p^(1-p^)) by the delta method, back-transformed; on the design's df.
+    It collapses to [0, 0] at 0 % and [1, 1] at 100 %, as in samplics (Korn-Graubard does not)."""
+    quantile = stats.t.ppf(1 - (1.0 - LEVEL) / 2, np.maximum(df, 1))
+    inside = (p > 0) & (p < 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.log(p / (1.0 - p))
+        half = quantile * np.sqrt(variance) / (p * (1.0 - p))
+        low, high = special.expit(centre - half), special.expit(centre + half)
+    bound = np.where(p >= 1, 1.0, 0.0)
+    return np.where(inside, low, bound), np.where(inside, high, bound)
 
 
 def t_interval(mean: Array, variance: Array, df: Array) -> tuple[Array, Array]:

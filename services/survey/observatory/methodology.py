@@ -78,6 +78,10 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
                 "Korn-Graubard (Clopper-Pearson sur l'effectif efficace, corrigé des degrés de "
                 "liberté), avec la correction de population finie : une strate où toutes les "
                 "collectivités ont répondu n'apporte aucune variance.",
+                "Sur demande (paramètre interval=logit des résultats), l'intervalle logit : "
+                "l'estimation ± t × erreur type sur l'échelle logit, sur les degrés de liberté "
+                "du plan (répondants moins strates), comme R (svyciprop) et samplics ; il se "
+                "réduit à un point à 0 % et à 100 %, où Korn-Graubard reste informatif.",
                 "Les moyennes et totaux des questions numériques ont un intervalle de Student.",
                 f"Une estimation est dite fragile si son effectif efficace est inférieur à "
                 f"{estimates.MIN_EFFECTIVE_N:.0f}, si son intervalle dépasse "

@@ -67,16 +67,18 @@ class Computed:
 
     prepared: results.Prepared | None
     threshold: int
-    breakdowns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    breakdowns: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     # The hidden cells of every breakdown, suppressed together (see `results.hidden_cells`).
     masks: list[results.Masks] = field(default_factory=list)
     suppressing: threading.Lock = field(default_factory=threading.Lock)
 
-    def breakdown(self, name: str) -> dict[str, Any] | None:
+    def breakdown(
+        self, name: str, interval: results.Interval = "korn-graubard"
+    ) -> dict[str, Any] | None:
         if self.prepared is None:
             return None
         with _lock:
-            found = self.breakdowns.get(name)
+            found = self.breakdowns.get((name, interval))
         # One thread suppresses (the costly part, over every breakdown at once); the page's
         # simultaneous requests wait for it rather than each redo it.
         with self.suppressing, _collector_paused():
@@ -85,9 +87,11 @@ class Computed:
             masks = self.masks[0]
         if found is None:
             with _collector_paused():
-                found = results.published(self.prepared, name, k=self.threshold, hidden=masks[name])
+                found = results.published(
+                    self.prepared, name, k=self.threshold, hidden=masks[name], interval=interval
+                )
             with _lock:
-                self.breakdowns[name] = found
+                self.breakdowns[(name, interval)] = found
         return found
 
 
@@ -147,12 +151,18 @@ def _compute(connection: Connection, campaign: Campaign, parsed: Parsed) -> Comp
 
 
 def results_for(
-    connection: Connection, campaign: Campaign, parsed: Parsed, breakdown: str
+    connection: Connection,
+    campaign: Campaign,
+    parsed: Parsed,
+    breakdown: str,
+    interval: results.Interval = "korn-graubard",
 ) -> dict[str, Any]:
     """One breakdown; an explained empty result before the close or while nobody has
     submitted."""
     closed = is_closed(campaign)
-    found = computed(connection, campaign, parsed).breakdown(breakdown) if closed else None
+    found = (
+        computed(connection, campaign, parsed).breakdown(breakdown, interval) if closed else None
+    )
     if found is not None:
         return {"campaign_id": campaign.id, "empty": False, "message": None, **found}
     return {
@@ -161,6 +171,7 @@ def results_for(
         "message": EMPTY if closed else not_yet(campaign),
         "breakdown": breakdown,
         "breakdown_label": BREAKDOWNS[breakdown],
+        "interval": interval,
         "threshold": campaign.disclosure_threshold,
         "respondents": 0,
         "domains": [],

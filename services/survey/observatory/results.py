@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +30,8 @@ from services.survey.observatory.units import Skipped, Unit
 
 # Dominance rule on totals (reference §6): one contributor above 85 % of a cell hides it.
 DOMINANCE = 0.85
+# Intervals of proportions: Korn-Graubard by default (exact near 0 and 1), logit on request.
+Interval = Literal["korn-graubard", "logit"]
 Array = NDArray[np.float64]
 
 
@@ -310,7 +312,12 @@ def _numeric_sums(
 
 
 def published(
-    prepared: Prepared, breakdown: str, *, k: int, hidden: dict[int, disclosure.BoolArray]
+    prepared: Prepared,
+    breakdown: str,
+    *,
+    k: int,
+    hidden: dict[int, disclosure.BoolArray],
+    interval: Interval = "korn-graubard",
 ) -> dict[str, Any]:
     """One breakdown of the results, as the public sees it (hidden cells carry no figure);
     `hidden` is this breakdown's part of `hidden_cells`."""
@@ -333,11 +340,12 @@ def published(
         }
         for unit in prepared.units
     ]
-    _coded_cells(prepared, domains, population, questions, k=k, hidden=hidden)
+    _coded_cells(prepared, domains, population, questions, k=k, hidden=hidden, interval=interval)
     _numeric_cells(prepared, domains, population, questions, k=k, hidden=hidden)
     return {
         "breakdown": breakdown,
         "breakdown_label": BREAKDOWNS[breakdown],
+        "interval": interval,
         "threshold": k,
         "respondents": int(prepared.respondents.sum()),
         "domains": [
@@ -375,6 +383,7 @@ def _coded_cells(
     *,
     k: int,
     hidden: dict[int, disclosure.BoolArray],
+    interval: Interval,
 ) -> None:
     if not prepared.var_code:
         return
@@ -382,7 +391,11 @@ def _coded_cells(
     chosen = domains.by_stratum(prepared.chosen, strata)
     base = domains.by_stratum(prepared.answered, strata)[prepared.var_unit]
     ratio = estimates.domain_ratio(prepared.design, base, chosen, chosen)
-    low, high = estimates.korn_graubard(ratio.estimate, ratio.variance, ratio.n, ratio.df)
+    if interval == "logit":  # on the design's df (respondents - strata), as R and samplics
+        design_df = np.full_like(ratio.df, prepared.respondents.sum() - strata)
+        low, high = estimates.logit_interval(ratio.estimate, ratio.variance, design_df)
+    else:
+        low, high = estimates.korn_graubard(ratio.estimate, ratio.variance, ratio.n, ratio.df)
     reliable = estimates.proportion_reliable(low, high, ratio.estimate, ratio.variance, ratio)
     counts = np.rint(chosen.sum(axis=1)).astype(np.int64)
     bases = np.rint(ratio.n).astype(np.int64)

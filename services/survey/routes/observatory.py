@@ -21,6 +21,7 @@ from services.survey.dependencies import RespondentDep, VisibleCampaignDep, is_a
 from services.survey.models import Campaign
 from services.survey.observatory import export, items, methodology, peers, publish
 from services.survey.observatory.frame import frame_size
+from services.survey.observatory.results import Interval
 from services.survey.observatory.units import UNPUBLISHED
 from services.survey.participation import Participation, participation
 from services.survey.questionnaires import store
@@ -107,15 +108,23 @@ def read_results(
         str | None, Query(max_length=130, description="Une seule question (sa clé).")
     ] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
+    interval: Annotated[
+        Interval,
+        Query(
+            description="Intervalle de confiance des proportions : Korn-Graubard (par défaut, "
+            "exact près de 0 et 100 %) ou logit (comme R svyciprop et samplics)."
+        ),
+    ] = "korn-graubard",
 ) -> Response:
     """Résultats pondérés de chaque question fermée, avec intervalle de confiance, effectifs et
     secret statistique (cellules masquées), nationaux ou ventilés. Licence Ouverte 2.0."""
     parsed = _parsed(session, campaign)
-    result = publish.results_for(session.connection(), campaign, parsed, breakdown)
+    result = publish.results_for(session.connection(), campaign, parsed, breakdown, interval)
     if question is not None:
         result = {**result, "questions": _one(parsed, result, question)}
     if format == "csv":
-        name = f"observatoire-{campaign.slug}-{breakdown}.csv"
+        suffix = "" if interval == "korn-graubard" else f"-{interval}"
+        name = f"observatoire-{campaign.slug}-{breakdown}{suffix}.csv"
         return Response(
             export.as_csv(result),
             media_type="text/csv; charset=utf-8",
