@@ -5,12 +5,14 @@ recount from the answers themselves."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from services.common.database import create_db_engine
+from services.common.territories.search import get_index
 from services.survey.observatory import tallies
 from services.survey.questionnaires.store import published
 from tests.conftest import ClientFactory, Databases
@@ -103,3 +105,40 @@ def test_counts_follow_submissions_and_later_changes(survey: Survey, mailbox: Ma
     assert changed == {("commune", '"oui"'): 1, ("epci", '"oui"'): 1}
     wishes = {row[5]: n for row, n in kept.items() if row[4] == "attentes" and row[0] == "commune"}
     assert wishes == {'["formation"]': 1}
+
+
+def test_simultaneous_submissions_of_one_class_are_all_counted(
+    survey: Survey, mailbox: Mailbox
+) -> None:
+    """Submissions of authorities of the same class update the same rows at once: none is
+    lost and none waits on another for ever."""
+    same_class = [
+        territory
+        for territory in get_index().territories
+        if territory.kind == "commune"
+        and territory.region == "53"
+        and territory.population is not None
+        and 2_000 <= territory.population < 10_000
+    ][:8]
+    campaign = create_campaign(survey)
+    invite(
+        survey,
+        campaign,
+        "\n".join(f"{t.code};mairie-{t.code}@example.org" for t in same_class),
+    )
+    tokens = [token_from_mail(mailbox, f"mairie-{t.code}@example.org") for t in same_class]
+    for token in tokens:
+        save(survey, token, ANSWERS)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(
+            pool.map(
+                lambda token: survey.client.post("/answering/submit", headers=link(token)), tokens
+            )
+        )
+
+    assert [reply.status_code for reply in replies] == [200] * len(tokens)
+    kept, recounted = counts(survey, campaign)
+    assert kept == recounted
+    usage = [n for row, n in kept.items() if row[4] == "usage_ia"]
+    assert usage == [len(tokens)]
