@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -29,6 +29,12 @@ class Cell(BaseModel):
     invited: int
     started: int
     submitted: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def response_rate(self) -> float | None:
+        """Submitted among invited (null while nobody is invited)."""
+        return self.submitted / self.invited if self.invited else None
 
 
 class Participation(BaseModel):

@@ -151,6 +151,9 @@ def test_participation_and_methodology_are_public(survey: Survey) -> None:
     assert figures["total"]["submitted"] == results["respondents"]
     assert figures["population"] > 30_000
     assert 0 < figures["respondents_rate"] < 1
+    for cell in figures["by_kind_and_band"] + figures["by_region"] + figures["by_departement"]:
+        assert cell["response_rate"] == cell["submitted"] / cell["invited"]
+    assert len(figures["by_departement"]) >= 100
     items = {item["key"]: item for item in figures["items"]}
     assert items["usage_ia"] == {
         "key": "usage_ia",
