@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.auditions.solver.schemas import MAX_SECONDS
 from services.common.settings import ServiceSettings
 
 
@@ -19,7 +20,8 @@ class SolverSettings(BaseSettings):
     lease_seconds: int = Field(default=30, ge=5)
     # CP-SAT threads per run; more than the cores does not help (MACHINE-NOTES.md).
     threads: int = Field(default=2, ge=1, le=16)
-    max_seconds: int = Field(default=300, ge=1)
+    # A deployment may lower the API's cap on a run's time limit, never raise it.
+    max_seconds: int = Field(default=MAX_SECONDS, ge=1, le=MAX_SECONDS)
 
 
 class AuditionsSettings(ServiceSettings):

@@ -123,15 +123,6 @@ def limit_recipient(request: Request, email: str) -> None:
     rate_limiter(request).hit("recipient", email.strip().lower())
 
 
-def per_address(bucket: Bucket = "public_submission") -> Callable[[Request, RateLimiter], None]:
-    """A route dependency counting each request per client address."""
-
-    def check(request: Request, limiter: Limiter) -> None:
-        limiter.hit(bucket, client_address(request))
-
-    return check
-
-
 def per_principal(bucket: Bucket = "link_issue") -> Callable[..., None]:
     """A route dependency counting each request per staff account or integrator token."""
 

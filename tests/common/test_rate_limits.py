@@ -18,7 +18,7 @@ from services.common.app_factory import build_service_app
 from services.common.auth.models import RateLimitHit
 from services.common.database import create_db_engine
 from services.common.errors import TooManyRequests
-from services.common.rate_limits import TOO_MANY_REQUESTS, RateLimiter, per_address, per_principal
+from services.common.rate_limits import TOO_MANY_REQUESTS, RateLimiter, per_principal
 from services.common.settings import RateLimitSettings, ServiceSettings
 from services.common.sql import utcnow
 from tests.conftest import TEST_SECRET_KEY, Databases
@@ -114,16 +114,12 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def limited_app(databases: Databases, **rules: object) -> TestClient:
-    """A service with one route per dependency, as survey and auditions routes would use them."""
+    """A service with a limited route, as survey and auditions routes use it."""
     router = APIRouter()
 
     @router.post("/links", dependencies=[Depends(per_principal())], responses=TOO_MANY_REQUESTS)
     def issue_links() -> dict[str, bool]:
         return {"issued": True}
-
-    @router.post("/public", dependencies=[Depends(per_address())], responses=TOO_MANY_REQUESTS)
-    def submit() -> dict[str, bool]:
-        return {"saved": True}
 
     settings = ServiceSettings.model_validate(
         {
@@ -137,10 +133,10 @@ def limited_app(databases: Databases, **rules: object) -> TestClient:
     return TestClient(app)
 
 
-def test_route_dependencies_count_per_account_and_per_address(databases: Databases) -> None:
+def test_the_route_dependency_counts_per_account(databases: Databases) -> None:
     add_staff(databases.urls["accounts"], email="orga@example.org", roles=["organiser"])
     add_staff(databases.urls["accounts"], email="autre@example.org", roles=["organiser"])
-    with limited_app(databases, link_issue="2/3600", public_submission="1/3600") as client:
+    with limited_app(databases, link_issue="2/3600") as client:
         first = bearer(client, email="orga@example.org")
         second = bearer(client, email="autre@example.org")
         assert [client.post("/links", headers=first).status_code for _ in range(3)] == [
@@ -150,7 +146,6 @@ def test_route_dependencies_count_per_account_and_per_address(databases: Databas
         ]
         assert client.post("/links", headers=second).status_code == 200
         assert_problem(client.post("/links"), 401)
-        assert client.post("/public").status_code == 200
-        refused = client.post("/public")
+        refused = client.post("/links", headers=first)
         assert_problem(refused, 429)
         assert int(refused.headers["Retry-After"]) > 0

@@ -14,9 +14,10 @@ from services.auditions.solver.schemas import Finding, PlanRow, PlanView, Solver
 
 
 def run_view(session: Session, run: SolverRun, *, with_rows: bool = True) -> SolverRunView:
-    plan = _plan_view(session, run) if run.result is not None else None
-    if plan is not None and not with_rows:
-        plan.rows = []
+    """A run; without rows (the list of runs), its plan's figures only: no query at all."""
+    plan = None
+    if run.result is not None:
+        plan = _plan_view(session, run) if with_rows else _summary(run.result, [])
     return SolverRunView(
         **run.model_dump(exclude={"prechecks", "result", "claimed_by", "claimed_until"}),
         prechecks=[Finding.model_validate(f) for f in run.prechecks],
@@ -94,6 +95,10 @@ def _plan_view(session: Session, run: SolverRun) -> PlanView:
         )
     # Left-out hearings first (they need a decision), then the plan in time order.
     rows.sort(key=lambda r: (r.after is not None, r.after.starts_at.timestamp() if r.after else 0))
+    return _summary(result, rows)
+
+
+def _summary(result: dict[str, Any], rows: list[PlanRow]) -> PlanView:
     return PlanView(
         placed=len(result["placements"]),
         unplaced=len(result["unplaced"]),
