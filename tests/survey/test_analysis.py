@@ -210,6 +210,7 @@ def test_participation_export_and_history(survey: Survey, mailbox: Mailbox) -> N
         "invited": 3,
         "started": 1,
         "submitted": 0,
+        "response_rate": 0.0,
     }
     assert [cell["label"] for cell in figures["by_region"]] == ["Bretagne"]
     kinds = {cell["key"]: cell for cell in figures["by_kind_and_band"]}
