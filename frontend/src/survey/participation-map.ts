@@ -88,27 +88,49 @@ const OVERSEAS_DEPARTEMENTS: Readonly<Record<string, string>> = {
 const OVERSEAS_REGIONS = ["01", "02", "03", "04", "06"];
 
 /**
- * Four classes of response rate, one hue, darker for a higher rate (ColorBrewer "Blues"): each
- * has at least a 3:1 contrast with the white page (3.4, 5.1, 7.9, 12.8), and shapes are
+ * Up to four classes of response rate, one hue, darker for a higher rate (ColorBrewer "Blues"):
+ * each has at least a 3:1 contrast with the white page (3.4, 5.1, 7.9, 12.8), and shapes are
  * separated by white borders. "Pas d'invitation" is a light grey with dark hatching.
  */
 interface RateClass { readonly below: number; readonly label: string; readonly fill: string }
-const CLASSES: readonly RateClass[] = [
-  { below: 0.25, label: "moins de 25 %", fill: "#4292c6" },
-  { below: 0.5, label: "de 25 % à moins de 50 %", fill: "#2171b5" },
-  { below: 0.75, label: "de 50 % à moins de 75 %", fill: "#08519c" },
-  { below: Infinity, label: "75 % ou plus", fill: "#08306b" },
-];
+const FILLS = ["#4292c6", "#2171b5", "#08519c", "#08306b"];
+
+/**
+ * The classes of one map, from its own rates: breaks at the quartiles, rounded to whole
+ * percents. Response rates of a national survey are often all under 25 %, where fixed classes
+ * would paint a single colour; quartiles always tell the places apart, and the legend states
+ * each range in words.
+ */
+function rateClasses(rates: readonly number[]): RateClass[] {
+  const sorted = [...rates].sort((a, b) => a - b);
+  const quantile = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const breaks = [...new Set([0.25, 0.5, 0.75].map((q) => Math.round(100 * quantile(q))))]
+    .filter((value) => value > 0 && value <= 100)
+    .sort((a, b) => a - b);
+  const fills = FILLS.slice(FILLS.length - breaks.length - 1);
+  const uppers: (number | null)[] = [...breaks, null];
+  return uppers.map((upper, index) => {
+    const lower = index > 0 ? breaks[index - 1] : undefined;
+    let label = "tous les taux";
+    if (upper !== null) label = lower === undefined ? `moins de ${String(upper)} %` : `de ${String(lower)} % à moins de ${String(upper)} %`;
+    else if (lower !== undefined) label = `${String(lower)} % ou plus`;
+    return { below: upper === null ? Infinity : upper / 100, label, fill: fills[index] ?? "#08306b" };
+  });
+}
+
+function rateOf(cell: ParticipationCell | undefined): number | null {
+  return cell && cell.invited > 0 ? cell.submitted / cell.invited : null;
+}
 const NONE_LABEL = "pas d'invitation";
 const HATCH_BACKGROUND = "#f2f2f2";
 const HATCH_LINE = "#6b6b6b";
 
-/** The class of a cell (its index in CLASSES), or null when no one was invited. */
-function classOf(cell: ParticipationCell | undefined): number | null {
-  if (!cell || cell.invited <= 0) return null;
-  const rate = cell.submitted / cell.invited;
-  const index = CLASSES.findIndex((item) => rate < item.below);
-  return index === -1 ? CLASSES.length - 1 : index;
+/** The class of a cell (its index in `classes`), or null when no one was invited. */
+function classOf(cell: ParticipationCell | undefined, classes: readonly RateClass[]): number | null {
+  const rate = rateOf(cell);
+  if (rate === null) return null;
+  const index = classes.findIndex((item) => rate < item.below);
+  return index === -1 ? classes.length - 1 : index;
 }
 
 /** "Ain : taux de réponse 48,0 % (12 réponses envoyées sur 25 collectivités invitées, 15 commencées)". */
@@ -145,30 +167,30 @@ function hatch(): { defs: SVGDefsElement; fill: string } {
   return { defs, fill: `url(#${id})` };
 }
 
-function fillOf(index: number | null, noneFill: string): string {
-  return index === null ? noneFill : CLASSES[index]?.fill ?? noneFill;
+function fillOf(index: number | null, noneFill: string, classes: readonly RateClass[]): string {
+  return index === null ? noneFill : classes[index]?.fill ?? noneFill;
 }
 
 /** A small key square (decorative: its meaning is the text beside it). */
-function swatch(index: number | null): SVGSVGElement {
+function swatch(index: number | null, classes: readonly RateClass[]): SVGSVGElement {
   const square = (fill: string): SVGRectElement =>
     svg("rect", { x: "0.5", y: "0.5", width: "23", height: "15", fill, stroke: "#161616", "stroke-width": "1" });
   const attributes = { class: "participation-map__swatch", viewBox: "0 0 24 16", width: "24", height: "16", "aria-hidden": "true", focusable: "false" };
-  if (index !== null) return svg("svg", attributes, [square(fillOf(index, ""))]);
+  if (index !== null) return svg("svg", attributes, [square(fillOf(index, "", classes))]);
   const { defs, fill } = hatch();
   return svg("svg", attributes, [defs, square(fill)]);
 }
 
-function legend(classes: (number | null)[], unit: [string, string]): HTMLElement {
+function legend(drawn: (number | null)[], unit: [string, string], classes: readonly RateClass[]): HTMLElement {
   const counts = (index: number | null): string => {
-    const n = classes.filter((value) => value === index).length;
+    const n = drawn.filter((value) => value === index).length;
     return `${String(n)} ${n > 1 ? unit[1] : unit[0]}`;
   };
   const item = (index: number | null, label: string): HTMLElement =>
-    el("li", {}, [swatch(index), el("span", { text: `${label} (${counts(index)})` })]);
+    el("li", {}, [swatch(index, classes), el("span", { text: `${label} (${counts(index)})` })]);
   return el("div", { className: "participation-map__legend" }, [
     el("p", { text: "Taux de réponse (réponses envoyées / collectivités invitées) :" }),
-    el("ul", {}, [...CLASSES.map((rateClass, index) => item(index, rateClass.label)), item(null, NONE_LABEL)]),
+    el("ul", {}, [...classes.map((rateClass, index) => item(index, rateClass.label)), item(null, NONE_LABEL)]),
   ]);
 }
 
@@ -179,10 +201,10 @@ function brief(name: string, cell: ParticipationCell | undefined, format: MapFor
 }
 
 /** The places without a shape in the base map, in text with their key square. */
-function outsideList(entries: { name: string; cell: ParticipationCell | undefined }[], format: MapFormat): HTMLElement {
+function outsideList(entries: { name: string; cell: ParticipationCell | undefined }[], format: MapFormat, classes: readonly RateClass[]): HTMLElement {
   return el("div", { className: "participation-map__outside" }, [
     el("p", { text: "Outre-mer (hors du fond de carte) :" }),
-    el("ul", {}, entries.map((entry) => el("li", {}, [swatch(classOf(entry.cell)), el("span", { text: brief(entry.name, entry.cell, format) })]))),
+    el("ul", {}, entries.map((entry) => el("li", {}, [swatch(classOf(entry.cell, classes), classes), el("span", { text: brief(entry.name, entry.cell, format) })]))),
   ]);
 }
 
@@ -226,15 +248,16 @@ export function departementMap(cells: readonly ParticipationCell[], format: MapF
   const { defs, fill } = hatch();
   const map = baseSvg("carte-departements", "Carte du taux de réponse par département (France métropolitaine)", defs, "departements");
   const drawn = locations();
+  const scale = rateClasses(cells.filter((cell) => cell.key !== "").flatMap((cell) => rateOf(cell) ?? []));
   const classes: (number | null)[] = [];
   const shapes = svg("g", {}, drawn.map((location) => {
     const cell = byCode.get(location.id);
-    const index = classOf(cell);
+    const index = classOf(cell, scale);
     classes.push(index);
     return svg("path", {
       class: "participation-map__shape",
       d: location.path,
-      fill: fillOf(index, fill),
+      fill: fillOf(index, fill, scale),
       role: "img",
       "data-code": location.id,
     }, [title(describe(cell?.label ?? location.name, cell, format))]);
@@ -244,7 +267,7 @@ export function departementMap(cells: readonly ParticipationCell[], format: MapF
   // The overseas départements (counted in the legend), then any other code without a shape
   // (overseas collectivities, a code unknown to the base map).
   const overseas = Object.entries(OVERSEAS_DEPARTEMENTS).map(([code, name]) => ({ name: byCode.get(code)?.label ?? name, cell: byCode.get(code) }));
-  classes.push(...overseas.map((entry) => classOf(entry.cell)));
+  classes.push(...overseas.map((entry) => classOf(entry.cell, scale)));
   const others = cells.filter((cell) => cell.key !== "" && !shown.has(cell.key) && !(cell.key in OVERSEAS_DEPARTEMENTS));
   const outside = [...overseas, ...others.map((cell) => ({ name: cell.label, cell }))];
   return figure(
@@ -252,8 +275,8 @@ export function departementMap(cells: readonly ParticipationCell[], format: MapF
     "Carte : taux de réponse par département, réponses envoyées rapportées aux collectivités invitées. Les chiffres figurent aussi dans le tableau sous la carte.",
     map,
     [
-      legend(classes, ["département", "départements"]),
-      outsideList(outside, format),
+      legend(classes, ["département", "départements"], scale),
+      outsideList(outside, format, scale),
       unplacedNote(byCode.get(""), "sans département", format, "par exemple celles des régions"),
     ],
   );
@@ -270,16 +293,17 @@ export function regionMap(cells: readonly ParticipationCell[], format: MapFormat
     const region = REGION_OF[location.id] ?? "";
     regions.set(region, [...(regions.get(region) ?? []), location]);
   }
+  const scale = rateClasses(cells.filter((cell) => cell.key !== "").flatMap((cell) => rateOf(cell) ?? []));
   const classes: (number | null)[] = [];
   for (const [region, members] of regions) {
     const cell = byCode.get(region);
-    const index = classOf(cell);
+    const index = classOf(cell, scale);
     classes.push(index);
     const name = cell?.label ?? REGION_NAMES[region] ?? region;
     // One image per région (its départements are its parts, without a name of their own).
     map.append(svg("g", { class: "participation-map__region", role: "img", "data-code": region }, [
       title(describe(name, cell, format)),
-      ...members.map((location) => svg("path", { class: "participation-map__shape", d: location.path, fill: fillOf(index, fill), "data-code": location.id })),
+      ...members.map((location) => svg("path", { class: "participation-map__shape", d: location.path, fill: fillOf(index, fill, scale), "data-code": location.id })),
     ]));
   }
   const outline = regionOutline(drawn);
@@ -291,14 +315,14 @@ export function regionMap(cells: readonly ParticipationCell[], format: MapFormat
   // The overseas régions (counted in the legend), then the overseas collectivities and any
   // other code without a shape.
   const overseas = OVERSEAS_REGIONS.map((code) => ({ name: byCode.get(code)?.label ?? REGION_NAMES[code] ?? code, cell: byCode.get(code) }));
-  classes.push(...overseas.map((entry) => classOf(entry.cell)));
+  classes.push(...overseas.map((entry) => classOf(entry.cell, scale)));
   const others = cells.filter((cell) => cell.key !== "" && !metropolitan.has(cell.key) && !OVERSEAS_REGIONS.includes(cell.key));
   const outside = [...overseas, ...others.map((cell) => ({ name: cell.label, cell }))];
   return figure(
     "carte-regions",
     "Carte : taux de réponse par région, réponses envoyées rapportées aux collectivités invitées ; contours épais : limites des régions. Les chiffres figurent aussi dans le tableau sous la carte.",
     map,
-    [legend(classes, ["région", "régions"]), outsideList(outside, format), unplacedNote(byCode.get(""), "sans région", format)],
+    [legend(classes, ["région", "régions"], scale), outsideList(outside, format, scale), unplacedNote(byCode.get(""), "sans région", format)],
   );
 }
 

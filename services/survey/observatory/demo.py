@@ -14,7 +14,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import JSON, Connection, insert, select
 from sqlmodel import Session
 
 from services.survey.campaigns import band_of, target_population
@@ -24,9 +24,9 @@ from services.survey.models import Answer, Campaign, Invitation, InvitationStatu
 from services.survey.observatory import tallies
 from services.survey.questionnaires.store import Parsed
 
-# Chance of answering, by kind and (for communes) population band.
-# About 900 responses: enough for national and most regional figures, few enough to seed in
-# about a second.
+# The whole population is invited; chance of answering, by kind and (for communes) population
+# band. About 900 responses: enough for national and most regional figures, few enough to seed
+# in a few seconds.
 RESPONSE_RATE = {
     "0-499": 0.01,
     "500-1999": 0.015,
@@ -93,17 +93,20 @@ def _answers(parsed: Parsed, rng: random.Random, org: dict[str, Any]) -> dict[st
     return kept
 
 
-def _insert_answers(connection: Connection, answers: list[dict[str, Any]]) -> None:
-    """COPY on PostgreSQL (one stream instead of a statement per row), executemany on SQLite."""
-    if connection.dialect.name != "postgresql":
-        if answers:
-            connection.execute(insert(Answer.__table__), answers)  # type: ignore[attr-defined]
+def _insert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """COPY on PostgreSQL (one stream instead of a statement per row), executemany on SQLite.
+    JSON columns are written as JSON text."""
+    if not rows:
         return
-    columns = ("invitation_id", "key", "value", "revision", "author", "updated_at")
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY answer ({', '.join(columns)}) FROM STDIN") as copy:
-        for answer in answers:
-            copy.write_row([json.dumps(answer[c]) if c == "value" else answer[c] for c in columns])
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
 
 
 Generated = list[tuple[dict[str, Any], dict[str, Any]]]
@@ -127,9 +130,14 @@ def _generate(campaign: Campaign, parsed: Parsed, seed: int) -> Generated:
         band = band_of(territory.population)
         rate = RESPONSE_RATE[band if territory.kind == "commune" else territory.kind]
         draw = rng.random()
-        if draw >= rate + STARTED_RATE:
-            continue
         submitted = draw < rate
+        status = (
+            InvitationStatus.SUBMITTED
+            if submitted
+            else InvitationStatus.STARTED
+            if draw < rate + STARTED_RATE
+            else InvitationStatus.SENT
+        )
         fields = {
             "code": territory.code,
             "kind": territory.kind,
@@ -138,7 +146,7 @@ def _generate(campaign: Campaign, parsed: Parsed, seed: int) -> Generated:
             "band": band,
             "region": territory.region,
             "departement": territory.departement,
-            "status": InvitationStatus.SUBMITTED if submitted else InvitationStatus.STARTED,
+            "status": status,
         }
         out.append((fields, _answers(parsed, rng, fields) if submitted else {}))
     _generated[key] = out
@@ -148,8 +156,8 @@ def _generate(campaign: Campaign, parsed: Parsed, seed: int) -> Generated:
 def seed_responses(
     session: Session, campaign: Campaign, parsed: Parsed, *, seed: int = 2025
 ) -> int:
-    """Invite a sample of the campaign's population and submit generated answers for some;
-    returns how many responses were submitted."""
+    """Invite the campaign's whole population; some start, fewer submit generated answers (the
+    rates of a real national survey); returns how many responses were submitted."""
     assert campaign.id is not None
     generated = _generate(campaign, parsed, seed)
     submitted_at = datetime.combine(campaign.closes_on, datetime.min.time(), UTC) - timedelta(
@@ -157,39 +165,51 @@ def seed_responses(
     )
     invitation_t = Invitation.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    ids = (
-        connection.execute(
-            insert(invitation_t).returning(invitation_t.c.id, sort_by_parameter_order=True),
-            [
-                {
-                    **fields,
-                    "campaign_id": campaign.id,
-                    "revision": 1,
-                    "created_at": submitted_at - timedelta(days=60),
-                    "started_at": submitted_at - timedelta(days=8),
-                    "submitted_at": submitted_at
-                    if fields["status"] == InvitationStatus.SUBMITTED
-                    else None,
-                    "updated_at": submitted_at,
-                }
-                for fields, _answers in generated
-            ],
-        )
-        .scalars()
-        .all()
+    _insert(
+        connection,
+        invitation_t,
+        [
+            {
+                **fields,
+                "campaign_id": campaign.id,
+                "revision": 1,
+                "reminders_sent": 0,
+                "created_at": submitted_at - timedelta(days=60),
+                "sent_at": submitted_at - timedelta(days=60),
+                "started_at": None
+                if fields["status"] == InvitationStatus.SENT
+                else submitted_at - timedelta(days=8),
+                "submitted_at": submitted_at
+                if fields["status"] == InvitationStatus.SUBMITTED
+                else None,
+                "updated_at": submitted_at,
+            }
+            for fields, _answers in generated
+        ],
     )
-    rows = [
-        {
-            "invitation_id": invitation_id,
-            "key": key,
-            "value": value,
-            "revision": 1,
-            "author": "démonstration",
-            "updated_at": submitted_at,
-        }
-        for invitation_id, (_fields, answers) in zip(ids, generated, strict=True)
-        for key, value in answers.items()
-    ]
-    _insert_answers(connection, rows)
+    ids = {
+        (kind, code): number
+        for number, kind, code in connection.execute(
+            select(invitation_t.c.id, invitation_t.c.kind, invitation_t.c.code).where(
+                invitation_t.c.campaign_id == campaign.id
+            )
+        )
+    }
+    _insert(
+        connection,
+        Answer.__table__,  # type: ignore[attr-defined]
+        [
+            {
+                "invitation_id": ids[(fields["kind"], fields["code"])],
+                "key": key,
+                "value": value,
+                "revision": 1,
+                "author": "démonstration",
+                "updated_at": submitted_at,
+            }
+            for fields, answers in generated
+            for key, value in answers.items()
+        ],
+    )
     tallies.rebuild(connection, campaign.id, parsed)
     return sum(1 for fields, _ in generated if fields["status"] == InvitationStatus.SUBMITTED)
