@@ -161,14 +161,13 @@ function renderParticipation(figures: Participation): void {
     ]),
     el("details", {}, [
       el("summary", { text: "Taux de réponse de chaque question" }),
-      figures.items_message !== null
-        ? el("p", { text: figures.items_message })
-        : table(
-          "Taux de réponse par question, parmi les répondants à qui elle était posée",
-          ["Question", "Taux"],
-          figures.items.map((item) => [item.label, item.rate === null ? "secret statistique" : percent(item.rate)]),
-          new Set([1]),
-        ),
+      ...(figures.items_message === null ? [] : [el("p", { text: figures.items_message })]),
+      ...(figures.items.length === 0 ? [] : [table(
+        "Taux de réponse par question, parmi les répondants à qui elle était posée",
+        ["Question", "Taux"],
+        figures.items.map((item) => [item.label, item.rate === null ? "secret statistique" : percent(item.rate)]),
+        new Set([1]),
+      )]),
     ]),
   );
 }

@@ -107,6 +107,16 @@ def _compute(connection: Connection, campaign_id: int, parsed: Parsed) -> list[d
     return rates
 
 
+def shown_regardless_of_answers(parsed: Parsed) -> set[str]:
+    """The questions whose showing reads no earlier answer (asked of all, or by kind of
+    authority): their rate can be published live, since whom they were shown to is public."""
+    return {
+        flat.key
+        for flat in parsed.flats
+        if not any(list(variables_of(condition)) for condition in flat.relevant)
+    }
+
+
 def public_rates(rates: list[dict[str, Any]], *, k: int) -> list[dict[str, Any]]:
     """What the public sees: the rate, to a whole percent, of a question shown to at least k
     respondents; neither count, since whom a conditional question was shown to is the number

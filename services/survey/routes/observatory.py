@@ -17,6 +17,7 @@ from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.errors import Conflict, NotFound, ProblemError
 from services.survey import invitations
+from services.survey.campaigns import french_day
 from services.survey.dependencies import RespondentDep, VisibleCampaignDep, is_analyst
 from services.survey.models import Campaign
 from services.survey.observatory import export, items, methodology, peers, publish
@@ -75,20 +76,30 @@ def read_participation(
     figures = participation(session, campaign.id)
     population = frame_size(connection, campaign.id)
     closed = publish.is_closed(campaign)
-    rates = (
-        items.public_rates(
-            items.item_rates(connection, campaign.id, parsed, publish.stamp(connection, campaign)),
-            k=campaign.disclosure_threshold,
-        )
-        if closed
-        else []
+    rates = items.public_rates(
+        items.item_rates(connection, campaign.id, parsed, publish.stamp(connection, campaign)),
+        k=campaign.disclosure_threshold,
     )
+    if not closed:
+        # Live, only the questions whose showing reads no answer: for a conditional one, two
+        # successive rates would tell what the latest respondent answered before it.
+        live = items.shown_regardless_of_answers(parsed)
+        rates = [item for item in rates if item["key"] in live]
     return PublicParticipation(
         **figures.model_dump(),
         population=population,
         respondents_rate=figures.total.submitted / population if population else None,
         items=[ItemRate(**item) for item in rates],
-        items_message=None if closed else publish.not_yet(campaign),
+        items_message=None if closed else _conditional_later(campaign),
+    )
+
+
+def _conditional_later(campaign: Campaign) -> str:
+    return (
+        "En direct, le taux des questions posées à toutes les collectivités (ou selon leur "
+        "type) ; celui des questions posées selon une réponse antérieure paraîtra à la "
+        f"clôture, après le {french_day(campaign.closes_on)} : publié en cours de "
+        "campagne, il révélerait ce qu'a répondu la dernière collectivité à répondre."
     )
 
 
