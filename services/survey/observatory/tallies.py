@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common.territories.search import get_index
 from services.survey.models import AnswerTally, Invitation, InvitationStatus
-from services.survey.observatory.frame import EPCI_FORMS, Class, epci_form, stratum_of
+from services.survey.observatory.frame import Class, epci_form, stratum_of
 from services.survey.observatory.units import estimated_keys
 from services.survey.questionnaires.store import Parsed
 
@@ -133,18 +133,15 @@ def add_response(
     move(connection, invitation_id, parsed, ((key, None, value) for key, value in answers.items()))
 
 
-# Rebuilding groups the answers in the database by class (the legal form of an EPCI matched
-# on its code); constant fragments only, every value is a bound parameter.
+# Rebuilding groups the answers in the database by what makes a class; an EPCI keeps its code,
+# whose legal form `class_key` reads in the reference, as the writes do.
 _GROUPED = text(
-    """SELECT i.kind, i.band, coalesce(i.region, '') AS region,
-        CASE WHEN i.kind <> 'epci' THEN ''
-             WHEN i.code IN :ca THEN 'CA' WHEN i.code IN :cu THEN 'CU'
-             WHEN i.code IN :metro THEN 'METRO' ELSE 'CC' END AS form,
+    """SELECT i.kind, i.band, i.region, CASE WHEN i.kind = 'epci' THEN i.code ELSE '' END AS code,
         a.key, CAST(a.value AS TEXT) AS answer, count(*) AS n
     FROM invitation i JOIN answer a ON a.invitation_id = i.id
     WHERE i.campaign_id = :campaign AND i.status = :submitted AND a.key IN :keys
-    GROUP BY i.kind, i.band, coalesce(i.region, ''), form, a.key, answer"""
-).bindparams(*(bindparam(name, expanding=True) for name in ("ca", "cu", "metro", "keys")))
+    GROUP BY i.kind, i.band, i.region, code, a.key, answer"""
+).bindparams(bindparam("keys", expanding=True))
 
 
 def rebuild(connection: Connection, campaign_id: int, parsed: Parsed) -> None:
@@ -153,28 +150,16 @@ def rebuild(connection: Connection, campaign_id: int, parsed: Parsed) -> None:
     keys = sorted(estimated_keys(parsed))
     if not keys:
         return
-    codes: dict[str, list[str]] = {form: [] for form in EPCI_FORMS}
-    for code, form in _forms().items():
-        codes[form].append(code)
     counts: Counter[tuple[str, str, str, str, str, str]] = Counter()
     texts: dict[str, str] = {}
-    for kind, band, region, form, key, answer, n in connection.execute(
-        _GROUPED,
-        {
-            "campaign": campaign_id,
-            "submitted": InvitationStatus.SUBMITTED.value,
-            "ca": codes["CA"] or ["-"],
-            "cu": codes["CU"] or ["-"],
-            "metro": codes["METRO"] or ["-"],
-            "keys": keys,
-        },
-    ):
+    params = {"campaign": campaign_id, "submitted": InvitationStatus.SUBMITTED.value, "keys": keys}
+    for kind, band, region, code, key, answer, n in connection.execute(_GROUPED, params):
         if answer is None or answer == "null":
             continue
         value = texts.get(answer)
         if value is None:
             value = texts[answer] = canonical(json.loads(answer))
-        counts[(kind, band, region, form, key, value)] += int(n)
+        counts[(*class_key(kind, band, region, code), key, value)] += int(n)
     rows = [
         dict(zip(("kind", "band", "region", "form", "key", "value"), group, strict=True))
         | {"campaign_id": campaign_id, "n": n}
