@@ -32,7 +32,9 @@ class Stack:
         """The newest message the stack wrote for `to` into its mail folder."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for path in sorted(self.mail_folder.glob("*.eml"), reverse=True):
+            # Newest first by the time written: the services' prefixes do not sort by time.
+            paths = self.mail_folder.glob("*.eml")
+            for path in sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True):
                 message = message_from_bytes(path.read_bytes(), policy=policy.default)
                 if to in str(message["To"]):
                     return message

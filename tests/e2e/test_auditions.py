@@ -412,7 +412,8 @@ def _cancel_a_day(api: httpx.Client, stack: Stack, headers: dict[str, str], even
     api.post(
         f"{base}/events/{event_id}/invitations", headers=headers, json={"actor_id": actor["id"]}
     ).raise_for_status()
-    deadline = time.monotonic() + 15
+    # The outbox may still be sending the publication's messages, 50 a round: give it time.
+    deadline = time.monotonic() + 60
     while True:
         body = stack.wait_for_mail(email).get_body(preferencelist=("plain",))
         found = re.search(r"disponibilites\.html#(\S+)", body.get_content() if body else "")

@@ -67,7 +67,8 @@ class FolderTransport:
     def send(self, message: EmailMessage, *, message_id: int) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-        path = self.folder / f"{stamp}-{self.prefix}-{message_id}.eml"
+        # The id is zero-padded so that, within one second, names still sort in sending order.
+        path = self.folder / f"{stamp}-{self.prefix}-{message_id:010d}.eml"
         # Written aside then renamed, so a reader never sees half a message.
         partial = path.with_suffix(".part")
         partial.write_bytes(message.as_bytes())
