@@ -24,6 +24,7 @@ from services.common.mail import (
     release_mail,
     transport_for,
 )
+from services.common.mail.delivery import FolderTransport
 from tests.conftest import ClientFactory, Databases
 from tests.mailbox import Mailbox, text_of
 
@@ -180,3 +181,16 @@ def test_the_default_writes_eml_files_into_the_mail_folder(engine: Engine, tmp_p
     calendar = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
     assert calendar.get_param("method") == "REQUEST"
     assert any(part.get_filename() == "contribution.txt" for part in message.walk())
+
+
+def test_mail_files_written_in_one_second_sort_in_sending_order(tmp_path: Path) -> None:
+    """A reader taking the last name as the newest message gets the newest (7 before 45)."""
+    transport = FolderTransport(tmp_path, "auditions")
+    for message_id in (7, 45):
+        message = EmailMessage()
+        message["To"] = f"n{message_id}@asso.example"
+        transport.send(message, message_id=message_id)
+    newest = sorted(tmp_path.glob("*.eml"))[-1]
+    assert (
+        message_from_bytes(newest.read_bytes(), policy=policy.default)["To"] == "n45@asso.example"
+    )
