@@ -55,8 +55,10 @@ class Unauthorized(ProblemError):
     status = 401
     slug = "unauthorized"
 
-    def __init__(self, detail: str = "Authentification requise.") -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(
+        self, detail: str = "Authentification requise.", *, scheme: str = "Bearer"
+    ) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": scheme})
 
 
 class Forbidden(ProblemError):
@@ -77,6 +79,11 @@ class Conflict(ProblemError):
 class PreconditionFailed(ProblemError):
     status = 412
     slug = "precondition-failed"
+
+
+class PreconditionRequired(ProblemError):
+    status = 428
+    slug = "precondition-required"
 
 
 class TooManyRequests(ProblemError):

@@ -7,9 +7,11 @@ three services must verify the same tokens against the same accounts store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
+from fastapi import Request
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -102,3 +104,18 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def settings_dependency(kind: type[S]) -> Callable[[Request], S]:
+    """A dependency that gives routes their service's typed settings (`SettingsDep`)."""
+
+    def settings_of(request: Request) -> S:
+        settings = request.app.state.settings
+        if not isinstance(settings, kind):
+            raise TypeError(f"this app runs with {type(settings).__name__}, not {kind.__name__}")
+        return settings
+
+    return settings_of
