@@ -75,8 +75,11 @@ typecheck: $(VENV)/.installed frontend/node_modules/.installed
 	$(BIN)/mypy
 	cd frontend && npm run typecheck
 
+# The tests run on every core (pytest-xdist); the browser tests stay together on one worker.
+TEST_WORKERS ?= auto
+
 pytest: install frontend
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 

@@ -140,6 +140,11 @@ def test_sequences_of_linked_requests_get_documented_answers(service: SignedInSe
 
     Workflow.run(
         settings=settings(
+            # The services keep state between examples, so a sequence's available steps depend
+            # on the ones before: random generation then trips over its own record now and
+            # then (FlakyStrategyDefinition, seen once in a full run). The same sequences in
+            # every run make that impossible; the per-operation fuzzing above stays random.
+            derandomize=True,
             max_examples=30,
             stateful_step_count=6,
             phases=[Phase.explicit, Phase.reuse, Phase.generate],

@@ -66,7 +66,13 @@ def _missing_browser_reason() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the browser tests when Chromium is missing, unless REQUIRE_BROWSER=1."""
+    """Skip the browser tests when Chromium is missing, unless REQUIRE_BROWSER=1.
+
+    Under pytest-xdist (`make test`), the browser tests all run on one worker: they share one
+    running stack (`stack`), which is worth starting once."""
+    for item in items:
+        if item.path.is_relative_to(E2E_DIR):
+            item.add_marker(pytest.mark.xdist_group("browser"))
     if CHROMIUM.exists() or _browser_required():
         return
     skip = pytest.mark.skip(reason=_missing_browser_reason())
