@@ -22,12 +22,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.security.http import HTTPBase
-from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 
 from services.common.errors import Unauthorized
@@ -36,6 +35,8 @@ from services.common.openapi import answers
 SCHEME = "PrivateLink"
 TOKEN_BYTES = 32
 REVOKED_PREFIX = "revoked:"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,12 @@ def matches(stored: str | None, digest: str) -> bool:
     return stored is not None and hmac.compare_digest(stored, digest)
 
 
-def find(session: Session, column: InstrumentedAttribute[Any], token: str) -> Any | None:
-    """The row whose `column` holds the token's digest, or None."""
+def find(session: Session, model: type[T], field: str, token: str) -> T | None:
+    """The row of `model` whose column `field` holds the token's digest, or None."""
     digest = digest_of(token)
-    row = session.exec(select(column.class_).where(column == digest)).first()
-    if row is None or not matches(getattr(row, column.key), digest):
+    column = getattr(model, field)
+    row = session.exec(select(model).where(column == digest)).first()
+    if row is None or not matches(getattr(row, field), digest):
         return None
     return row
 
