@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, ClassVar
+from typing import Annotated
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Request
 from sqlmodel import col, select
 
 from services.catalogue.models import PUBLIC_STATUSES, UseCase
+from services.catalogue.settings import CatalogueSettings
 from services.catalogue.workflow import hash_token
 from services.common.audit import record_action
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound, PreconditionFailed, ProblemError
+from services.common.errors import NotFound
 from services.common.pagination import RowId
+from services.common.settings import settings_dependency
 
 # The scheme of the Authorization header that carries a private edit link's token.
 EDIT_TOKEN_SCHEME = "edittoken"  # noqa: S105 (a scheme name, not a secret)
-
-
-class PreconditionRequired(ProblemError):
-    status: ClassVar[int] = 428
-    slug: ClassVar[str] = "precondition-required"
 
 
 def can_moderate(principal: Principal | None) -> bool:
@@ -95,33 +92,8 @@ def editable_use_case(
     raise NotFound(f"Aucun cas d'usage modifiable n° {use_case_id}.")
 
 
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def set_etag(response: Response, use_case: UseCase) -> None:
-    response.headers["ETag"] = etag(use_case.version)
-
-
-IfMatch = Annotated[
-    str | None, Header(description="ETag de la version modifiée (obligatoire).", max_length=100)
-]
-
-
-def check_version(use_case: UseCase, if_match: str | None) -> None:
-    """The edit is based on the current version: missing → 428, stale → 412."""
-    if if_match is None:
-        raise PreconditionRequired("L'en-tête If-Match (version de la fiche) est obligatoire.")
-    tags = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if "*" not in tags and str(use_case.version) not in tags:
-        raise PreconditionFailed(
-            "La fiche a été modifiée depuis votre lecture. Rechargez-la : vos changements "
-            "n'ont pas été enregistrés.",
-            extra={"current_version": use_case.version},
-        )
-
-
 Moderator = Annotated[Principal, Depends(require(role="moderator", scope="catalogue:write"))]
 PublicUseCase = Annotated[UseCase, Depends(public_use_case)]
 ModeratedUseCase = Annotated[UseCase, Depends(moderated_use_case)]
 EditableUseCase = Annotated[UseCase, Depends(editable_use_case)]
+SettingsDep = Annotated[CatalogueSettings, Depends(settings_dependency(CatalogueSettings))]
