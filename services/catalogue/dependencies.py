@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import col, select
 
 from services.catalogue.models import PUBLIC_STATUSES, UseCase
 from services.catalogue.settings import CatalogueSettings
-from services.catalogue.workflow import hash_token
+from services.common import private_links
 from services.common.audit import record_action
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import RowId
+from services.common.private_links import OptionalLinkToken
 from services.common.settings import settings_dependency
-
-# The scheme of the Authorization header that carries a private edit link's token.
-EDIT_TOKEN_SCHEME = "edittoken"  # noqa: S105 (a scheme name, not a secret)
 
 
 def can_moderate(principal: Principal | None) -> bool:
@@ -48,23 +44,10 @@ def moderated_use_case(session: SessionDep, use_case_id: RowId, _moderator: Mode
     return _get(session, use_case_id)
 
 
-def edit_token(request: Request) -> str | None:
-    """The token of a private edit link, sent as `Authorization: EditToken <token>`."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != EDIT_TOKEN_SCHEME or not token.strip():
-        return None
-    return token.strip()
-
-
-EditToken = Annotated[str | None, Depends(edit_token)]
-
-
 def use_case_for_token(session: SessionDep, token: str) -> UseCase:
-    """The fiche of an edit link; 404 for any unknown token."""
-    digest = hash_token(token)
-    use_case = session.exec(select(UseCase).where(col(UseCase.edit_token_hash) == digest)).first()
-    # The lookup is by hash; the constant-time comparison guards against timing on the match.
-    if use_case is None or not hmac.compare_digest(use_case.edit_token_hash or "", digest):
+    """The fiche of an edit link; 404 for any unknown token (compared in constant time)."""
+    use_case = private_links.find(session, UseCase, "edit_token_hash", token)
+    if use_case is None:
         raise NotFound("Ce lien de modification n'est pas valide.")
     return use_case
 
@@ -74,7 +57,7 @@ def editable_use_case(
     request: Request,
     use_case_id: RowId,
     principal: OptionalPrincipal,
-    token: EditToken,
+    token: OptionalLinkToken,
 ) -> UseCase:
     """The fiche, for its contributor (edit link) or a moderator; another fiche's link: 404."""
     if token is not None:

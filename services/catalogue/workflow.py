@@ -6,7 +6,6 @@ ETag) and records a `UseCaseVersion` with the whole content at that time.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -47,17 +46,6 @@ _COPIED = (
 class PublicationIncomplete(ProblemError):
     status = 422
     slug = "validation-error"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_edit_token(use_case: UseCase) -> str:
-    """A fresh private edit link token; only its hash is kept."""
-    token = secrets.token_urlsafe(32)
-    use_case.edit_token_hash = hash_token(token)
-    return token
 
 
 def _free_slug(session: Session, *, title: str, contended: bool = False) -> str:

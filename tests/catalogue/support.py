@@ -63,7 +63,7 @@ class Catalogue:
 
 
 def edit_link(token: str) -> dict[str, str]:
-    return {"Authorization": f"EditToken {token}"}
+    return {"Authorization": f"PrivateLink {token}"}
 
 
 def token_from_mail(mailbox: Mailbox, to: str) -> str:

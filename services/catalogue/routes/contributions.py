@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request, Response
 from services.catalogue import workflow
 from services.catalogue.dependencies import (
     EditableUseCase,
-    EditToken,
     SettingsDep,
     can_moderate,
     use_case_for_token,
@@ -18,9 +17,11 @@ from services.catalogue.fiche import UseCaseFields
 from services.catalogue.notifications import send_edit_link
 from services.catalogue.schemas.requests import Proposal
 from services.catalogue.schemas.use_cases import UseCasePrivate, private_view
+from services.common import private_links
 from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
 from services.common.errors import NotFound
+from services.common.private_links import OptionalLinkToken
 from services.common.rate_limits import (
     TOO_MANY_REQUESTS,
     client_address,
@@ -58,20 +59,23 @@ def propose_use_case(
         submitter_email=payload.submitter_email,
         declared_by="moderation" if can_moderate(principal) else "contributeur",
     )
-    token = workflow.new_edit_token(use_case)
+    link = private_links.issue()
+    use_case.edit_token_hash = link.digest
     session.add(use_case)
     session.flush()
-    send_edit_link(session, settings.mail, use_case, token)
+    send_edit_link(session, settings.mail, use_case, link.token)
     response.headers["Location"] = f"/use-cases/{use_case.id}"
     set_etag(response, use_case.version)
     return private_view(use_case)
 
 
 @router.get("/edit-link", responses={404: {"description": "Lien inconnu"}})
-def read_by_edit_link(session: SessionDep, token: EditToken, response: Response) -> UseCasePrivate:
-    """La fiche d'un lien de modification (en-tête `Authorization: EditToken <jeton>`), brouillon compris."""
+def read_by_edit_link(
+    session: SessionDep, token: OptionalLinkToken, response: Response
+) -> UseCasePrivate:
+    """La fiche d'un lien de modification (en-tête `Authorization: PrivateLink <jeton>`), brouillon compris."""
     if token is None:
-        raise NotFound("Lien de modification requis (en-tête Authorization: EditToken …).")
+        raise NotFound("Lien de modification requis (en-tête Authorization: PrivateLink …).")
     use_case = use_case_for_token(session, token)
     set_etag(response, use_case.version)
     return private_view(use_case)
