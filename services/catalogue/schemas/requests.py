@@ -92,13 +92,9 @@ class UseCaseQuery(PageQuery):
 
     def filters(self) -> dict[str, list[str]]:
         names = [
-            *vocabularies.CODED_FIELDS,
-            "local_authority_kind",
-            "region",
-            "departement",
+            *vocabularies.FACET_COLUMNS,
             "local_authority_code",
-            "individual_decisions",
-            *vocabularies.CODED_LIST_FIELDS,
+            *vocabularies.LIST_FACET_COLUMNS,
         ]
         return {name: getattr(self, name) for name in names}
 
