@@ -15,6 +15,7 @@ from services.catalogue.models import UseCase, UseCaseStatus
 from services.catalogue.notifications import notify_submitter
 from services.catalogue.schemas.requests import Decision, MessageRequired, QueueQuery
 from services.catalogue.schemas.use_cases import UseCasePrivate, private_view
+from services.catalogue.settings import CatalogueSettings
 from services.common.database import SessionDep
 from services.common.pagination import Page, paginate
 from services.common.versions import ExpectedVersion, RequiredVersion, set_etag
@@ -59,7 +60,7 @@ def preview_use_case(use_case: ModeratedUseCase, response: Response) -> UseCaseP
 
 
 def _notify(
-    settings: SettingsDep, session: Session, use_case: UseCase, *, subject: str, text: str
+    settings: CatalogueSettings, session: Session, use_case: UseCase, *, subject: str, text: str
 ) -> None:
     notify_submitter(session, settings.mail, use_case, subject=subject, text=text)
 
