@@ -30,6 +30,13 @@ def render_item(type_: str, obj: Any, _context: AutogenContext) -> str | Literal
     return False
 
 
+def include_object(
+    _object: Any, name: str | None, _type: str, reflected: bool, _compare_to: Any
+) -> bool:
+    """Leave out of the comparison what a migration made that no model declares."""
+    return not (reflected and name in database.unmanaged)
+
+
 def _wait_for_other_migrations(connection: Connection) -> None:
     # Replicas of a service start together and each migrates first: on PostgreSQL a
     # transaction-scoped advisory lock makes them take turns; the later ones find the
@@ -47,6 +54,7 @@ def run_offline() -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -65,6 +73,7 @@ def run_online() -> None:
                 render_as_batch=True,
                 compare_type=True,
                 render_item=render_item,
+                include_object=include_object,
             )
             with context.begin_transaction():
                 _wait_for_other_migrations(connection)

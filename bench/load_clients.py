@@ -132,7 +132,7 @@ async def searcher(rec: Recorder, client: httpx.AsyncClient, stop: Deadline, see
 async def fiche_editor(
     rec: Recorder, client: httpx.AsyncClient, stop: Deadline, fiche_id: int, token: str, run: str
 ) -> None:
-    headers = {"Authorization": f"EditToken {token}"}
+    headers = {"Authorization": f"PrivateLink {token}"}
     key, version, number = f"fiche {fiche_id}", None, 0
     while not stop.passed():
         if version is None:

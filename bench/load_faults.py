@@ -150,7 +150,7 @@ async def read_back(system: Stage, rec: Recorder) -> tuple[list[str], int]:
     async with httpx.AsyncClient(base_url=system.urls["catalogue"], timeout=30) as client:
         for fiche_id, token in system.edit_links:
             response = await client.get(
-                "/edit-link", headers={"Authorization": f"EditToken {token}"}
+                "/edit-link", headers={"Authorization": f"PrivateLink {token}"}
             )
             stored[f"fiche {fiche_id}"] = response.raise_for_status().json()["draft"].get("summary")
     history: set[tuple[str, int, str]] = set()

@@ -24,7 +24,7 @@ from pg_cluster import PrivateCluster, free_port
 from sqlmodel import Session, col, select
 
 from services.catalogue.models import UseCase
-from services.catalogue.workflow import new_edit_token
+from services.common import private_links
 from services.common.database import create_db_engine
 from services.survey.invitations import hash_token
 from services.survey.models import Campaign, Invitation, InvitationLink
@@ -90,7 +90,11 @@ def issue_edit_links(url: str, count: int) -> list[tuple[int, str]]:
             fiches = session.exec(
                 select(UseCase).where(col(UseCase.status) == "published").order_by(col(UseCase.id))
             ).all()[:count]
-            links = [(fiche.id or 0, new_edit_token(fiche)) for fiche in fiches]
+            links = []
+            for fiche in fiches:
+                link = private_links.issue()
+                fiche.edit_token_hash = link.digest
+                links.append((fiche.id or 0, link.token))
             session.commit()
     finally:
         engine.dispose()

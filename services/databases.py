@@ -16,6 +16,7 @@ from services.auditions.models import AuditionsModel
 from services.auditions.models import outbox as auditions_outbox
 from services.auditions.seed import seed_auditions
 from services.auditions.settings import get_settings as auditions_settings
+from services.catalogue import search_index
 from services.catalogue.models import CatalogueModel
 from services.catalogue.models import outbox as catalogue_outbox
 from services.catalogue.seed import seed_catalogue
@@ -35,6 +36,9 @@ class Database:
     url: Callable[[], str]
     seed: Callable[[Session], int] | None = None
     outbox: Table | None = None
+    # Objects a migration creates that no model declares (a full-text index): Alembic's
+    # comparison of models and database leaves them alone.
+    unmanaged: frozenset[str] = frozenset()
 
 
 DATABASES: dict[str, Database] = {
@@ -43,6 +47,7 @@ DATABASES: dict[str, Database] = {
         lambda: catalogue_settings().database_url,
         seed_catalogue,
         catalogue_outbox,
+        search_index.UNMANAGED,
     ),
     "survey": Database(
         SurveyModel.metadata, lambda: survey_settings().database_url, seed_survey, survey_outbox

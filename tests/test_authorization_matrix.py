@@ -66,7 +66,7 @@ ANALYST = Rule(role="analyst")
 ORGANISER = Rule(role="organiser")
 SURVEY_LINK = Rule(link="survey")  # Authorization: Bearer <token of the e-mailed link>
 ACTOR_LINK = Rule(link="actor")  # the token of the actor's or member's link, in body or query
-EDIT_LINK = Rule(link="fiche")  # Authorization: EditToken <token of the fiche's edit link>
+EDIT_LINK = Rule(link="fiche")  # Authorization: PrivateLink <token of the fiche's edit link>
 MODERATOR = Rule(role="moderator", scope="catalogue:write")
 # A fiche is edited by its contributor (edit link) or by a moderator.
 MODERATOR_OR_EDIT_LINK = Rule(role="moderator", scope="catalogue:write", link="fiche")
@@ -413,3 +413,9 @@ def test_an_edit_link_opens_only_its_own_fiche(
     unchanged = client.get(f"/moderation/use-cases/{theirs['id']}", headers=moderator).json()
     assert unchanged["title"] == "Tri des courriers entrants"
     assert unchanged["version"] == theirs["version"]
+    # The link travels only as `Authorization: PrivateLink`: the same token under another
+    # scheme (the former EditToken, or Bearer) opens nothing, nor does a staff token.
+    for scheme in ("EditToken", "Bearer"):
+        other = client.get("/edit-link", headers={"Authorization": f"{scheme} {token}"})
+        assert other.status_code == 404, scheme
+    assert client.get("/edit-link", headers=moderator).status_code == 404

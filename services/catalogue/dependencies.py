@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import hmac
-from typing import Annotated, ClassVar
+from typing import Annotated
 
-from fastapi import Depends, Header, Request, Response
-from sqlmodel import col, select
+from fastapi import Depends, Request
 
 from services.catalogue.models import PUBLIC_STATUSES, UseCase
-from services.catalogue.workflow import hash_token
+from services.catalogue.settings import CatalogueSettings
+from services.common import private_links
 from services.common.audit import record_action
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound, PreconditionFailed, ProblemError
+from services.common.errors import NotFound
 from services.common.pagination import RowId
-
-# The scheme of the Authorization header that carries a private edit link's token.
-EDIT_TOKEN_SCHEME = "edittoken"  # noqa: S105 (a scheme name, not a secret)
-
-
-class PreconditionRequired(ProblemError):
-    status: ClassVar[int] = 428
-    slug: ClassVar[str] = "precondition-required"
+from services.common.private_links import OptionalLinkToken
+from services.common.settings import settings_dependency
 
 
 def can_moderate(principal: Principal | None) -> bool:
@@ -51,23 +44,10 @@ def moderated_use_case(session: SessionDep, use_case_id: RowId, _moderator: Mode
     return _get(session, use_case_id)
 
 
-def edit_token(request: Request) -> str | None:
-    """The token of a private edit link, sent as `Authorization: EditToken <token>`."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != EDIT_TOKEN_SCHEME or not token.strip():
-        return None
-    return token.strip()
-
-
-EditToken = Annotated[str | None, Depends(edit_token)]
-
-
 def use_case_for_token(session: SessionDep, token: str) -> UseCase:
-    """The fiche of an edit link; 404 for any unknown token."""
-    digest = hash_token(token)
-    use_case = session.exec(select(UseCase).where(col(UseCase.edit_token_hash) == digest)).first()
-    # The lookup is by hash; the constant-time comparison guards against timing on the match.
-    if use_case is None or not hmac.compare_digest(use_case.edit_token_hash or "", digest):
+    """The fiche of an edit link; 404 for any unknown token (compared in constant time)."""
+    use_case = private_links.find(session, UseCase, "edit_token_hash", token)
+    if use_case is None:
         raise NotFound("Ce lien de modification n'est pas valide.")
     return use_case
 
@@ -77,7 +57,7 @@ def editable_use_case(
     request: Request,
     use_case_id: RowId,
     principal: OptionalPrincipal,
-    token: EditToken,
+    token: OptionalLinkToken,
 ) -> UseCase:
     """The fiche, for its contributor (edit link) or a moderator; another fiche's link: 404."""
     if token is not None:
@@ -95,33 +75,8 @@ def editable_use_case(
     raise NotFound(f"Aucun cas d'usage modifiable n° {use_case_id}.")
 
 
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def set_etag(response: Response, use_case: UseCase) -> None:
-    response.headers["ETag"] = etag(use_case.version)
-
-
-IfMatch = Annotated[
-    str | None, Header(description="ETag de la version modifiée (obligatoire).", max_length=100)
-]
-
-
-def check_version(use_case: UseCase, if_match: str | None) -> None:
-    """The edit is based on the current version: missing → 428, stale → 412."""
-    if if_match is None:
-        raise PreconditionRequired("L'en-tête If-Match (version de la fiche) est obligatoire.")
-    tags = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if "*" not in tags and str(use_case.version) not in tags:
-        raise PreconditionFailed(
-            "La fiche a été modifiée depuis votre lecture. Rechargez-la : vos changements "
-            "n'ont pas été enregistrés.",
-            extra={"current_version": use_case.version},
-        )
-
-
 Moderator = Annotated[Principal, Depends(require(role="moderator", scope="catalogue:write"))]
 PublicUseCase = Annotated[UseCase, Depends(public_use_case)]
 ModeratedUseCase = Annotated[UseCase, Depends(moderated_use_case)]
 EditableUseCase = Annotated[UseCase, Depends(editable_use_case)]
+SettingsDep = Annotated[CatalogueSettings, Depends(settings_dependency(CatalogueSettings))]

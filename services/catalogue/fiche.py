@@ -26,10 +26,22 @@ URL_PATTERN = r"^https?://[^\s]+$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-def _coded(field: str, description: str) -> Any:
-    codes = list(vocabularies.CODED_FIELDS[field])
+def _coded(field: str) -> Any:
+    """A coded field as `vocabularies.FIELDS` declares it: its description and its codes."""
+    declared = vocabularies.BY_NAME[field]
+    if declared.kind == "codes":
+        return Field(
+            None,
+            max_length=5,
+            description=declared.description,
+            schema_extra={"json_schema_extra": {"items": {"enum": list(declared.codes)}}},
+        )
+    if declared.kind == "boolean":
+        return Field(None, description=declared.description)
     return Field(
-        None, description=description, schema_extra={"json_schema_extra": {"enum": [*codes, None]}}
+        None,
+        description=declared.description,
+        schema_extra={"json_schema_extra": {"enum": [*declared.codes, None]}},
     )
 
 
@@ -62,7 +74,7 @@ class UseCaseFields(InputModel):
         10_000,
         "Description : le processus, pourquoi une IA, ce qu'elle fait, ses effets, les garde-fous.",
     )
-    project_status: str | None = _coded("project_status", "Statut du projet.")
+    project_status: str | None = _coded("project_status")
     start_date: str | None = Field(
         None, description="Début (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
     )
@@ -74,11 +86,7 @@ class UseCaseFields(InputModel):
         None, description="Prochaine révision (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
     )
     # B. Porteur
-    local_authority_kind: str | None = Field(
-        None,
-        description="Type du porteur, pour une région dont le code est aussi celui d'un département (53 : région Bretagne).",
-        schema_extra={"json_schema_extra": {"enum": [*vocabularies.LOCAL_AUTHORITY_KIND, None]}},
-    )
+    local_authority_kind: str | None = _coded("local_authority_kind")
     local_authority_code: str | None = Field(
         None,
         description="SIREN (commune, EPCI, EPT) ou code INSEE (département, région) du porteur.",
@@ -90,9 +98,9 @@ class UseCaseFields(InputModel):
     department_service: str | None = _text(200, "Direction ou service.")
     contact_url: str | None = _url("Contact public : formulaire ou page de la collectivité.")
     # C. Cas d'usage
-    domain: str | None = _coded("domain", "Domaine fonctionnel.")
-    application_type: str | None = _coded("application_type", "Type d'application.")
-    interaction: str | None = _coded("interaction", "Interaction.")
+    domain: str | None = _coded("domain")
+    application_type: str | None = _coded("application_type")
+    interaction: str | None = _coded("interaction")
     goal: str | None = _text(5000, "Finalité.")
     decision_process: str | None = _text(5000, "Place dans le processus de décision.")
     previous_process: str | None = _text(5000, "Processus précédent.")
@@ -104,30 +112,19 @@ class UseCaseFields(InputModel):
         None, ge=0, le=1_000_000_000, description="Décisions ou usagers par an."
     )
     # D. Conformité
-    individual_decisions: bool | None = Field(
-        None, description="Fonde des décisions individuelles (CRPA L312-1-3)."
-    )
-    automation_level: str | None = _coded("automation_level", "Niveau d'automatisation.")
+    individual_decisions: bool | None = _coded("individual_decisions")
+    automation_level: str | None = _coded("automation_level")
     explicit_mention_url: str | None = _url("Mention explicite (CRPA L311-3-1).")
     legal_basis: str | None = _text(2000, "Fondements juridiques.")
-    ai_act_class: str | None = _coded(
-        "ai_act_class", "Qualification au titre du règlement sur l'IA."
-    )
-    ai_act_role: str | None = _coded("ai_act_role", "Rôle au titre du règlement sur l'IA.")
-    annex_iii_area: str | None = _coded("annex_iii_area", "Domaine de l'annexe III (haut risque).")
-    art50_obligations: list[str] | None = Field(
-        None,
-        max_length=5,
-        description="Obligations de l'article 50.",
-        schema_extra={
-            "json_schema_extra": {"items": {"enum": list(vocabularies.ART50_OBLIGATION)}}
-        },
-    )
+    ai_act_class: str | None = _coded("ai_act_class")
+    ai_act_role: str | None = _coded("ai_act_role")
+    annex_iii_area: str | None = _coded("annex_iii_area")
+    art50_obligations: list[str] | None = _coded("art50_obligations")
     fria_done: bool | None = Field(
         None, description="Analyse d'impact sur les droits fondamentaux réalisée."
     )
     eu_database_url: str | None = _url("Enregistrement dans la base de l'UE.")
-    personal_data: str | None = _coded("personal_data", "Données personnelles.")
+    personal_data: str | None = _coded("personal_data")
     processing_register_url: str | None = _url("Registre des traitements.")
     impact_assessments: str | None = _text(5000, "Analyses d'impact (AIPD, FRIA…).")
     risks: str | None = _text(5000, "Risques et mesures.")
@@ -135,15 +132,15 @@ class UseCaseFields(InputModel):
     human_oversight: str | None = _text(5000, "Supervision humaine.")
     recourse: str | None = _text(2000, "Recours et contestation.")
     # E. Technique et données
-    ai_technology: str | None = _coded("ai_technology", "Technologie d'IA.")
-    algorithm_type: str | None = _coded("algorithm_type", "Type d'algorithme.")
+    ai_technology: str | None = _coded("ai_technology")
+    algorithm_type: str | None = _coded("algorithm_type")
     models: str | None = _text(5000, "Modèles (nom, version, fournisseur, licence).")
     data_sources: str | None = _text(5000, "Données utilisées.")
-    hosting: str | None = _coded("hosting", "Hébergement.")
+    hosting: str | None = _coded("hosting")
     suppliers: str | None = _text(2000, "Fournisseurs et leur rôle.")
-    acquisition_mode: str | None = _coded("acquisition_mode", "Mode d'acquisition.")
+    acquisition_mode: str | None = _coded("acquisition_mode")
     # F. Réutilisation
-    reusability: str | None = _coded("reusability", "Réutilisable ?")
+    reusability: str | None = _coded("reusability")
     source_code_url: str | None = _url("Code source.")
     code_licence: str | None = _text(100, "Licence du code (SPDX).")
     documents: str | None = _text(5000, "Documents (logigramme, cahier des charges, prompts…).")
@@ -168,7 +165,7 @@ class UseCaseFields(InputModel):
     @classmethod
     def _known_codes(cls, value: list[str] | None) -> list[str] | None:
         for code in value or []:
-            if code not in vocabularies.ART50_OBLIGATION:
+            if code not in vocabularies.ALL["art50_obligations"]:
                 raise PydanticCustomError("unknown_code", "code inconnu : voir GET /vocabularies")
         return value
 
@@ -186,7 +183,7 @@ class UseCaseFields(InputModel):
     @field_validator("local_authority_kind", mode="after")
     @classmethod
     def _known_kind(cls, value: str | None) -> str | None:
-        if value is not None and value not in vocabularies.LOCAL_AUTHORITY_KIND:
+        if value is not None and value not in vocabularies.ALL["local_authority_kind"]:
             raise PydanticCustomError("unknown_code", "code inconnu ; voir GET /vocabularies")
         return value
 

@@ -1,10 +1,11 @@
-"""The catalogue's tables and API shapes.
+"""The catalogue's tables.
 
 A fiche (`use_case`) keeps two contents as JSON: `draft`, the contributor's latest version,
 and `published`, what the public sees. An update to a published fiche waits in `draft`
 (`pending_review`) while the published content stays visible. The columns next to them copy the
 public content (or, before any publication, the draft) for listing, facets and search.
 Every change adds a `use_case_version` row with the whole content at that time.
+The coded columns are those `services.catalogue.vocabularies.FIELDS` declares (a test checks it).
 """
 
 from __future__ import annotations
@@ -42,33 +43,6 @@ class UseCaseStatus(StrEnum):
 
 # Statuses whose content the public may read (archived fiches stay readable, out of searches).
 PUBLIC_STATUSES = (UseCaseStatus.PUBLISHED, UseCaseStatus.ARCHIVED)
-
-# Columns that facets count (besides the coded fields of the fiche).
-FACET_COLUMNS = (
-    "domain",
-    "application_type",
-    "ai_technology",
-    "ai_act_class",
-    "project_status",
-    "reusability",
-    "automation_level",
-    "personal_data",
-    "interaction",
-    "algorithm_type",
-    "hosting",
-    "acquisition_mode",
-    "annex_iii_area",
-    "ai_act_role",
-    "local_authority_kind",
-    "region",
-    "departement",
-    # The one boolean column, kept last (search.py relies on it): codes "oui" and "non".
-    "individual_decisions",
-)
-
-# Facets of a list of codes: facet name -> the column holding its codes as "|code|code|"
-# (a fiche counts once for each code it holds; a filter matches a fiche holding any of its codes).
-LIST_FACET_COLUMNS = {"art50_obligations": "art50_codes"}
 
 
 def _code() -> Any:

@@ -38,12 +38,8 @@ from sqlmodel import Session, col
 
 from services.catalogue import vocabularies
 from services.catalogue.french_text import Query
-from services.catalogue.models import (
-    FACET_COLUMNS,
-    LIST_FACET_COLUMNS,
-    UseCase,
-    UseCaseStatus,
-)
+from services.catalogue.models import UseCase, UseCaseStatus
+from services.catalogue.vocabularies import FACET_COLUMNS, LIST_FACET_COLUMNS
 from services.common.territories.search import get_index
 
 

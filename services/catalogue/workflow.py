@@ -6,7 +6,6 @@ ETag) and records a `UseCaseVersion` with the whole content at that time.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -14,7 +13,7 @@ from slugify import slugify
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from services.catalogue import fiche
+from services.catalogue import fiche, vocabularies
 from services.catalogue.french_text import index_terms, joined
 from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
 from services.common.errors import Conflict, ProblemError
@@ -24,40 +23,11 @@ from services.common.sql import utcnow
 _SLUG_ATTEMPTS = 3
 # Fields that feed the full-text index besides the title: summary, description, keywords, porteur.
 _BODY_FIELDS = ("summary", "description", "goal", "department_service")
-# Coded columns copied from the content as they are.
-_COPIED = (
-    "domain",
-    "application_type",
-    "ai_technology",
-    "ai_act_class",
-    "project_status",
-    "reusability",
-    "automation_level",
-    "personal_data",
-    "interaction",
-    "algorithm_type",
-    "hosting",
-    "acquisition_mode",
-    "annex_iii_area",
-    "ai_act_role",
-    "individual_decisions",
-)
 
 
 class PublicationIncomplete(ProblemError):
     status = 422
     slug = "validation-error"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_edit_token(use_case: UseCase) -> str:
-    """A fresh private edit link token; only its hash is kept."""
-    token = secrets.token_urlsafe(32)
-    use_case.edit_token_hash = hash_token(token)
-    return token
 
 
 def _free_slug(session: Session, *, title: str, contended: bool = False) -> str:
@@ -85,7 +55,7 @@ def project(use_case: UseCase, content: dict[str, Any]) -> None:
     use_case.title = (content.get("title") or "Sans titre")[:150]
     use_case.summary = content.get("summary") or ""
     use_case.sort_title = use_case.title.casefold()[:150]
-    for name in _COPIED:
+    for name in vocabularies.COPIED_COLUMNS:
         setattr(use_case, name, content.get(name))
     use_case.art50_codes = list_codes(content.get("art50_obligations"))
     code = content.get("local_authority_code")

@@ -1,25 +1,52 @@
-"""Fixtures of the catalogue's API tests (both databases, as every API test)."""
+"""Fixtures and factories of the catalogue's API tests (both databases, as every API test).
+
+`catalogue` is a client (its moderator signs in only when a test uses it); `fiche` inserts one
+fiche through the domain code, published or not, without HTTP; `seeded` loads the 34 demo
+fiches, for the tests about the demo or about search quality over it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlmodel import Session
 
+from services.catalogue import workflow
+from services.catalogue.models import UseCase
 from services.catalogue.seed import seed_catalogue
 from services.common.database import create_db_engine
-from tests.catalogue.support import Catalogue
+from tests.catalogue.support import COMPLETE, Catalogue
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, bearer
 from tests.mailbox import Mailbox
+
+FicheFactory = Callable[..., UseCase]
 
 
 @pytest.fixture
 def catalogue(databases: Databases, client_for: ClientFactory, mailbox: Mailbox) -> Catalogue:
     client = client_for("catalogue")
-    add_staff(databases.urls["accounts"], email="moderatrice@example.org", roles=["moderator"])
-    return Catalogue(
-        client=client, mailbox=mailbox, moderator=bearer(client, email="moderatrice@example.org")
-    )
+    return Catalogue(client=client, mailbox=mailbox, accounts_url=databases.urls["accounts"])
+
+
+@pytest.fixture
+def fiche(databases: Databases) -> Iterator[FicheFactory]:
+    """Insert one fiche: `COMPLETE` with `content`'s changes, published unless told otherwise."""
+    engine = create_db_engine(databases.urls["catalogue"], pool_size=1)
+
+    def make(*, published: bool = True, **content: Any) -> UseCase:
+        with Session(engine, expire_on_commit=False) as session:
+            use_case = workflow.propose(
+                session, content={**COMPLETE, **content}, submitter_email="agent@example.fr"
+            )
+            if published:
+                workflow.publish(session, use_case)
+            session.commit()
+            return use_case
+
+    yield make
+    engine.dispose()
 
 
 @pytest.fixture

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.helpers import add_staff, bearer
 from tests.mailbox import Mailbox, text_of
 
+MODERATOR = "moderatrice@example.org"
 LINK = re.compile(r"/fiche-modifier\.html#([A-Za-z0-9_-]+)")
 
 # The quick-publication subset, complete.
@@ -32,7 +35,13 @@ COMPLETE: dict[str, Any] = {
 class Catalogue:
     client: TestClient
     mailbox: Mailbox
-    moderator: dict[str, str]
+    accounts_url: str
+
+    @cached_property
+    def moderator(self) -> dict[str, str]:
+        """A signed-in moderator's headers, made at first use (a sign-in hashes a password)."""
+        add_staff(self.accounts_url, email=MODERATOR, roles=["moderator"])
+        return bearer(self.client, email=MODERATOR)
 
     def propose(
         self, email: str = "agent@ville.example.fr", **fields: Any
@@ -63,7 +72,7 @@ class Catalogue:
 
 
 def edit_link(token: str) -> dict[str, str]:
-    return {"Authorization": f"EditToken {token}"}
+    return {"Authorization": f"PrivateLink {token}"}
 
 
 def token_from_mail(mailbox: Mailbox, to: str) -> str:

@@ -9,17 +9,20 @@ from typing import Any
 
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from services.catalogue.demo_data import DEMO_FICHES
+from tests.catalogue.conftest import FicheFactory
 from tests.catalogue.support import COMPLETE, Catalogue
-from tests.conftest import Databases
 from tests.helpers import assert_problem
-
-PUBLISHED = [fiche for fiche in DEMO_FICHES if fiche.published]
 
 
 def test_csv_has_a_bom_siren_and_insee_code_and_neutralises_formulas(
-    catalogue: Catalogue, seeded: Databases
+    catalogue: Catalogue, fiche: FicheFactory
 ) -> None:
+    # Three porteurs: an EPCI (SIREN), a département (INSEE code) and a commune (both).
+    published = [
+        fiche(title="Tri des courriers", local_authority_code=code)
+        for code in ("243500139", "33", "214900078")
+    ]
+    fiche(published=False, title="Brouillon jamais exporté")
     proposed, _ = catalogue.propose(
         **{
             **COMPLETE,
@@ -33,7 +36,7 @@ def test_csv_has_a_bom_siren_and_insee_code_and_neutralises_formulas(
     assert response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == len(PUBLISHED) + 1
+    assert len(rows) == len(published) + 1
     by_name = {row["local_authority_name"]: row for row in rows}
     assert by_name["Rennes Métropole"]["siren"] == "243500139"
     assert by_name["Gironde"]["insee_code"] == "33"
@@ -44,20 +47,22 @@ def test_csv_has_a_bom_siren_and_insee_code_and_neutralises_formulas(
     assert injected["summary"].startswith("'+")
 
 
-def test_xlsx_and_json_hold_the_same_fiches(catalogue: Catalogue, seeded: Databases) -> None:
+def test_xlsx_and_json_hold_the_same_fiches(catalogue: Catalogue, fiche: FicheFactory) -> None:
+    published = [fiche(title="Tri des courriers"), fiche(title="Prévision des crues")]
+    fiche(published=False, title="Brouillon jamais exporté")
     xlsx = catalogue.client.get("/exports/use-cases.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True)["cas_d_usage"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == len(PUBLISHED) + 1
+    assert len(rows) == len(published) + 1
     assert "siren" in rows[0]
 
     body = json.loads(catalogue.client.get("/exports/use-cases.json").content)
     assert body["licence"].startswith("Licence Ouverte")
-    assert len(body["items"]) == len(PUBLISHED)
+    assert len(body["items"]) == len(published)
     assert all("submitter_email" not in item for item in body["items"])
 
     history = catalogue.client.get("/exports/use-cases-history.json").json()
-    assert len(history["items"]) == len(PUBLISHED)
+    assert len(history["items"]) == len(published)
     assert catalogue.client.get("/exports/use-cases-history.csv").content.startswith(
         b"\xef\xbb\xbf"
     )

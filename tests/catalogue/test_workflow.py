@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlmodel import Session
+
+from services.catalogue.models import UseCase
+from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE, Catalogue, edit_link, titles, wait_for_subject
+from tests.conftest import Databases
 from tests.helpers import assert_problem
 
 
@@ -166,3 +172,21 @@ def test_parallel_proposals_of_one_title_each_get_their_own_address(catalogue: C
     listing = catalogue.client.get("/moderation/use-cases", headers=catalogue.moderator).json()
     slugs = [item["slug"] for item in listing["items"] if item["title"] == title]
     assert len(slugs) == len(set(slugs)) == 6
+
+
+def test_a_link_sent_before_the_private_link_scheme_still_opens_its_fiche(
+    catalogue: Catalogue, databases: Databases
+) -> None:
+    # Links already e-mailed hold a token whose SHA-256 the fiche kept: the same digest.
+    proposed, _ = catalogue.propose(**COMPLETE)
+    old_token = "jeton-d-un-ancien-courriel"
+    engine = create_db_engine(databases.urls["catalogue"], pool_size=1)
+    with Session(engine) as session:
+        use_case = session.get(UseCase, proposed["id"])
+        assert use_case is not None
+        use_case.edit_token_hash = hashlib.sha256(old_token.encode()).hexdigest()
+        session.commit()
+    engine.dispose()
+    seen = catalogue.client.get("/edit-link", headers=edit_link(old_token))
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["id"] == proposed["id"]

@@ -184,18 +184,6 @@ export function getVocabularies(): Promise<Vocabularies> {
   return vocabularies;
 }
 
-export function editLinkHeaders(token: string): Record<string, string> {
-  return { Authorization: `EditToken ${token}` };
-}
-
-export function bearerHeaders(token: string): Record<string, string> {
-  return { Authorization: `Bearer ${token}` };
-}
-
-export function ifMatch(version: number): Record<string, string> {
-  return { "If-Match": `"${version}"` };
-}
-
 /** The address of a catalogue API resource (for download links). */
 export async function apiUrl(path: string): Promise<string> {
   return baseUrl(await loadConfig(), "catalogue") + path;

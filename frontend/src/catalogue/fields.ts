@@ -1,5 +1,7 @@
 /** The fields of a fiche, in the order of the reference's blocks, with their French labels. */
 
+import { CODED_FIELDS } from "./coded-fields";
+
 export type FieldKind = "text" | "textarea" | "code" | "codes" | "boolean" | "list" | "number" | "territory" | "territories" | "month" | "url";
 
 export interface FieldSpec {
@@ -17,6 +19,14 @@ export interface Block {
   readonly fields: readonly FieldSpec[];
 }
 
+/** A coded field as services/catalogue/vocabularies.py declares it (through coded-fields.ts). */
+function coded(name: string, hint?: string): FieldSpec {
+  const field = CODED_FIELDS[name];
+  if (!field) throw new Error(`champ codé inconnu : ${name}`);
+  const kind: FieldKind = field.kind === "boolean" ? "boolean" : field.kind === "codes" ? "codes" : "code";
+  return { name, label: field.label, kind, ...(kind === "boolean" ? {} : { vocabulary: field.vocabulary }), ...(hint ? { hint } : {}) };
+}
+
 export const BLOCKS: readonly Block[] = [
   {
     id: "identification",
@@ -25,7 +35,7 @@ export const BLOCKS: readonly Block[] = [
       { name: "title", label: "Titre", kind: "text", hint: "Commencez par un verbe : « Trier les courriers entrants »." },
       { name: "summary", label: "Résumé", kind: "textarea", hint: "En langage clair, 600 caractères au plus." },
       { name: "description", label: "Description", kind: "textarea", hint: "Le processus, pourquoi une IA, ce qu'elle fait, ses effets, les garde-fous." },
-      { name: "project_status", label: "Statut du projet", kind: "code", vocabulary: "project_status" },
+      coded("project_status"),
       { name: "start_date", label: "Début (AAAA-MM)", kind: "month" },
       { name: "end_date", label: "Fin (AAAA-MM)", kind: "month" },
       { name: "keywords", label: "Mots-clés", kind: "list", hint: "Séparés par des virgules." },
@@ -46,9 +56,9 @@ export const BLOCKS: readonly Block[] = [
     id: "usage",
     title: "Cas d'usage",
     fields: [
-      { name: "domain", label: "Domaine fonctionnel", kind: "code", vocabulary: "domain" },
-      { name: "application_type", label: "Type d'application", kind: "code", vocabulary: "application_type" },
-      { name: "interaction", label: "Interaction", kind: "code", vocabulary: "interaction" },
+      coded("domain"),
+      coded("application_type"),
+      coded("interaction"),
       { name: "goal", label: "Finalité", kind: "textarea" },
       { name: "decision_process", label: "Place dans le processus de décision", kind: "textarea" },
       { name: "previous_process", label: "Processus précédent", kind: "textarea" },
@@ -63,17 +73,17 @@ export const BLOCKS: readonly Block[] = [
     id: "conformite",
     title: "Conformité",
     fields: [
-      { name: "individual_decisions", label: "Fonde des décisions individuelles (CRPA L312-1-3)", kind: "boolean" },
-      { name: "automation_level", label: "Niveau d'automatisation", kind: "code", vocabulary: "automation_level" },
+      coded("individual_decisions"),
+      coded("automation_level"),
       { name: "explicit_mention_url", label: "Mention explicite sur les décisions (adresse)", kind: "url" },
       { name: "legal_basis", label: "Fondements juridiques", kind: "textarea" },
-      { name: "ai_act_class", label: "Qualification au titre du règlement européen sur l'IA", kind: "code", vocabulary: "ai_act_class" },
-      { name: "annex_iii_area", label: "Domaine de l'annexe III (haut risque)", kind: "code", vocabulary: "annex_iii_area" },
-      { name: "ai_act_role", label: "Rôle au titre du règlement", kind: "code", vocabulary: "ai_act_role" },
-      { name: "art50_obligations", label: "Obligations de transparence (article 50 du règlement sur l'IA)", kind: "codes", vocabulary: "art50_obligations", hint: "Cochez chaque obligation qui s'applique au système." },
+      coded("ai_act_class"),
+      coded("annex_iii_area"),
+      coded("ai_act_role"),
+      coded("art50_obligations", "Cochez chaque obligation qui s'applique au système."),
       { name: "fria_done", label: "Analyse d'impact sur les droits fondamentaux réalisée", kind: "boolean" },
       { name: "eu_database_url", label: "Enregistrement dans la base de l'UE (adresse)", kind: "url" },
-      { name: "personal_data", label: "Données personnelles", kind: "code", vocabulary: "personal_data" },
+      coded("personal_data"),
       { name: "processing_register_url", label: "Registre des traitements (adresse)", kind: "url" },
       { name: "impact_assessments", label: "Analyses d'impact (AIPD, FRIA…)", kind: "textarea" },
       { name: "human_oversight", label: "Supervision humaine", kind: "textarea" },
@@ -86,20 +96,20 @@ export const BLOCKS: readonly Block[] = [
     id: "technique",
     title: "Technique et données",
     fields: [
-      { name: "ai_technology", label: "Technologie d'IA", kind: "code", vocabulary: "ai_technology" },
-      { name: "algorithm_type", label: "Type d'algorithme", kind: "code", vocabulary: "algorithm_type" },
+      coded("ai_technology"),
+      coded("algorithm_type"),
       { name: "models", label: "Modèles", kind: "textarea" },
       { name: "data_sources", label: "Données utilisées", kind: "textarea" },
-      { name: "hosting", label: "Hébergement", kind: "code", vocabulary: "hosting" },
+      coded("hosting"),
       { name: "suppliers", label: "Fournisseurs", kind: "text" },
-      { name: "acquisition_mode", label: "Mode d'acquisition", kind: "code", vocabulary: "acquisition_mode" },
+      coded("acquisition_mode"),
     ],
   },
   {
     id: "reutilisation",
     title: "Réutilisation",
     fields: [
-      { name: "reusability", label: "Réutilisable ?", kind: "code", vocabulary: "reusability" },
+      coded("reusability"),
       { name: "source_code_url", label: "Code source (adresse)", kind: "url" },
       { name: "code_licence", label: "Licence du code", kind: "text" },
       { name: "documents", label: "Documents (logigramme, cahier des charges, prompts…)", kind: "textarea" },
@@ -114,7 +124,7 @@ export const BLOCKS: readonly Block[] = [
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(BLOCKS.flatMap((block) => block.fields.map((field) => [field.name, field.label]))),
   submitter_email: "Votre adresse électronique",
-  local_authority_kind: "Type de collectivité",
+  local_authority_kind: CODED_FIELDS["local_authority_kind"]?.label ?? "local_authority_kind",
 };
 
 export function fieldLabel(name: string): string {

@@ -8,33 +8,12 @@ import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { count } from "../format";
 import { apiUrl, getVocabularies, searchUseCases, suggest, type SearchPage, type Vocabularies } from "../catalogue/api";
+import { FACETS } from "../catalogue/coded-fields";
 import { resultCard } from "../catalogue/display";
 
 const PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
-// Facets shown, in order, with their French names.
-const FACETS: readonly (readonly [string, string])[] = [
-  ["domain", "Domaine"],
-  ["ai_technology", "Technologie d'IA"],
-  ["application_type", "Type d'application"],
-  ["ai_act_class", "Règlement européen sur l'IA"],
-  ["art50_obligations", "Transparence (art. 50 du règlement IA)"],
-  ["project_status", "Statut du projet"],
-  ["reusability", "Réutilisation"],
-  ["individual_decisions", "Décisions individuelles (CRPA)"],
-  ["local_authority_kind", "Type de collectivité"],
-  ["region", "Région"],
-  ["departement", "Département"],
-  ["automation_level", "Niveau d'automatisation"],
-  ["personal_data", "Données personnelles"],
-  ["hosting", "Hébergement"],
-  ["interaction", "Interaction"],
-  ["algorithm_type", "Type d'algorithme"],
-  ["acquisition_mode", "Mode d'acquisition"],
-  ["annex_iii_area", "Annexe III (haut risque)"],
-  ["ai_act_role", "Rôle (règlement IA)"],
-];
 const FACET_NAMES = new Set(FACETS.map(([name]) => name));
 
 interface State {

@@ -3,7 +3,8 @@
 import "../catalogue/catalogue.css";
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
-import { editLinkHeaders, FieldErrors, getVocabularies, ifMatch, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
+import { FieldErrors, getVocabularies, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
+import { ifMatchHeaders, privateLinkHeaders } from "../headers";
 import { fieldLabel, STATUS_LABELS } from "../catalogue/fields";
 import { ficheSections } from "../catalogue/display";
 import { buildFicheForm } from "../catalogue/form";
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
     showError(error, "Ce lien de modification est incomplet. Utilisez le lien reçu par courriel.");
     return;
   }
-  const [vocabularies, loaded] = await Promise.all([getVocabularies(), send<UseCasePrivate>("GET", "/edit-link", undefined, editLinkHeaders(token))]);
+  const [vocabularies, loaded] = await Promise.all([getVocabularies(), send<UseCasePrivate>("GET", "/edit-link", undefined, privateLinkHeaders(token))]);
   let useCase = loaded;
   announce(status, describe(useCase));
   showMessage(useCase);
@@ -69,7 +70,7 @@ async function start(): Promise<void> {
     fiche.clearErrors(error);
     submit.disabled = true;
     try {
-      useCase = await send<UseCasePrivate>("PATCH", `/use-cases/${useCase.id}`, fiche.values(), { ...editLinkHeaders(token), ...ifMatch(useCase.version) });
+      useCase = await send<UseCasePrivate>("PATCH", `/use-cases/${useCase.id}`, fiche.values(), { ...privateLinkHeaders(token), ...ifMatchHeaders(useCase.version) });
       announce(status, `Modifications enregistrées. ${describe(useCase)}`);
       showMessage(useCase);
       showDraft(vocabularies, useCase);

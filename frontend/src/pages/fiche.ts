@@ -5,7 +5,8 @@ import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
 import { loadToken } from "../session";
-import { bearerHeaders, getHistory, getUseCase, getVocabularies, ifMatch, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
+import { getHistory, getUseCase, getVocabularies, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
+import { bearerHeaders, ifMatchHeaders } from "../headers";
 import { changesTable, ficheSections, historyList } from "../catalogue/display";
 import { STATUS_LABELS } from "../catalogue/fields";
 
@@ -32,7 +33,7 @@ function offerModeration(useCase: UseCasePublic, token: string): void {
   moderation.hidden = false;
   const decide = (action: string, done: string): void => {
     const note = moderationNote.value.trim();
-    send("POST", `/use-cases/${useCase.id}/${action}`, note ? { message: note } : undefined, { ...bearerHeaders(token), ...ifMatch(useCase.version) })
+    send("POST", `/use-cases/${useCase.id}/${action}`, note ? { message: note } : undefined, { ...bearerHeaders(token), ...ifMatchHeaders(useCase.version) })
       .then(() => {
         moderationStatus.textContent = done;
       })

@@ -7,7 +7,8 @@ import { baseUrl } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { count } from "../format";
 import { loadToken } from "../session";
-import { bearerHeaders, FieldErrors, getVocabularies, ifMatch, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
+import { FieldErrors, getVocabularies, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
+import { bearerHeaders, ifMatchHeaders } from "../headers";
 import { changesTable } from "../catalogue/display";
 import { fieldLabel, STATUS_LABELS } from "../catalogue/fields";
 
@@ -34,7 +35,7 @@ function item(useCase: UseCasePrivate, vocabularies: Vocabularies): HTMLElement 
   async function decide(action: string, body: unknown): Promise<void> {
     showError(error, "");
     try {
-      await send("POST", `/use-cases/${useCase.id}/${action}`, body, { ...bearerHeaders(token ?? ""), ...ifMatch(useCase.version) });
+      await send("POST", `/use-cases/${useCase.id}/${action}`, body, { ...bearerHeaders(token ?? ""), ...ifMatchHeaders(useCase.version) });
       await load(`La fiche « ${useCase.title} » est traitée.`);
     } catch (failure) {
       const details = failure instanceof FieldErrors && failure.errors.length ? ` (${failure.errors.map((e) => fieldLabel(String(e.loc[e.loc.length - 1]))).join(", ")})` : "";

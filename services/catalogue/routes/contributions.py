@@ -5,46 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field
 
 from services.catalogue import workflow
 from services.catalogue.dependencies import (
     EditableUseCase,
-    EditToken,
-    IfMatch,
+    SettingsDep,
     can_moderate,
-    check_version,
-    set_etag,
     use_case_for_token,
 )
 from services.catalogue.fiche import UseCaseFields
 from services.catalogue.notifications import send_edit_link
-from services.catalogue.views import UseCasePrivate, private_view
+from services.catalogue.schemas.requests import Proposal
+from services.catalogue.schemas.use_cases import UseCasePrivate, private_view
+from services.common import private_links
 from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
 from services.common.errors import NotFound
+from services.common.private_links import OptionalLinkToken
 from services.common.rate_limits import (
     TOO_MANY_REQUESTS,
     client_address,
     limit_recipient,
     rate_limiter,
 )
+from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["contributions"])
-
-# ASCII addresses only: what every SMTP server and mail header accepts as is.
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
-
-
-class Proposal(UseCaseFields):
-    """A new fiche: its content (complete or not) and where to send the private edit link."""
-
-    title: str = Field(min_length=3, max_length=150, description="Titre.")
-    submitter_email: str = Field(
-        max_length=320,
-        description="Adresse qui reçoit le lien de modification (jamais publiée).",
-        pattern=EMAIL_PATTERN,
-    )
 
 
 @router.post(
@@ -55,6 +41,7 @@ class Proposal(UseCaseFields):
 def propose_use_case(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     principal: OptionalPrincipal,
     payload: Proposal,
     response: Response,
@@ -72,22 +59,25 @@ def propose_use_case(
         submitter_email=payload.submitter_email,
         declared_by="moderation" if can_moderate(principal) else "contributeur",
     )
-    token = workflow.new_edit_token(use_case)
+    link = private_links.issue()
+    use_case.edit_token_hash = link.digest
     session.add(use_case)
     session.flush()
-    send_edit_link(session, request.app.state.settings.mail, use_case, token)
+    send_edit_link(session, settings.mail, use_case, link.token)
     response.headers["Location"] = f"/use-cases/{use_case.id}"
-    set_etag(response, use_case)
+    set_etag(response, use_case.version)
     return private_view(use_case)
 
 
 @router.get("/edit-link", responses={404: {"description": "Lien inconnu"}})
-def read_by_edit_link(session: SessionDep, token: EditToken, response: Response) -> UseCasePrivate:
-    """La fiche d'un lien de modification (en-tête `Authorization: EditToken <jeton>`), brouillon compris."""
+def read_by_edit_link(
+    session: SessionDep, token: OptionalLinkToken, response: Response
+) -> UseCasePrivate:
+    """La fiche d'un lien de modification (en-tête `Authorization: PrivateLink <jeton>`), brouillon compris."""
     if token is None:
-        raise NotFound("Lien de modification requis (en-tête Authorization: EditToken …).")
+        raise NotFound("Lien de modification requis (en-tête Authorization: PrivateLink …).")
     use_case = use_case_for_token(session, token)
-    set_etag(response, use_case)
+    set_etag(response, use_case.version)
     return private_view(use_case)
 
 
@@ -103,13 +93,13 @@ def read_by_edit_link(session: SessionDep, token: EditToken, response: Response)
 def update_use_case(
     session: SessionDep,
     use_case: EditableUseCase,
+    expected: RequiredVersion,
     changes: UseCaseFields,
     response: Response,
-    if_match: IfMatch = None,
 ) -> UseCasePrivate:
     """Complète ou corrige une fiche (lien de modification ou modération) ; une fiche publiée reste visible jusqu'à la relecture."""
-    check_version(use_case, if_match)
+    expected.check(use_case.version, what="La fiche")
     values: dict[str, Any] = changes.model_dump(exclude_unset=True)
     workflow.update_draft(session, use_case, changes=values)
-    set_etag(response, use_case)
+    set_etag(response, use_case.version)
     return private_view(use_case)

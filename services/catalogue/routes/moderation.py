@@ -5,25 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import Field
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from services.catalogue import workflow
-from services.catalogue.dependencies import (
-    IfMatch,
-    ModeratedUseCase,
-    Moderator,
-    check_version,
-    set_etag,
-)
+from services.catalogue.dependencies import ModeratedUseCase, Moderator, SettingsDep
 from services.catalogue.models import UseCase, UseCaseStatus
 from services.catalogue.notifications import notify_submitter
-from services.catalogue.views import UseCasePrivate, private_view
+from services.catalogue.schemas.requests import Decision, MessageRequired, QueueQuery
+from services.catalogue.schemas.use_cases import UseCasePrivate, private_view
+from services.catalogue.settings import CatalogueSettings
 from services.common.database import SessionDep
-from services.common.pagination import Page, PageQuery, paginate
-from services.common.text import InputModel
+from services.common.pagination import Page, paginate
+from services.common.versions import ExpectedVersion, RequiredVersion, set_etag
 
 router = APIRouter(tags=["modération"])
 
@@ -36,12 +31,6 @@ _DECISION_RESPONSES: dict[int | str, dict[str, str]] = {
     422: {"description": "Fiche incomplète"},
     428: {"description": "If-Match manquant"},
 }
-
-
-class QueueQuery(PageQuery):
-    status: UseCaseStatus | None = Field(
-        None, description="Un statut ; sans lui, ce qui attend une relecture."
-    )
 
 
 @router.get(
@@ -66,53 +55,46 @@ def moderation_queue(
 @router.get("/moderation/use-cases/{use_case_id}", responses=_DECISION_RESPONSES)
 def preview_use_case(use_case: ModeratedUseCase, response: Response) -> UseCasePrivate:
     """Aperçu d'une fiche pour la modération, quel que soit son statut."""
-    set_etag(response, use_case)
+    set_etag(response, use_case.version)
     return private_view(use_case)
 
 
-class Decision(InputModel):
-    message: str | None = Field(
-        None, max_length=5000, description="Message au contributeur, ou note publique."
-    )
-
-
-class MessageRequired(InputModel):
-    message: str = Field(min_length=3, max_length=5000, description="Message au contributeur.")
-
-
 def _notify(
-    request: Request, session: Session, use_case: UseCase, *, subject: str, text: str
+    settings: CatalogueSettings, session: Session, use_case: UseCase, *, subject: str, text: str
 ) -> None:
-    notify_submitter(session, request.app.state.settings.mail, use_case, subject=subject, text=text)
+    notify_submitter(session, settings.mail, use_case, subject=subject, text=text)
 
 
 def _decide(
-    use_case: UseCase, if_match: str | None, response: Response, action: Callable[[], UseCase]
+    use_case: UseCase,
+    expected: ExpectedVersion,
+    response: Response,
+    action: Callable[[], UseCase],
 ) -> UseCasePrivate:
-    check_version(use_case, if_match)
+    expected.check(use_case.version, what="La fiche")
     action()
-    set_etag(response, use_case)
+    set_etag(response, use_case.version)
     return private_view(use_case)
 
 
 @router.post("/use-cases/{use_case_id}/publish", responses=_DECISION_RESPONSES)
 def publish_use_case(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     use_case: ModeratedUseCase,
+    expected: RequiredVersion,
     response: Response,
     decision: Decision | None = None,
-    if_match: IfMatch = None,
 ) -> UseCasePrivate:
     """Publie la fiche (ou sa mise à jour) ; refusé, champ par champ, si elle est incomplète."""
     view = _decide(
         use_case,
-        if_match,
+        expected,
         response,
         lambda: workflow.publish(session, use_case, note=decision.message if decision else None),
     )
     _notify(
-        request,
+        settings,
         session,
         use_case,
         subject="Fiche publiée",
@@ -123,22 +105,22 @@ def publish_use_case(
 
 @router.post("/use-cases/{use_case_id}/request-changes", responses=_DECISION_RESPONSES)
 def request_changes(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     use_case: ModeratedUseCase,
+    expected: RequiredVersion,
     response: Response,
     decision: MessageRequired,
-    if_match: IfMatch = None,
 ) -> UseCasePrivate:
     """Demande des modifications au contributeur, avec un message."""
     view = _decide(
         use_case,
-        if_match,
+        expected,
         response,
         lambda: workflow.request_changes(session, use_case, message=decision.message),
     )
     _notify(
-        request,
+        settings,
         session,
         use_case,
         subject="Modifications demandées",
@@ -149,22 +131,22 @@ def request_changes(
 
 @router.post("/use-cases/{use_case_id}/reject", responses=_DECISION_RESPONSES)
 def reject_use_case(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     use_case: ModeratedUseCase,
+    expected: RequiredVersion,
     response: Response,
     decision: MessageRequired,
-    if_match: IfMatch = None,
 ) -> UseCasePrivate:
     """Refuse une proposition (ou la mise à jour en attente d'une fiche publiée)."""
     view = _decide(
         use_case,
-        if_match,
+        expected,
         response,
         lambda: workflow.reject(session, use_case, message=decision.message),
     )
     _notify(
-        request,
+        settings,
         session,
         use_case,
         subject="Proposition refusée",
@@ -177,15 +159,15 @@ def reject_use_case(
 def retract_use_case(
     session: SessionDep,
     use_case: ModeratedUseCase,
+    expected: RequiredVersion,
     response: Response,
     decision: Decision | None = None,
-    if_match: IfMatch = None,
 ) -> UseCasePrivate:
     """Dépublie une fiche : elle n'est plus visible du public."""
     note = decision.message if decision else None
     return _decide(
         use_case,
-        if_match,
+        expected,
         response,
         lambda: workflow.withdraw(session, use_case, status=UseCaseStatus.RETRACTED, note=note),
     )
@@ -195,15 +177,15 @@ def retract_use_case(
 def archive_use_case(
     session: SessionDep,
     use_case: ModeratedUseCase,
+    expected: RequiredVersion,
     response: Response,
     decision: Decision | None = None,
-    if_match: IfMatch = None,
 ) -> UseCasePrivate:
     """Archive une fiche : toujours lisible, elle sort des recherches."""
     note = decision.message if decision else None
     return _decide(
         use_case,
-        if_match,
+        expected,
         response,
         lambda: workflow.withdraw(session, use_case, status=UseCaseStatus.ARCHIVED, note=note),
     )

@@ -1,16 +1,10 @@
-"""Controlled vocabularies of the fiche: stable codes (never renamed) and their French labels.
-
-Sources: the consolidated field list of the reference (PSTW application types, UK capabilities,
-CRPA automation levels, AI Act classes and Annex III areas). A code, once published, is kept:
-labels may be reworded, codes may not change meaning.
-"""
+"""The codes of each vocabulary and their French labels (declared in one place with their
+fields in `services.catalogue.vocabularies`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Final
-
-VOCABULARIES_VERSION = "1.0.0"
 
 Vocabulary = Mapping[str, str]
 
@@ -163,38 +157,3 @@ INDIVIDUAL_DECISIONS: Final[Vocabulary] = {
     "oui": "Fonde des décisions individuelles",
     "non": "Ne fonde pas de décision individuelle",
 }
-
-# field of the fiche -> its vocabulary (the order is the order of the facets)
-CODED_FIELDS: Final[dict[str, Vocabulary]] = {
-    "domain": DOMAIN,
-    "application_type": APPLICATION_TYPE,
-    "ai_technology": AI_TECHNOLOGY,
-    "ai_act_class": AI_ACT_CLASS,
-    "project_status": PROJECT_STATUS,
-    "reusability": REUSABILITY,
-    "automation_level": AUTOMATION_LEVEL,
-    "personal_data": PERSONAL_DATA,
-    "interaction": INTERACTION,
-    "algorithm_type": ALGORITHM_TYPE,
-    "hosting": HOSTING,
-    "acquisition_mode": ACQUISITION_MODE,
-    "annex_iii_area": ANNEX_III_AREA,
-    "ai_act_role": AI_ACT_ROLE,
-}
-
-# Fields holding a list of codes.
-CODED_LIST_FIELDS: Final[dict[str, Vocabulary]] = {"art50_obligations": ART50_OBLIGATION}
-
-ALL: Final[dict[str, Vocabulary]] = {
-    **CODED_FIELDS,
-    **CODED_LIST_FIELDS,
-    "local_authority_kind": LOCAL_AUTHORITY_KIND,
-    "individual_decisions": INDIVIDUAL_DECISIONS,
-}
-
-
-def label(field: str, code: str | None) -> str:
-    """The French label of `code` in the vocabulary of `field` ('' when absent)."""
-    if code is None:
-        return ""
-    return ALL[field].get(code, code)

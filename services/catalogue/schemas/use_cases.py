@@ -1,4 +1,5 @@
-"""What the API answers about a fiche: the public view and the private (contributor, moderator) one."""
+"""What the API answers about a fiche: a card, the public view, the private (contributor,
+moderator) one, a page of results and the public history; and the builders of these views."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from services.catalogue import fiche, vocabularies
-from services.catalogue.models import UseCase, UseCaseStatus
+from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
 from services.catalogue.workflow import differences
 
 
@@ -155,3 +156,31 @@ def private_view(use_case: UseCase) -> UseCasePrivate:
             "publication_errors": fiche.publication_errors(use_case.draft),
         }
     )
+
+
+class HistoryEntry(BaseModel):
+    version: int
+    event: str
+    status: str
+    at: datetime
+    note: str | None
+    changes: list[dict[str, Any]]
+
+
+def public_history(versions: list[UseCaseVersion]) -> list[HistoryEntry]:
+    """The public versions of a fiche, each with its differences from the one before."""
+    entries: list[HistoryEntry] = []
+    previous: dict[str, Any] | None = None
+    for version in versions:
+        entries.append(
+            HistoryEntry(
+                version=version.number,
+                event=version.event,
+                status=version.status,
+                at=version.created_at,
+                note=version.note if version.event in ("retracted", "archived") else None,
+                changes=differences(previous, version.content),
+            )
+        )
+        previous = version.content
+    return entries

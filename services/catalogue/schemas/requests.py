@@ -1,0 +1,119 @@
+"""What the routes read besides a fiche's content: a proposal, the search and queue queries,
+a moderator's decision."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from services.catalogue import search, vocabularies
+from services.catalogue.fiche import UseCaseFields
+from services.catalogue.models import UseCaseStatus
+from services.common.pagination import PageQuery
+from services.common.text import InputModel
+
+# ASCII addresses only: what every SMTP server and mail header accepts as is.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+
+_TERRITORY_CODE = r"^(\d{2,3}|2[AB])$"
+
+
+class Proposal(UseCaseFields):
+    """A new fiche: its content (complete or not) and where to send the private edit link."""
+
+    title: str = Field(min_length=3, max_length=150, description="Titre.")
+    submitter_email: str = Field(
+        max_length=320,
+        description="Adresse qui reçoit le lien de modification (jamais publiée).",
+        pattern=EMAIL_PATTERN,
+    )
+
+
+class UseCaseQuery(PageQuery):
+    q: str | None = Field(
+        None, max_length=200, description="Texte cherché (français, sans accents requis)."
+    )
+    tri: search.Sort | None = Field(None, description="Tri : pertinence (avec q), date ou nom.")
+    domain: list[str] = Field(default_factory=list, description="Domaine fonctionnel (codes).")
+    application_type: list[str] = Field(default_factory=list)
+    ai_technology: list[str] = Field(default_factory=list)
+    ai_act_class: list[str] = Field(default_factory=list)
+    project_status: list[str] = Field(default_factory=list)
+    reusability: list[str] = Field(default_factory=list)
+    automation_level: list[str] = Field(default_factory=list)
+    personal_data: list[str] = Field(default_factory=list)
+    interaction: list[str] = Field(default_factory=list)
+    algorithm_type: list[str] = Field(default_factory=list)
+    hosting: list[str] = Field(default_factory=list)
+    acquisition_mode: list[str] = Field(default_factory=list)
+    annex_iii_area: list[str] = Field(default_factory=list)
+    ai_act_role: list[str] = Field(default_factory=list)
+    local_authority_kind: list[str] = Field(
+        default_factory=list, description="Type de collectivité."
+    )
+    region: list[str] = Field(default_factory=list, description="Code INSEE de région.")
+    departement: list[str] = Field(default_factory=list, description="Code INSEE de département.")
+    local_authority_code: list[str] = Field(
+        default_factory=list, description="SIREN ou code INSEE du porteur."
+    )
+    individual_decisions: list[str] = Field(
+        default_factory=list, description="oui : fonde des décisions individuelles (CRPA)."
+    )
+    art50_obligations: list[str] = Field(
+        default_factory=list,
+        description="Obligations de transparence de l'article 50 (codes) : une fiche en a une ou plusieurs.",
+    )
+
+    @field_validator(
+        *vocabularies.CODED_FIELDS,
+        *vocabularies.CODED_LIST_FIELDS,
+        "local_authority_kind",
+        "individual_decisions",
+        mode="after",
+    )
+    @classmethod
+    def _known_codes(cls, values: list[str], info: Any) -> list[str]:
+        vocabulary = vocabularies.ALL[info.field_name]
+        for value in values:
+            if value not in vocabulary:
+                raise PydanticCustomError("unknown_code", "code inconnu ; voir GET /vocabularies")
+        return values
+
+    @field_validator("region", "departement", mode="after")
+    @classmethod
+    def _territory_codes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(_TERRITORY_CODE, value):
+                raise PydanticCustomError("bad_code", "code INSEE attendu (2 ou 3 caractères)")
+        return values
+
+    def filters(self) -> dict[str, list[str]]:
+        names = [
+            *vocabularies.FACET_COLUMNS,
+            "local_authority_code",
+            *vocabularies.LIST_FACET_COLUMNS,
+        ]
+        return {name: getattr(self, name) for name in names}
+
+
+class SuggestionQuery(BaseModel):
+    q: str = Field(min_length=1, max_length=100, description="Début de recherche.")
+
+
+class QueueQuery(PageQuery):
+    status: UseCaseStatus | None = Field(
+        None, description="Un statut ; sans lui, ce qui attend une relecture."
+    )
+
+
+class Decision(InputModel):
+    message: str | None = Field(
+        None, max_length=5000, description="Message au contributeur, ou note publique."
+    )
+
+
+class MessageRequired(InputModel):
+    message: str = Field(min_length=3, max_length=5000, description="Message au contributeur.")
