@@ -14,6 +14,7 @@ from sqlalchemy import delete, inspect, select
 
 from services.cli import main as iat_admin
 from services.common.database import create_db_engine
+from services.databases import DATABASES
 from tests.conftest import METADATA, TEST_SECRET_KEY, ClientFactory, Databases, empty_database_url
 from tests.helpers import PASSWORD, add_staff, assert_problem, bearer, sign_in
 
@@ -116,7 +117,9 @@ def test_migrate_builds_the_four_databases_from_empty(
     assert code == 0
     assert out.splitlines() == [f"{name} : schéma à jour" for name in METADATA]
     for name, metadata in METADATA.items():
-        assert _tables(urls[name]) == {*metadata.tables, "alembic_version"}, name
+        # The catalogue's full-text index (FTS5 tables on SQLite) is built by a migration too.
+        tables = _tables(urls[name]) - DATABASES[name].unmanaged
+        assert tables == {*metadata.tables, "alembic_version"}, name
     # Running it again is harmless.
     assert _run(capsys, "migrate", "--service", "catalogue")[:2] == (
         0,
