@@ -70,6 +70,7 @@ up: install frontend seed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pylint --disable=all --enable=duplicate-code --score=no services
 
 typecheck: $(VENV)/.installed frontend/node_modules/.installed
 	$(BIN)/mypy
