@@ -7,12 +7,15 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 
 from services.auditions.models import Event, Hearing
+from services.auditions.public_agenda import RenderCache
 from services.auditions.settings import AuditionsSettings
+from services.auditions.solver.worker import SolverWorker
 from services.common.auth.dependencies import require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
 from services.common.errors import NotFound, PreconditionFailed, ProblemError
 from services.common.pagination import RowId
+from services.common.settings import settings_dependency
 
 Organiser = Annotated[Principal, Depends(require(role="organiser"))]
 
@@ -77,9 +80,20 @@ def etag(row: Any) -> str:
     return f'"{row.version}"'
 
 
-def settings_of(request: Request) -> AuditionsSettings:
-    settings: AuditionsSettings = request.app.state.settings
-    return settings
+SettingsDep = Annotated[AuditionsSettings, Depends(settings_dependency(AuditionsSettings))]
 
 
-SettingsDep = Annotated[AuditionsSettings, Depends(settings_of)]
+def agenda_cache(request: Request) -> RenderCache:
+    """The app's cache of rendered public agendas (services.auditions.public_agenda)."""
+    cache: RenderCache = request.app.state.agenda_cache
+    return cache
+
+
+def solver_worker(request: Request) -> SolverWorker | None:
+    """This replica's solver worker, or None when it runs without one."""
+    worker: SolverWorker | None = getattr(request.app.state, "solver_worker", None)
+    return worker
+
+
+AgendaCacheDep = Annotated[RenderCache, Depends(agenda_cache)]
+SolverWorkerDep = Annotated[SolverWorker | None, Depends(solver_worker)]

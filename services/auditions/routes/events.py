@@ -15,8 +15,13 @@ from services.auditions.dependencies import (
     etag,
 )
 from services.auditions.models import Event, Theme
-from services.auditions.schemas import EventDetail, EventIn, ThemeIn, ThemePublic
-from services.auditions.views import event_detail
+from services.auditions.schemas.events import (
+    EventDetail,
+    EventIn,
+    ThemeIn,
+    ThemePublic,
+    event_detail,
+)
 from services.common.database import SessionDep
 
 router = APIRouter(tags=["préparation"])

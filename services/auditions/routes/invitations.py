@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 from sqlmodel import Session, col, select
 
 from services.auditions.dependencies import (
     Invalid,
     OrganisedEventDep,
     SettingsDep,
-    check_version,
-    etag,
 )
 from services.auditions.models import Actor, Contact, Event, Invitation, outbox
-from services.auditions.schemas import (
-    ActorIn,
-    ActorView,
-    AvailabilityAnswerIn,
-    ContactView,
-    InvitationForm,
+from services.auditions.schemas.invitations import (
     InvitationIn,
     InvitationView,
-    TokenIn,
 )
 from services.auditions.settings import AuditionsSettings
-from services.auditions.tokens import hash_token, new_token
-from services.auditions.views import event_detail
-from services.auditions.windows import check_windows, stored
+from services.auditions.tokens import new_token
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.mail import enqueue_mail
@@ -39,63 +27,6 @@ from services.common.sql import utcnow
 router = APIRouter(tags=["invitations"])
 
 UNKNOWN_LINK = "Ce lien personnel est inconnu ou n'est plus valable."
-
-
-def actor_views(session: Session, event_id: int, only: int | None = None) -> list[ActorView]:
-    """The event's actors with their contacts and answers, in three queries."""
-    query = select(Actor).where(Actor.event_id == event_id).order_by(col(Actor.name), col(Actor.id))
-    if only is not None:
-        query = query.where(Actor.id == only)
-    actors = session.exec(query).all()
-    ids = [a.id for a in actors]
-    contacts: dict[int, list[ContactView]] = defaultdict(list)
-    for contact in session.exec(
-        select(Contact).where(col(Contact.actor_id).in_(ids)).order_by(col(Contact.id))
-    ):
-        contacts[contact.actor_id].append(ContactView.model_validate(contact, from_attributes=True))
-    invitations: dict[int, list[Invitation]] = defaultdict(list)
-    for invitation in session.exec(select(Invitation).where(col(Invitation.actor_id).in_(ids))):
-        invitations[invitation.actor_id].append(invitation)
-    views = []
-    for actor in actors:
-        assert actor.id is not None
-        mine = invitations[actor.id]
-        answered = [i for i in mine if i.status == "answered"]
-        status = "answered" if answered else (mine[0].status if mine else None)
-        views.append(
-            ActorView(
-                id=actor.id,
-                name=actor.name,
-                kind=actor.kind,
-                contacts=contacts[actor.id],
-                invitation_status=status,
-                delegation_size=max((i.delegation_size or 0 for i in answered), default=None),
-                mode=answered[0].mode if answered else None,
-                availability=[i.availability for i in mine if i.status in ("answered", "declined")],
-            )
-        )
-    return views
-
-
-@router.get("/events/{event_id}/actors")
-def list_actors(event: OrganisedEventDep, session: SessionDep) -> list[ActorView]:
-    """Les organisations auditionnées et leurs contacts (organisateurs)."""
-    assert event.id is not None
-    return actor_views(session, event.id)
-
-
-@router.post("/events/{event_id}/actors", status_code=201)
-def create_actor(event: OrganisedEventDep, body: ActorIn, session: SessionDep) -> ActorView:
-    """Ajoute une organisation et ses personnes de contact."""
-    assert event.id is not None
-    actor = Actor(event_id=event.id, name=body.name, kind=body.kind)
-    session.add(actor)
-    session.flush()
-    assert actor.id is not None
-    for contact in body.contacts:
-        session.add(Contact(actor_id=actor.id, name=contact.name, email=contact.email))
-    session.flush()
-    return actor_views(session, event.id, only=actor.id)[0]
 
 
 def _send_invitation(
@@ -225,75 +156,3 @@ def remind(
     _remind(session, event, invitation, settings)
     session.flush()
     return InvitationView.model_validate(invitation, from_attributes=True)
-
-
-def _by_token(session: Session, token: str) -> Invitation:
-    # The hash is unique and indexed; the lookup by hash compares no secret byte by byte.
-    invitation = session.exec(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
-    ).first()
-    if invitation is None:
-        raise NotFound(UNKNOWN_LINK)
-    return invitation
-
-
-def _form(session: Session, invitation: Invitation) -> InvitationForm:
-    event = session.get(Event, invitation.event_id)
-    actor = session.get(Actor, invitation.actor_id)
-    contact = session.get(Contact, invitation.contact_id)
-    assert event is not None
-    assert actor is not None
-    assert contact is not None
-    return InvitationForm(
-        event=event_detail(session, event),
-        actor_name=actor.name,
-        contact_name=contact.name,
-        status=invitation.status,
-        delegation_size=invitation.delegation_size,
-        mode=invitation.mode,
-        contribution=invitation.contribution,
-        availability=invitation.availability,
-        version=invitation.version,
-    )
-
-
-@router.post("/availability/open", responses={404: {"description": "Lien inconnu"}})
-def open_invitation(body: TokenIn, session: SessionDep, response: Response) -> InvitationForm:
-    """Ce que voit la personne invitée derrière son lien (le jeton voyage dans le corps)."""
-    invitation = _by_token(session, body.token)
-    response.headers["ETag"] = etag(invitation)
-    return _form(session, invitation)
-
-
-@router.post(
-    "/availability/answer",
-    responses={404: {"description": "Lien inconnu"}, 412: {"description": "Version périmée"}},
-)
-def answer_invitation(
-    body: AvailabilityAnswerIn, session: SessionDep, response: Response
-) -> InvitationForm:
-    """Enregistre les disponibilités, la délégation, le mode et la contribution écrite."""
-    invitation = _by_token(session, body.token)
-    if body.version is not None:
-        check_version(invitation, str(body.version))
-    event = session.get(Event, invitation.event_id)
-    assert event is not None
-    windows = _checked_windows(event, body)
-    invitation.status = "declined" if body.declined else "answered"
-    invitation.answered_at = utcnow()
-    invitation.delegation_size = body.delegation_size
-    invitation.mode = body.mode
-    invitation.contribution = body.contribution
-    invitation.availability = windows
-    invitation.version += 1
-    session.flush()
-    response.headers["ETag"] = etag(invitation)
-    return _form(session, invitation)
-
-
-def _checked_windows(event: Event, body: AvailabilityAnswerIn) -> list[dict[str, str]]:
-    check_windows(event, body.availability, field="availability")
-    return [
-        {"start": start, "end": end, "answer": w.answer}
-        for (start, end), w in zip(stored(body.availability), body.availability, strict=True)
-    ]

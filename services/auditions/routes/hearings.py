@@ -27,15 +27,17 @@ from services.auditions.models import (
     Room,
     Theme,
 )
-from services.auditions.routes_invitations import actor_views
-from services.auditions.schemas import (
+from services.auditions.schemas.events import event_detail
+from services.auditions.schemas.hearings import (
     DraftView,
     HearingIn,
     PlacedHearing,
     PlacementIn,
     WarningView,
+    hearing_view,
+    warning_view,
 )
-from services.auditions.views import event_detail, hearing_view, member_view, warning_view
+from services.auditions.schemas.people import actor_views, member_view
 from services.common.database import SessionDep
 from services.common.errors import Conflict
 
