@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.auditions.support import link_headers
 from tests.conftest import Databases
 from tests.helpers import add_staff, assert_problem, bearer
 from tests.mailbox import Mailbox, text_of
@@ -68,18 +69,22 @@ def test_bad_availability_windows_are_refused_and_nothing_is_saved(
 ) -> None:
     token = a_token(client, organiser, event_id, mailbox)
 
-    refused = client.post("/availability/answer", json={"token": token, "availability": windows})
+    refused = client.post(
+        "/availability/answer", headers=link_headers(token), json={"availability": windows}
+    )
 
     where = locations(refused)
     assert any(
         loc[:3] == ["body", "availability", index if index is not None else 0] for loc in where
     )
-    assert client.post("/availability/open", json={"token": token}).json()["status"] == "sent"
+    assert client.post("/availability/open", headers=link_headers(token)).json()["status"] == "sent"
 
 
 def test_unknown_tokens_are_404(client: TestClient) -> None:
-    assert_problem(client.post("/availability/open", json={"token": "x" * 43}), 404)
-    assert_problem(client.post("/availability/answer", json={"token": "x" * 43}), 404)
+    assert_problem(client.post("/availability/open", headers=link_headers("x" * 43)), 404)
+    assert_problem(
+        client.post("/availability/answer", headers=link_headers("x" * 43), json={}), 404
+    )
     assert_problem(client.get("/feeds/personal.ics", params={"token": "y" * 43}), 404)
 
 
@@ -88,16 +93,23 @@ def test_stale_answer_is_412_and_keeps_the_first(
 ) -> None:
     token = a_token(client, organiser, event_id, mailbox)
     first = client.post(
-        "/availability/answer", json={"token": token, "delegation_size": 4, "version": 1}
+        "/availability/answer",
+        headers=link_headers(token),
+        json={"delegation_size": 4, "version": 1},
     )
     assert first.status_code == 200
 
     stale = client.post(
-        "/availability/answer", json={"token": token, "delegation_size": 9, "version": 1}
+        "/availability/answer",
+        headers=link_headers(token),
+        json={"delegation_size": 9, "version": 1},
     )
 
     assert_problem(stale, 412)
-    assert client.post("/availability/open", json={"token": token}).json()["delegation_size"] == 4
+    assert (
+        client.post("/availability/open", headers=link_headers(token)).json()["delegation_size"]
+        == 4
+    )
 
 
 def test_hearing_and_placement_references_are_checked(
@@ -187,3 +199,23 @@ def test_organiser_routes_need_the_role(
         ),
         403,
     )
+
+
+@pytest.mark.parametrize("path", ["/availability/open", "/availability/answer"])
+def test_an_availability_link_is_presented_only_in_its_own_header(
+    client: TestClient,
+    organiser: dict[str, str],
+    event_id: int,
+    mailbox: Mailbox,
+    path: str,
+) -> None:
+    token = a_token(client, organiser, event_id, mailbox)
+
+    in_body = client.post(path, json={"token": token})
+    as_bearer = client.post(path, headers={"Authorization": f"Bearer {token}"}, json={})
+    staff = client.post(path, headers=organiser, json={})
+
+    for refused in (in_body, as_bearer, staff):
+        assert_problem(refused, 401)
+        assert refused.headers["WWW-Authenticate"].startswith("PrivateLink")
+    assert client.post(path, headers=link_headers(token), json={}).status_code == 200

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from tests.auditions.support import link_headers
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox, text_of
 
@@ -42,13 +43,13 @@ def invite_and_answer(
     link = re.search(r"https?://\S+/disponibilites\.html#(\S+)", text_of(mailbox.wait_for(CONTACT)))
     assert link is not None
     token = link.group(1)
-    form = client.post("/availability/open", json={"token": token})
+    form = client.post("/availability/open", headers=link_headers(token))
     assert form.status_code == 200, form.text
     assert form.json()["actor_name"] == "Association Numérique Solidaire"
     answer = client.post(
         "/availability/answer",
+        headers=link_headers(token),
         json={
-            "token": token,
             "delegation_size": 3,
             "mode": "in_person",
             "contribution": "Notre note.",
@@ -227,7 +228,9 @@ def test_a_declined_invitation_makes_its_actor_unavailable(
     client.post(f"/events/{event_id}/invitations", headers=organiser, json={"actor_id": actor_id})
     link = re.search(r"#(\S+)", text_of(mailbox.wait_for(CONTACT)))
     assert link is not None
-    declined = client.post("/availability/answer", json={"token": link.group(1), "declined": True})
+    declined = client.post(
+        "/availability/answer", headers=link_headers(link.group(1)), json={"declined": True}
+    )
     assert declined.json()["status"] == "declined"
 
     kinds = {
@@ -263,6 +266,10 @@ def test_reminders_replace_the_link_of_those_who_did_not_answer(
     assert message["Subject"].startswith("Rappel : ")
     second = re.search(r"#(\S+)", text_of(message))
     assert second is not None
-    assert client.post("/availability/open", json={"token": first.group(1)}).status_code == 404
-    assert client.post("/availability/open", json={"token": second.group(1)}).status_code == 200
+    assert (
+        client.post("/availability/open", headers=link_headers(first.group(1))).status_code == 404
+    )
+    assert (
+        client.post("/availability/open", headers=link_headers(second.group(1))).status_code == 200
+    )
     assert answered not in {i["actor_id"] for i in reminded}

@@ -1,6 +1,7 @@
 /** Calls to the hearings API and the shapes it answers, plus Paris-time helpers. */
 
 import { requestJson } from "../api";
+import { bearerHeaders, ifMatchHeaders, privateLinkHeaders } from "../headers";
 
 export const PARIS = "Europe/Paris";
 
@@ -102,12 +103,22 @@ export interface InvitationForm {
   readonly version: number;
 }
 
-/** JSON call to the hearings API, with the staff token when given. */
-export async function call<T>(path: string, options: { method?: string; body?: unknown; token?: string | null; ifMatch?: string } = {}): Promise<T> {
+/** What a call sends: a staff token or a private link's token, and the version an edit is based on. */
+export interface CallOptions {
+  readonly method?: string;
+  readonly body?: unknown;
+  readonly token?: string | null;
+  readonly link?: string;
+  readonly version?: number;
+}
+
+/** JSON call to the hearings API, with the staff token (or the private link) when given. */
+export async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
-  if (options.ifMatch) headers["If-Match"] = options.ifMatch;
+  if (options.token) Object.assign(headers, bearerHeaders(options.token));
+  if (options.link !== undefined) Object.assign(headers, privateLinkHeaders(options.link));
+  if (options.version !== undefined) Object.assign(headers, ifMatchHeaders(options.version));
   const init: RequestInit = { method: options.method ?? "GET", headers };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   return (await requestJson("auditions", path, init)) as T;

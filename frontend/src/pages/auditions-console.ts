@@ -229,7 +229,7 @@ async function place(hearingId: number, day: string, time: string, roomId: numbe
   const body: Record<string, unknown> = { room_id: roomId, starts_at: parisInstant(day, time) };
   if (memberId !== null) body["member_ids"] = [memberId];
   await run(async () => {
-    await call(`/events/${eventId}/hearings/${hearingId}/placement`, { method: "PUT", token, body, ifMatch: `"${hearing.version}"` });
+    await call(`/events/${eventId}/hearings/${hearingId}/placement`, { method: "PUT", token, body, version: hearing.version });
     await refresh();
   }, `« ${hearing.title} » placée le ${longDay(day)} à ${time}.`);
 }
@@ -238,7 +238,7 @@ byId("retirer", HTMLButtonElement).addEventListener("click", () => {
   const hearing = draft?.hearings.find((h) => String(h.id) === placeHearing.value);
   if (!hearing) return;
   void run(async () => {
-    await call(`/events/${eventId}/hearings/${hearing.id}/placement`, { method: "PUT", token, body: {}, ifMatch: `"${hearing.version}"` });
+    await call(`/events/${eventId}/hearings/${hearing.id}/placement`, { method: "PUT", token, body: {}, version: hearing.version });
     await refresh();
   }, `« ${hearing.title} » retirée de la grille.`);
 });

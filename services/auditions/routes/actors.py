@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends
 from services.auditions.dependencies import OrganisedEventDep
 from services.auditions.models import Actor, Contact
 from services.auditions.schemas.people import ActorIn, ActorView, actor_views
-from services.auditions.tokens import new_token
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import RowId
+from services.common.private_links import issue
 from services.common.rate_limits import per_principal
 
 router = APIRouter(tags=["invitations"])
@@ -48,6 +48,7 @@ def contact_feed(
     actor = session.get(Actor, contact.actor_id) if contact is not None else None
     if contact is None or actor is None or actor.event_id != event.id:
         raise NotFound("Personne inconnue.")
-    token, contact.feed_token_hash = new_token()
+    link = issue()
+    contact.feed_token_hash = link.digest
     session.flush()
-    return {"path": f"/feeds/personal.ics?token={token}"}
+    return {"path": f"/feeds/personal.ics?token={link.token}"}

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from services.auditions.dependencies import check_version, etag
 from services.auditions.models import Actor, Contact, Event, Invitation
 from services.auditions.schemas.events import event_detail
-from services.auditions.schemas.invitations import AvailabilityAnswerIn, InvitationForm, TokenIn
-from services.auditions.tokens import hash_token
+from services.auditions.schemas.invitations import AvailabilityAnswerIn, InvitationForm
 from services.auditions.windows import check_windows, stored
 from services.common.database import SessionDep
 from services.common.errors import NotFound
+from services.common.private_links import LinkToken, find
 from services.common.sql import utcnow
 
 router = APIRouter(tags=["invitations"])
@@ -21,10 +21,7 @@ UNKNOWN_LINK = "Ce lien personnel est inconnu ou n'est plus valable."
 
 
 def _by_token(session: Session, token: str) -> Invitation:
-    # The hash is unique and indexed; the lookup by hash compares no secret byte by byte.
-    invitation = session.exec(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
-    ).first()
+    invitation = find(session, Invitation, "token_hash", token)
     if invitation is None:
         raise NotFound(UNKNOWN_LINK)
     return invitation
@@ -51,9 +48,9 @@ def _form(session: Session, invitation: Invitation) -> InvitationForm:
 
 
 @router.post("/availability/open", responses={404: {"description": "Lien inconnu"}})
-def open_invitation(body: TokenIn, session: SessionDep, response: Response) -> InvitationForm:
-    """Ce que voit la personne invitée derrière son lien (le jeton voyage dans le corps)."""
-    invitation = _by_token(session, body.token)
+def open_invitation(token: LinkToken, session: SessionDep, response: Response) -> InvitationForm:
+    """Ce que voit la personne invitée derrière son lien (en-tête Authorization: PrivateLink)."""
+    invitation = _by_token(session, token)
     response.headers["ETag"] = etag(invitation)
     return _form(session, invitation)
 
@@ -63,10 +60,10 @@ def open_invitation(body: TokenIn, session: SessionDep, response: Response) -> I
     responses={404: {"description": "Lien inconnu"}, 412: {"description": "Version périmée"}},
 )
 def answer_invitation(
-    body: AvailabilityAnswerIn, session: SessionDep, response: Response
+    token: LinkToken, body: AvailabilityAnswerIn, session: SessionDep, response: Response
 ) -> InvitationForm:
     """Enregistre les disponibilités, la délégation, le mode et la contribution écrite."""
-    invitation = _by_token(session, body.token)
+    invitation = _by_token(session, token)
     if body.version is not None:
         check_version(invitation, str(body.version))
     event = session.get(Event, invitation.event_id)

@@ -16,11 +16,11 @@ from services.auditions.schemas.invitations import (
     InvitationView,
 )
 from services.auditions.settings import AuditionsSettings
-from services.auditions.tokens import new_token
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.mail import enqueue_mail
 from services.common.pagination import RowId
+from services.common.private_links import issue
 from services.common.rate_limits import per_principal
 from services.common.sql import utcnow
 
@@ -38,8 +38,8 @@ def _send_invitation(
     *,
     reminder: bool,
 ) -> str:
-    token, digest = new_token()
-    link = settings.mail.link(f"/disponibilites.html#{token}")
+    private = issue()
+    link = settings.mail.link(f"/disponibilites.html#{private.token}")
     subject = ("Rappel : " if reminder else "") + f"{event.title} : vos disponibilités"
     text = (
         f"Bonjour {contact.name},\n\n"
@@ -59,7 +59,7 @@ def _send_invitation(
         kind="availability-reminder" if reminder else "availability-invitation",
         reference=f"event:{event.id}:actor:{actor.id}",
     )
-    return digest
+    return private.digest
 
 
 @router.post(

@@ -10,11 +10,11 @@ from services.auditions.dependencies import (
 )
 from services.auditions.models import PanelMember, Theme
 from services.auditions.schemas.people import MemberIn, MemberView, member_view
-from services.auditions.tokens import new_token
 from services.auditions.windows import check_windows, stored
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import RowId
+from services.common.private_links import issue
 from services.common.rate_limits import per_principal
 
 router = APIRouter(tags=["préparation"])
@@ -69,6 +69,7 @@ def member_feed(event: OrganisedEventDep, member_id: RowId, session: SessionDep)
     member = session.get(PanelMember, member_id)
     if member is None or member.event_id != event.id:
         raise NotFound("Membre inconnu.")
-    token, member.feed_token_hash = new_token()
+    link = issue()
+    member.feed_token_hash = link.digest
     session.flush()
-    return {"path": f"/feeds/personal.ics?token={token}"}
+    return {"path": f"/feeds/personal.ics?token={link.token}"}

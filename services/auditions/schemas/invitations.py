@@ -32,10 +32,6 @@ class InvitationView(BaseModel):
     availability: list[dict[str, str]]
 
 
-class TokenIn(InputModel):
-    token: str = Field(min_length=10, max_length=100)
-
-
 class InvitationForm(BaseModel):
     """What the invited person sees behind their link."""
 
@@ -50,7 +46,9 @@ class InvitationForm(BaseModel):
     version: int
 
 
-class AvailabilityAnswerIn(TokenIn):
+class AvailabilityAnswerIn(InputModel):
+    """The answer; the link itself is the request's `Authorization: PrivateLink` header."""
+
     declined: bool = False
     delegation_size: int = Field(default=1, ge=1, le=50)
     mode: Mode = "in_person"
