@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.auditions.support import link_headers
+from tests.auditions.support import editing, link_headers
 from tests.conftest import Databases
 from tests.helpers import add_staff, assert_problem, bearer
 from tests.mailbox import Mailbox, text_of
@@ -137,24 +137,38 @@ def test_hearing_and_placement_references_are_checked(
     ).json()["hearing"]
     place = f"{url}/{hearing['id']}/placement"
     assert locations(
-        client.put(place, headers=organiser, json={"room_id": 9999, "starts_at": paris(12, 10)})
+        client.put(
+            place,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
+            json={"room_id": 9999, "starts_at": paris(12, 10)},
+        )
     ) == [["body", "room_id"]]
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     assert locations(
-        client.put(place, headers=organiser, json={"room_id": room, "starts_at": paris(12, 10, 5)})
-    ) == [["body", "starts_at"]]
-    assert locations(
-        client.put(place, headers=organiser, json={"room_id": room, "starts_at": paris(25, 10)})
+        client.put(
+            place,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
+            json={"room_id": room, "starts_at": paris(12, 10, 5)},
+        )
     ) == [["body", "starts_at"]]
     assert locations(
         client.put(
             place,
-            headers=organiser,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
+            json={"room_id": room, "starts_at": paris(25, 10)},
+        )
+    ) == [["body", "starts_at"]]
+    assert locations(
+        client.put(
+            place,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
             json={"room_id": room, "starts_at": paris(12, 10), "member_ids": [9999]},
         )
     ) == [["body", "member_ids", 0]]
     naive = client.put(
-        place, headers=organiser, json={"room_id": room, "starts_at": "2023-07-12T10:00:00"}
+        place,
+        headers=editing(client, organiser, place.removesuffix("/placement")),
+        json={"room_id": room, "starts_at": "2023-07-12T10:00:00"},
     )
     assert ["body", "starts_at"] in locations(naive)
     assert (
@@ -174,7 +188,7 @@ def test_a_placement_breaking_a_hard_rule_is_kept_with_its_warning(
 
     placed = client.put(
         f"{url}/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"{url}/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(14, 10)},
     )
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from tests.auditions.support import link_headers
+from tests.auditions.support import editing, link_headers
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox, text_of
 
@@ -96,7 +96,7 @@ def test_invite_place_release_and_update(
     # The member is declared unavailable on 12 July in the morning: a warning, not a refusal.
     client.put(
         f"/events/{event_id}/members/{member['id']}",
-        headers=organiser,
+        headers={**organiser, "If-Match": f'"{member["version"]}"'},
         json={
             "name": member["name"],
             "email": member["email"],
@@ -168,7 +168,7 @@ def test_invite_place_release_and_update(
     mailbox.clear()
     client.put(
         f"/events/{event_id}/hearings/{hearing_id}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing_id}"),
         json={"room_id": room, "starts_at": paris(13, 15)},
     ).raise_for_status()
     client.post(
@@ -220,7 +220,7 @@ def test_a_declined_invitation_makes_its_actor_unavailable(
     ).json()["id"]
     placed = client.put(
         f"/events/{event_id}/hearings/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(12, 9)},
     ).json()
     assert {w["kind"] for w in placed["warnings"]} == set()

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from tests.auditions.support import editing
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
 
@@ -40,7 +41,7 @@ def test_hard_warnings_need_an_explicit_override(
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     client.put(
         f"/events/{event_id}/hearings/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(14, 10)},
     ).raise_for_status()
 
@@ -64,15 +65,16 @@ def test_diff_cancellation_and_minutes(
     member = next(m for m in draft["members"] if m["id"] in cancelled["member_ids"])
     client.put(
         f"/events/{event_id}/hearings/{moved['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{moved['id']}"),
         json={"room_id": moved["room_id"], "starts_at": paris(18, 9)},
     ).raise_for_status()
     client.post(
-        f"/events/{event_id}/hearings/{cancelled['id']}/cancel", headers=organiser
+        f"/events/{event_id}/hearings/{cancelled['id']}/cancel",
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{cancelled['id']}"),
     ).raise_for_status()
     minutes = client.put(
         f"/events/{event_id}/hearings/{moved['id']}/minutes",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{moved['id']}/minutes"),
         json={
             "body": "# Compte rendu\n\n<script>alert(1)</script> **Points clés**",
             "status": "published",
@@ -163,7 +165,7 @@ def test_the_cached_agenda_follows_minutes_and_answers_304(
 
     client.put(
         f"/events/{event_id}/hearings/{hearing_id}/minutes",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing_id}/minutes"),
         json={"body": "Compte rendu validé.", "status": "published"},
     ).raise_for_status()
 
@@ -173,7 +175,7 @@ def test_the_cached_agenda_follows_minutes_and_answers_304(
     assert entry["minutes"] == "Compte rendu validé."
     client.put(
         f"/events/{event_id}/hearings/{hearing_id}/minutes",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing_id}/minutes"),
         json={"body": "Compte rendu validé.", "status": "draft"},
     ).raise_for_status()
     hidden = client.get(f"/events/{event_id}/agenda").json()
@@ -185,14 +187,18 @@ def test_a_hearing_taken_out_then_back_keeps_raising_its_sequence(
 ) -> None:
     hearing = client.get(f"/events/{event_id}/draft", headers=organiser).json()["hearings"][2]
     url = f"/events/{event_id}/hearings/{hearing['id']}"
-    client.put(f"{url}/placement", headers=organiser, json={}).raise_for_status()
+    client.put(
+        f"{url}/placement", headers=editing(client, organiser, url), json={}
+    ).raise_for_status()
     assert (
         release(client, organiser, event_id, "Sans", override_hard_warnings=True).status_code == 201
     )
     assert client.get(url, headers=organiser).json()["hearing"]["ical_sequence"] == 1
 
     back = {"room_id": hearing["room_id"], "starts_at": hearing["starts_at"]}
-    client.put(f"{url}/placement", headers=organiser, json=back).raise_for_status()
+    client.put(
+        f"{url}/placement", headers=editing(client, organiser, url), json=back
+    ).raise_for_status()
     assert (
         release(client, organiser, event_id, "Avec", override_hard_warnings=True).status_code == 201
     )

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from tests.auditions.support import editing
 from tests.helpers import assert_problem
 
 from .test_journey import paris
@@ -108,7 +109,7 @@ def test_a_locked_hearing_does_not_move(
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     moved = client.put(
         f"/events/{event_id}/hearings/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(18, 9)},
     )
     assert_problem(moved, 409)
@@ -195,13 +196,15 @@ def test_a_hearing_is_edited_with_its_version_and_cancelled(
     stale = client.put(f"{url}/{hearing_id}", headers={**organiser, "If-Match": '"1"'}, json=body)
     assert_problem(stale, 412)
     inverted = client.put(
-        f"{url}/{hearing_id}", headers=organiser, json={**body, "latest_on": "2023-07-12"}
+        f"{url}/{hearing_id}",
+        headers={**organiser, "If-Match": '"2"'},
+        json={**body, "latest_on": "2023-07-12"},
     )
     assert assert_problem(inverted, 422)["errors"][0]["loc"] == ["body", "latest_on"]  # type: ignore[index]
 
-    assert client.post(f"{url}/{hearing_id}/cancel", headers=organiser).json()["hearing"][
-        "cancelled"
-    ]
+    assert client.post(
+        f"{url}/{hearing_id}/cancel", headers=editing(client, organiser, f"{url}/{hearing_id}")
+    ).json()["hearing"]["cancelled"]
     warnings = client.get(f"/events/{event_id}/warnings", headers=organiser).json()
     assert hearing_id not in {w["hearing_id"] for w in warnings}
 

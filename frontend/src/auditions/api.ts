@@ -22,6 +22,7 @@ export interface EventDetail {
   readonly grid_minutes: number;
   readonly rooms: readonly Room[];
   readonly themes: readonly Theme[];
+  readonly version: number;
 }
 export interface AgendaEntry {
   readonly hearing_id: number;
@@ -65,6 +66,7 @@ export interface Member {
   readonly role: string;
   readonly theme_id: number | null;
   readonly unavailability: readonly (readonly [string, string])[];
+  readonly version: number;
 }
 export interface Actor {
   readonly id: number;

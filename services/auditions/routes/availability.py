@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import Session
 
-from services.auditions.dependencies import check_version, etag
 from services.auditions.models import Actor, Contact, Event, Invitation
 from services.auditions.schemas.events import event_detail
 from services.auditions.schemas.invitations import AvailabilityAnswerIn, InvitationForm
@@ -14,6 +13,7 @@ from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.private_links import LinkToken, find
 from services.common.sql import utcnow
+from services.common.versions import ExpectedVersion, set_etag
 
 router = APIRouter(tags=["invitations"])
 
@@ -51,7 +51,7 @@ def _form(session: Session, invitation: Invitation) -> InvitationForm:
 def open_invitation(token: LinkToken, session: SessionDep, response: Response) -> InvitationForm:
     """Ce que voit la personne invitée derrière son lien (en-tête Authorization: PrivateLink)."""
     invitation = _by_token(session, token)
-    response.headers["ETag"] = etag(invitation)
+    set_etag(response, invitation.version)
     return _form(session, invitation)
 
 
@@ -65,7 +65,10 @@ def answer_invitation(
     """Enregistre les disponibilités, la délégation, le mode et la contribution écrite."""
     invitation = _by_token(session, token)
     if body.version is not None:
-        check_version(invitation, str(body.version))
+        # The invited person's own page: the version travels in the answer, as before.
+        ExpectedVersion(frozenset({str(body.version)})).check(
+            invitation.version, what="Votre réponse"
+        )
     event = session.get(Event, invitation.event_id)
     assert event is not None
     windows = _checked_windows(event, body)
@@ -77,7 +80,7 @@ def answer_invitation(
     invitation.availability = windows
     invitation.version += 1
     session.flush()
-    response.headers["ETag"] = etag(invitation)
+    set_etag(response, invitation.version)
     return _form(session, invitation)
 
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from services.auditions.dependencies import (
     Invalid,
+    MemberDep,
     OrganisedEventDep,
 )
 from services.auditions.models import PanelMember, Theme
 from services.auditions.schemas.people import MemberIn, MemberView, member_view
 from services.auditions.windows import check_windows, stored
 from services.common.database import SessionDep
-from services.common.errors import NotFound
-from services.common.pagination import RowId
 from services.common.private_links import issue
 from services.common.rate_limits import per_principal
+from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["préparation"])
 
@@ -28,7 +28,9 @@ def _check_theme(session: SessionDep, event_id: int | None, theme_id: int | None
 
 
 @router.post("/events/{event_id}/members", status_code=201)
-def create_member(event: OrganisedEventDep, body: MemberIn, session: SessionDep) -> MemberView:
+def create_member(
+    event: OrganisedEventDep, body: MemberIn, session: SessionDep, response: Response
+) -> MemberView:
     """Ajoute un membre de la commission et ses indisponibilités."""
     assert event.id is not None
     _check_theme(session, event.id, body.theme_id)
@@ -43,32 +45,37 @@ def create_member(event: OrganisedEventDep, body: MemberIn, session: SessionDep)
     )
     session.add(member)
     session.flush()
+    set_etag(response, member.version)
     return member_view(member)
 
 
 @router.put("/events/{event_id}/members/{member_id}")
 def update_member(
-    event: OrganisedEventDep, member_id: RowId, body: MemberIn, session: SessionDep
+    event: OrganisedEventDep,
+    member: MemberDep,
+    body: MemberIn,
+    session: SessionDep,
+    response: Response,
+    expected: RequiredVersion,
 ) -> MemberView:
-    """Remplace la fiche d'un membre, dont ses indisponibilités ; les alertes suivent."""
-    member = session.get(PanelMember, member_id)
-    if member is None or member.event_id != event.id:
-        raise NotFound("Membre inconnu.")
+    """Remplace la fiche d'un membre (avec If-Match), dont ses indisponibilités ; les alertes
+    suivent."""
+    expected.check(member.version, what="La fiche du membre")
     _check_theme(session, event.id, body.theme_id)
     check_windows(event, body.unavailability, field="unavailability", disjoint=False)
     member.name, member.email, member.role = body.name, body.email, body.role
     member.theme_id = body.theme_id
     member.unavailability = stored(body.unavailability)
+    member.version += 1
     session.flush()
+    set_etag(response, member.version)
     return member_view(member)
 
 
 @router.post("/events/{event_id}/members/{member_id}/feed", dependencies=[Depends(per_principal())])
-def member_feed(event: OrganisedEventDep, member_id: RowId, session: SessionDep) -> dict[str, str]:
+def member_feed(member: MemberDep, session: SessionDep) -> dict[str, str]:
     """Crée (ou renouvelle) l'adresse secrète de l'agenda personnel d'un membre."""
-    member = session.get(PanelMember, member_id)
-    if member is None or member.event_id != event.id:
-        raise NotFound("Membre inconnu.")
+    # A new address is no edit of the member's record: no If-Match, the version stays.
     link = issue()
     member.feed_token_hash = link.digest
     session.flush()

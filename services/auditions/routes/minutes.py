@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlmodel import Session, select
 
-from services.auditions.dependencies import HearingDep, IfMatch, check_version, etag
+from services.auditions.dependencies import HearingDep
 from services.auditions.models import Minutes
 from services.auditions.schemas.hearings import MinutesIn, MinutesView
 from services.common.database import SessionDep
 from services.common.sql import utcnow
+from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["préparation"])
 
@@ -28,28 +29,27 @@ def read_minutes(hearing: HearingDep, session: SessionDep, response: Response) -
     """Le compte rendu d'une audition (markdown)."""
     assert hearing.id is not None
     minutes = _minutes(session, hearing.id)
-    response.headers["ETag"] = etag(minutes)
+    set_etag(response, minutes.version)
     return MinutesView.model_validate(minutes, from_attributes=True)
 
 
 @router.put(
     "/events/{event_id}/hearings/{hearing_id}/minutes",
-    responses={412: {"description": "Version périmée"}},
 )
 def write_minutes(
     hearing: HearingDep,
     body: MinutesIn,
     session: SessionDep,
     response: Response,
-    if_match: IfMatch = None,
+    expected: RequiredVersion,
 ) -> MinutesView:
     """Écrit le compte rendu : brouillon, validé ou publié (publié : visible sur l'agenda)."""
     assert hearing.id is not None
     minutes = _minutes(session, hearing.id)
-    check_version(minutes, if_match)
+    expected.check(minutes.version, what="La fiche du compte rendu")
     minutes.body, minutes.status = body.body, body.status
     minutes.updated_at = utcnow()
     minutes.version += 1
     session.flush()
-    response.headers["ETag"] = etag(minutes)
+    set_etag(response, minutes.version)
     return MinutesView.model_validate(minutes, from_attributes=True)

@@ -40,6 +40,8 @@ class EventDetail(EventPublic):
     buffer_minutes: int
     rooms: list[RoomPublic]
     themes: list[ThemePublic]
+    # The version to send back in If-Match when editing the event.
+    version: int
 
 
 class RoomIn(InputModel):
@@ -117,4 +119,5 @@ def event_detail(session: Session, event: Event) -> EventDetail:
         buffer_minutes=event.buffer_minutes,
         rooms=[RoomPublic.model_validate(r, from_attributes=True) for r in rooms],
         themes=[ThemePublic.model_validate(t, from_attributes=True) for t in themes],
+        version=event.version,
     )

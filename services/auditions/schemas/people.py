@@ -31,6 +31,8 @@ class MemberView(BaseModel):
     role: str
     theme_id: int | None
     unavailability: list[list[datetime]]
+    # The version to send back in If-Match when editing the member.
+    version: int
 
 
 class ContactIn(InputModel):
