@@ -7,6 +7,8 @@ for the tests that read it (its journeys, the solver on a real-sized event).
 
 from __future__ import annotations
 
+import functools
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +17,21 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from services.auditions.seed import seed_auditions
+from services.common.auth import accounts
+from services.common.auth.passwords import hash_password
+from services.common.auth.tokens import encode_token, staff_token_expiry
 from services.common.database import create_db_engine
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, bearer
+from tests.helpers import PASSWORD, add_staff
 
 ORGANISER = "organisatrice@auditions.test"
-# A week of July 2023 (Wednesday 12 to Tuesday 18), like the demo's event.
-EVENT = {"title": "Auditions de test", "starts_on": "2023-07-12", "ends_on": "2023-07-18"}
+# The demo's dates: 11 to 20 July 2023, without the 14th (a public holiday) nor the weekend.
+EVENT = {
+    "title": "Auditions de test",
+    "starts_on": "2023-07-11",
+    "ends_on": "2023-07-20",
+    "excluded_dates": ["2023-07-14"],
+}
 
 
 @pytest.fixture
@@ -30,21 +40,67 @@ def service(client_for: ClientFactory) -> TestClient:
     return client_for("auditions")
 
 
-@pytest.fixture
-def client(databases: Databases, service: TestClient) -> TestClient:
-    """The service with the July 2023 demo seeded."""
+def _seed_demo(databases: Databases) -> None:
     engine = create_db_engine(databases.urls["auditions"], pool_size=1)
     with Session(engine) as session:
         seed_auditions(session)
         session.commit()
     engine.dispose()
+
+
+@pytest.fixture
+def client(databases: Databases, service: TestClient) -> TestClient:
+    """The service with the July 2023 demo seeded."""
+    _seed_demo(databases)
     return service
 
 
 @pytest.fixture
-def organiser(service: TestClient, databases: Databases) -> dict[str, str]:
+def demo_event_id(databases: Databases, service: TestClient) -> int:
+    """The demo's July event, for a test in a module whose other tests need no demo."""
+    _seed_demo(databases)
+    event: int = service.get("/events").json()["items"][0]["id"]
+    return event
+
+
+@functools.cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def organiser(
+    service: TestClient, databases: Databases, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """An organiser's headers: a real account, its token minted as sign-in mints it.
+
+    Signing in (a password hash, then its verification) cost half a second per test; the
+    sign-in itself is tested in tests/common/test_auth.py.
+    """
+    monkeypatch.setattr(accounts, "hash_password", lambda _password: _password_hash())
     add_staff(databases.urls["accounts"], email=ORGANISER, roles=["organiser"])
-    return bearer(service, email=ORGANISER)
+    engine = create_db_engine(databases.urls["accounts"], pool_size=1)
+    try:
+        with Session(engine) as session:
+            account = accounts.find_staff(session, email=ORGANISER)
+            assert account is not None
+    finally:
+        engine.dispose()
+    settings = databases.auth_settings()
+    token = encode_token(
+        settings=settings,
+        subject=f"staff:{account.id}",
+        token_type="staff",
+        token_id=secrets.token_urlsafe(12),
+        expires_at=staff_token_expiry(settings),
+        claims={
+            "email": account.email,
+            "name": account.name,
+            "roles": account.role_list,
+            "gen": account.token_generation,
+        },
+    )
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -86,3 +142,12 @@ class Make:
 @pytest.fixture
 def make(service: TestClient, organiser: dict[str, str]) -> Make:
     return Make(service, organiser)
+
+
+@pytest.fixture
+def small_event(make: Make) -> int:
+    """A published event with one room, and nothing else: for tests that need no demo."""
+    event = make.event(published=True)
+    make.room(event["id"])
+    event_id: int = event["id"]
+    return event_id

@@ -20,6 +20,17 @@ from .test_journey import paris
 PARIS = ZoneInfo("Europe/Paris")
 
 
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here: each test reads only the event `event_id` makes."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
+
+
 def locations(response: Any) -> list[list[object]]:
     body = assert_problem(response, 422)
     errors = body["errors"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
@@ -12,6 +13,17 @@ from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
 
 from .test_journey import paris
+
+
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here unless a test asks for `demo_event_id`: the others read what they make."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
 
 
 def new_hearing(
@@ -35,8 +47,9 @@ def release(
 
 
 def test_hard_warnings_need_an_explicit_override(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     hearing = new_hearing(client, organiser, event_id)
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     client.put(
@@ -58,8 +71,9 @@ def test_hard_warnings_need_an_explicit_override(
 
 
 def test_diff_cancellation_and_minutes(
-    client: TestClient, organiser: dict[str, str], event_id: int, mailbox: Mailbox
+    client: TestClient, organiser: dict[str, str], demo_event_id: int, mailbox: Mailbox
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     moved, cancelled = draft["hearings"][0], draft["hearings"][1]
     member = next(m for m in draft["members"] if m["id"] in cancelled["member_ids"])
@@ -117,8 +131,9 @@ def test_diff_cancellation_and_minutes(
 
 
 def test_a_member_subscribes_to_a_secret_feed(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     member = draft["members"][1]
     sitting = {h["ical_uid"] for h in draft["hearings"] if member["id"] in h["member_ids"]}
@@ -154,8 +169,9 @@ def test_outbox_release_refuses_other_ids(
 
 
 def test_the_cached_agenda_follows_minutes_and_answers_304(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     first = client.get(f"/events/{event_id}/agenda")
     tag = first.headers["ETag"]
     assert (
@@ -183,8 +199,9 @@ def test_the_cached_agenda_follows_minutes_and_answers_304(
 
 
 def test_a_hearing_taken_out_then_back_keeps_raising_its_sequence(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     hearing = client.get(f"/events/{event_id}/draft", headers=organiser).json()["hearings"][2]
     url = f"/events/{event_id}/hearings/{hearing['id']}"
     client.put(

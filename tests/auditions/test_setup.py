@@ -21,6 +21,17 @@ JULY = {
 }
 
 
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here unless a test asks for `demo_event_id`: the others read what they make."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
+
+
 def test_an_event_is_created_then_updated_with_its_version(
     client: TestClient, organiser: dict[str, str]
 ) -> None:
@@ -116,8 +127,9 @@ def test_a_locked_hearing_does_not_move(
 
 
 def test_attachments_are_internal_unless_made_public(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     hearing_id = client.get(f"/events/{event_id}/agenda").json()["entries"][0]["hearing_id"]
     url = f"/events/{event_id}/hearings/{hearing_id}/attachments"
     internal = client.post(
@@ -145,8 +157,9 @@ def test_attachments_are_internal_unless_made_public(
 
 
 def test_a_contact_subscribes_to_the_hearings_of_its_organisation(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     hearing = draft["hearings"][3]
     actor = next(a for a in draft["actors"] if a["id"] == hearing["actor_ids"][0])
@@ -161,8 +174,9 @@ def test_a_contact_subscribes_to_the_hearings_of_its_organisation(
 
 
 def test_a_hearing_is_edited_with_its_version_and_cancelled(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     theme = draft["event"]["themes"][0]["id"]
     url = f"/events/{event_id}/hearings"

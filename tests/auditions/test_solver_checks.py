@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.auditions.support import editing
@@ -10,6 +11,17 @@ from tests.helpers import assert_problem
 from .solver_support import start_run, wait_for
 from .test_journey import paris
 from .test_releases import new_hearing
+
+
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here unless a test asks for `demo_event_id`: the others read what they make."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
 
 
 def test_bad_time_limits_nothing_to_place_and_nothing_to_repair(
