@@ -72,6 +72,10 @@ def _password_hash() -> str:
 def organiser(
     service: TestClient, databases: Databases, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
+    return organiser_headers(databases, monkeypatch)
+
+
+def organiser_headers(databases: Databases, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """An organiser's headers: a real account, its token minted as sign-in mints it.
 
     Signing in (a password hash, then its verification) cost half a second per test; the

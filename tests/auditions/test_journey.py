@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
@@ -65,9 +66,21 @@ def invite_and_answer(
     return actor_id
 
 
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here: each journey starts from an event with one room (`event_id`)."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
+
+
 def test_invite_place_release_and_update(
-    client: TestClient, organiser: dict[str, str], event_id: int, mailbox: Mailbox
+    client: TestClient, organiser: dict[str, str], demo_event_id: int, mailbox: Mailbox
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     actor_id = invite_and_answer(client, organiser, event_id, mailbox)
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     room = client.post(
