@@ -420,8 +420,9 @@ def _cancel_a_day(api: httpx.Client, stack: Stack, headers: dict[str, str], even
         body = stack.wait_for_mail(email).get_body(preferencelist=("plain",))
         found = re.search(r"disponibilites\.html#(\S+)", body.get_content() if body else "")
         token = found.group(1) if found else ""
-        form = api.post(f"{base}/availability/open", headers=link_headers(token))
-        if form.status_code == 200:
+        # No link in the message yet: nothing to present (an empty header is not even sent).
+        form = api.post(f"{base}/availability/open", headers=link_headers(token)) if token else None
+        if form is not None and form.status_code == 200:
             break
         assert time.monotonic() < deadline, "pas de nouveau lien"
         time.sleep(0.3)
