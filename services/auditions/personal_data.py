@@ -38,6 +38,11 @@ SECRETS = ("feed_token_hash", "token_hash")
 DEAD_LINK = "expired:"
 
 
+def link_revoked(token_hash: str) -> bool:
+    """True for a link killed by an erasure or the retention (now or before revoked_digest())."""
+    return token_hash.startswith((REVOKED_PREFIX, DEAD_LINK))
+
+
 def _contact_ids(connection: Connection, where: ColumnElement[bool]) -> list[int]:
     return list(connection.execute(select(contact_t.c.id).where(where)).scalars())
 

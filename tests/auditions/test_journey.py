@@ -10,7 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from services.auditions.personal_data import erase
+from services.common.database import create_db_engine
 from tests.auditions.support import editing, link_headers
+from tests.conftest import Databases
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox, text_of
 
@@ -286,3 +289,38 @@ def test_reminders_replace_the_link_of_those_who_did_not_answer(
         client.post("/availability/open", headers=link_headers(second.group(1))).status_code == 200
     )
     assert answered not in {i["actor_id"] for i in reminded}
+
+
+def test_a_reminder_never_brings_back_the_link_of_an_erased_person(
+    client: TestClient,
+    organiser: dict[str, str],
+    event_id: int,
+    mailbox: Mailbox,
+    databases: Databases,
+) -> None:
+    actor = client.post(
+        f"/events/{event_id}/actors",
+        headers=organiser,
+        json={
+            "name": "Effacée",
+            "kind": "company",
+            "contacts": [{"name": "Eve", "email": "eve@effacee.example"}],
+        },
+    ).json()["id"]
+    client.post(f"/events/{event_id}/invitations", headers=organiser, json={"actor_id": actor})
+    link = re.search(r"#(\S+)", text_of(mailbox.wait_for("eve@effacee.example")))
+    assert link is not None
+    engine = create_db_engine(databases.urls["auditions"], pool_size=1)
+    with engine.begin() as connection:
+        assert erase(connection, "eve@effacee.example")["invitation"] == 1
+    engine.dispose()
+    invitation = client.get(f"/events/{event_id}/invitations", headers=organiser).json()[0]
+
+    reminded = client.post(f"/events/{event_id}/invitations/reminders", headers=organiser)
+    one = client.post(
+        f"/events/{event_id}/invitations/{invitation['id']}/reminder", headers=organiser
+    )
+
+    assert reminded.json() == []
+    assert_problem(one, 409)
+    assert_problem(client.post("/availability/open", headers=link_headers(link.group(1))), 404)

@@ -11,13 +11,14 @@ from services.auditions.dependencies import (
     SettingsDep,
 )
 from services.auditions.models import Actor, Contact, Event, Invitation, outbox
+from services.auditions.personal_data import link_revoked
 from services.auditions.schemas.invitations import (
     InvitationIn,
     InvitationView,
 )
 from services.auditions.settings import AuditionsSettings
 from services.common.database import SessionDep
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
 from services.common.mail import enqueue_mail
 from services.common.pagination import RowId
 from services.common.private_links import issue
@@ -131,11 +132,16 @@ def remind_all(
     event: OrganisedEventDep, session: SessionDep, settings: SettingsDep
 ) -> list[InvitationView]:
     """Relance toutes les personnes qui n'ont pas encore répondu."""
-    waiting = session.exec(
-        select(Invitation)
-        .where(Invitation.event_id == event.id, Invitation.status == "sent")
-        .order_by(col(Invitation.id))
-    ).all()
+    waiting = [
+        invitation
+        for invitation in session.exec(
+            select(Invitation)
+            .where(Invitation.event_id == event.id, Invitation.status == "sent")
+            .order_by(col(Invitation.id))
+        )
+        # An erased person's link stays revoked: a reminder would bring it back to life.
+        if not link_revoked(invitation.token_hash)
+    ]
     for invitation in waiting:
         _remind(session, event, invitation, settings)
     session.flush()
@@ -145,6 +151,7 @@ def remind_all(
 @router.post(
     "/events/{event_id}/invitations/{invitation_id}/reminder",
     dependencies=[Depends(per_principal())],
+    responses={409: {"description": "Données de la personne effacées"}},
 )
 def remind(
     event: OrganisedEventDep, invitation_id: RowId, session: SessionDep, settings: SettingsDep
@@ -153,6 +160,10 @@ def remind(
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.event_id != event.id:
         raise NotFound("Invitation inconnue.")
+    if link_revoked(invitation.token_hash):
+        raise Conflict(
+            "Les données de cette personne ont été effacées : elle ne peut être relancée."
+        )
     _remind(session, event, invitation, settings)
     session.flush()
     return InvitationView.model_validate(invitation, from_attributes=True)
