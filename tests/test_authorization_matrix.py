@@ -65,7 +65,9 @@ PUBLIC = Rule()
 ANALYST = Rule(role="analyst")
 ORGANISER = Rule(role="organiser")
 SURVEY_LINK = Rule(link="survey")  # Authorization: Bearer <token of the e-mailed link>
-ACTOR_LINK = Rule(link="actor")  # the token of the actor's or member's link, in body or query
+ACTOR_LINK = Rule(link="actor")  # the token of a member's or contact's calendar feed, in the query
+# Authorization: PrivateLink <token of the e-mailed availability link>
+AVAILABILITY_LINK = Rule(link="availability")
 EDIT_LINK = Rule(link="fiche")  # Authorization: PrivateLink <token of the fiche's edit link>
 MODERATOR = Rule(role="moderator", scope="catalogue:write")
 # A fiche is edited by its contributor (edit link) or by a moderator.
@@ -134,8 +136,8 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/events/{event_id}/attachments"): PUBLIC,
         ("GET", "/events/{event_id}/attachments/{attachment_id}"): PUBLIC,
         ("GET", "/feeds/personal.ics"): ACTOR_LINK,
-        ("POST", "/availability/open"): ACTOR_LINK,
-        ("POST", "/availability/answer"): ACTOR_LINK,
+        ("POST", "/availability/open"): AVAILABILITY_LINK,
+        ("POST", "/availability/answer"): AVAILABILITY_LINK,
         ("GET", "/manage/events"): ORGANISER,
         ("POST", "/events"): ORGANISER,
         ("PUT", "/events/{event_id}"): ORGANISER,
@@ -291,6 +293,10 @@ def expected(rule: Rule, operation: Operation, caller: str, found: Callers) -> s
         return {401} if caller == "anonyme" else {404, 422}
     if rule.link == "actor":
         return {404}
+    if rule.link == "availability":
+        # Only `Authorization: PrivateLink` opens it: no caller here presents one (a staff or
+        # integrator bearer is not a link), and a link in the body is not looked at.
+        return {401}
     if rule.link == "fiche":
         # The catalogue answers every refusal on a fiche's private paths with 404, so that
         # no caller learns whether a fiche exists; moderators may also edit.

@@ -8,18 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.auditions import (
-    routes,
-    routes_attachments,
-    routes_events,
-    routes_invitations,
-    routes_releases,
-    routes_schedule,
-    routes_setup,
-    routes_solver,
-)
 from services.auditions.models import audit_log, outbox
 from services.auditions.public_agenda import RenderCache
+from services.auditions.routes import routers
 from services.auditions.settings import AuditionsSettings, get_settings
 from services.auditions.solver.worker import SolverWorker
 from services.common.app_factory import build_service_app
@@ -32,16 +23,7 @@ def create_app(settings: AuditionsSettings | None = None) -> FastAPI:
         title="Auditions nationales",
         description="Les auditions nationales : événements, salles, organisations auditionnées, "
         "disponibilités, planning, agenda public et comptes rendus.",
-        routers=[
-            routes.router,
-            routes_events.router,
-            routes_invitations.router,
-            routes_schedule.router,
-            routes_releases.router,
-            routes_setup.router,
-            routes_attachments.router,
-            routes_solver.router,
-        ],
+        routers=routers,
         outbox=outbox,
         audit=audit_log,
     )

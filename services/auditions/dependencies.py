@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
-from services.auditions.models import Event, Hearing
+from services.auditions.models import Event, Hearing, PanelMember
+from services.auditions.public_agenda import RenderCache
 from services.auditions.settings import AuditionsSettings
+from services.auditions.solver.worker import SolverWorker
 from services.common.auth.dependencies import require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound, PreconditionFailed, ProblemError
+from services.common.errors import NotFound, ProblemError
 from services.common.pagination import RowId
+from services.common.settings import settings_dependency
 
 Organiser = Annotated[Principal, Depends(require(role="organiser"))]
 
@@ -58,28 +61,30 @@ def event_hearing(session: SessionDep, event: OrganisedEventDep, hearing_id: Row
 
 
 HearingDep = Annotated[Hearing, Depends(event_hearing)]
-IfMatch = Annotated[str | None, Header(description="Version attendue (ETag).")]
 
 
-def check_version(row: Any, if_match: str | None) -> None:
-    """A stale If-Match is refused so that nobody overwrites an edit unseen."""
-    if if_match is None:
-        return
-    wanted = if_match.strip().removeprefix("W/").strip('"')
-    if wanted != str(row.version):
-        raise PreconditionFailed(
-            "Cette fiche a été modifiée entre-temps : rechargez-la avant de recommencer.",
-            extra={"current_version": row.version},
-        )
+def event_member(session: SessionDep, event: OrganisedEventDep, member_id: RowId) -> PanelMember:
+    member = session.get(PanelMember, member_id)
+    if member is None or member.event_id != event.id:
+        raise NotFound("Membre inconnu.")
+    return member
 
 
-def etag(row: Any) -> str:
-    return f'"{row.version}"'
+MemberDep = Annotated[PanelMember, Depends(event_member)]
+SettingsDep = Annotated[AuditionsSettings, Depends(settings_dependency(AuditionsSettings))]
 
 
-def settings_of(request: Request) -> AuditionsSettings:
-    settings: AuditionsSettings = request.app.state.settings
-    return settings
+def agenda_cache(request: Request) -> RenderCache:
+    """The app's cache of rendered public agendas (services.auditions.public_agenda)."""
+    cache: RenderCache = request.app.state.agenda_cache
+    return cache
 
 
-SettingsDep = Annotated[AuditionsSettings, Depends(settings_of)]
+def solver_worker(request: Request) -> SolverWorker | None:
+    """This replica's solver worker, or None when it runs without one."""
+    worker: SolverWorker | None = getattr(request.app.state, "solver_worker", None)
+    return worker
+
+
+AgendaCacheDep = Annotated[RenderCache, Depends(agenda_cache)]
+SolverWorkerDep = Annotated[SolverWorker | None, Depends(solver_worker)]

@@ -26,7 +26,7 @@ from services.auditions.models import (
     Room,
     Theme,
 )
-from services.auditions.tokens import new_token
+from services.common.private_links import issue
 
 AXES = (
     "Axe 1 : observer les usages de l'IA dans les territoires",
@@ -136,7 +136,7 @@ def build_event(
                 event_id=event.id,
                 actor_id=actor.id,
                 contact_id=contact.id,
-                token_hash=new_token()[1],
+                token_hash=issue().digest,
                 status="answered",
                 answered_at=datetime.now(UTC),
                 delegation_size=rng.randint(1, 6),

@@ -95,6 +95,8 @@ class PanelMember(AuditionsModel, table=True):
     unavailability: list[list[str]] = _json_list()
     # SHA-256 of the secret calendar feed token.
     feed_token_hash: str | None = Field(default=None, max_length=64, index=True)
+    # Bumped by each organiser's edit (If-Match); renewing the feed link is not an edit.
+    version: int = 1
 
 
 class Actor(AuditionsModel, table=True):

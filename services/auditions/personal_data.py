@@ -8,7 +8,6 @@ become blank, and their private links (availability form, calendar feed) stop wo
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from services.auditions.models import (
 )
 from services.common import personal_data as common
 from services.common.personal_data import ERASED_NAME, RetentionSettings, Rows
+from services.common.private_links import REVOKED_PREFIX, revoked_digest
 
 contact_t = Contact.__table__  # type: ignore[attr-defined]
 member_t = PanelMember.__table__  # type: ignore[attr-defined]
@@ -33,8 +33,14 @@ actor_t = Actor.__table__  # type: ignore[attr-defined]
 event_t = Event.__table__  # type: ignore[attr-defined]
 
 SECRETS = ("feed_token_hash", "token_hash")
-# A token digest is hexadecimal: a value with this prefix matches no link, ever.
+# What links killed before the kernel's revoked_digest() hold: they stay dead, and are not
+# counted again.
 DEAD_LINK = "expired:"
+
+
+def link_revoked(token_hash: str) -> bool:
+    """True for a link killed by an erasure or the retention (now or before revoked_digest())."""
+    return token_hash.startswith((REVOKED_PREFIX, DEAD_LINK))
 
 
 def _contact_ids(connection: Connection, where: ColumnElement[bool]) -> list[int]:
@@ -47,6 +53,7 @@ def _kill_links(connection: Connection, contact_ids: list[int]) -> int:
         select(invitation_t.c.id).where(
             invitation_t.c.contact_id.in_(contact_ids),
             invitation_t.c.token_hash.not_like(DEAD_LINK + "%"),
+            invitation_t.c.token_hash.not_like(REVOKED_PREFIX + "%"),
         )
     ).scalars()
     count = 0
@@ -54,7 +61,7 @@ def _kill_links(connection: Connection, contact_ids: list[int]) -> int:
         connection.execute(
             update(invitation_t)
             .where(invitation_t.c.id == invitation_id)
-            .values(token_hash=DEAD_LINK + secrets.token_hex(28))
+            .values(token_hash=revoked_digest())
         )
         count += 1
     return count

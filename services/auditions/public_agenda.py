@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from services.auditions.models import Event, Hearing, Minutes, Release
 from services.auditions.releases import event_calendar, public_entries
-from services.auditions.schemas import Agenda, ReleaseView
-from services.auditions.views import event_public
+from services.auditions.schemas.events import event_public
+from services.auditions.schemas.releases import Agenda, ReleaseView
 from services.common.errors import NotFound
 
 CACHE_SIZE = 64

@@ -27,7 +27,7 @@ from services.auditions.models import (
     Theme,
     outbox,
 )
-from services.auditions.schemas import AgendaEntry, ReleaseDiff
+from services.auditions.schemas.releases import AgendaEntry, ReleaseDiff
 from services.auditions.settings import AuditionsSettings
 from services.common.errors import Conflict
 from services.common.mail import enqueue_mail

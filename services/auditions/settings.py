@@ -5,8 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.auditions.solver.schemas import MAX_SECONDS
 from services.common.settings import ServiceSettings
+
+# A run longer than five minutes would hold a replica's cores for nothing: the reference
+# finds a good plan in 30-60 s on two cores.
+MAX_SECONDS = 300
 
 
 class SolverSettings(BaseSettings):

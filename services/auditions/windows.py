@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from services.auditions.dependencies import Invalid
 from services.auditions.models import Event
-from services.auditions.schemas import WindowIn
+from services.auditions.schemas.common import WindowIn
 
 
 def check_windows(

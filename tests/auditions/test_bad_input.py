@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.auditions.support import editing, link_headers
 from tests.conftest import Databases
 from tests.helpers import add_staff, assert_problem, bearer
 from tests.mailbox import Mailbox, text_of
@@ -17,6 +18,17 @@ from tests.mailbox import Mailbox, text_of
 from .test_journey import paris
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here: each test reads only the event `event_id` makes."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
 
 
 def locations(response: Any) -> list[list[object]]:
@@ -68,18 +80,22 @@ def test_bad_availability_windows_are_refused_and_nothing_is_saved(
 ) -> None:
     token = a_token(client, organiser, event_id, mailbox)
 
-    refused = client.post("/availability/answer", json={"token": token, "availability": windows})
+    refused = client.post(
+        "/availability/answer", headers=link_headers(token), json={"availability": windows}
+    )
 
     where = locations(refused)
     assert any(
         loc[:3] == ["body", "availability", index if index is not None else 0] for loc in where
     )
-    assert client.post("/availability/open", json={"token": token}).json()["status"] == "sent"
+    assert client.post("/availability/open", headers=link_headers(token)).json()["status"] == "sent"
 
 
 def test_unknown_tokens_are_404(client: TestClient) -> None:
-    assert_problem(client.post("/availability/open", json={"token": "x" * 43}), 404)
-    assert_problem(client.post("/availability/answer", json={"token": "x" * 43}), 404)
+    assert_problem(client.post("/availability/open", headers=link_headers("x" * 43)), 404)
+    assert_problem(
+        client.post("/availability/answer", headers=link_headers("x" * 43), json={}), 404
+    )
     assert_problem(client.get("/feeds/personal.ics", params={"token": "y" * 43}), 404)
 
 
@@ -88,16 +104,23 @@ def test_stale_answer_is_412_and_keeps_the_first(
 ) -> None:
     token = a_token(client, organiser, event_id, mailbox)
     first = client.post(
-        "/availability/answer", json={"token": token, "delegation_size": 4, "version": 1}
+        "/availability/answer",
+        headers=link_headers(token),
+        json={"delegation_size": 4, "version": 1},
     )
     assert first.status_code == 200
 
     stale = client.post(
-        "/availability/answer", json={"token": token, "delegation_size": 9, "version": 1}
+        "/availability/answer",
+        headers=link_headers(token),
+        json={"delegation_size": 9, "version": 1},
     )
 
     assert_problem(stale, 412)
-    assert client.post("/availability/open", json={"token": token}).json()["delegation_size"] == 4
+    assert (
+        client.post("/availability/open", headers=link_headers(token)).json()["delegation_size"]
+        == 4
+    )
 
 
 def test_hearing_and_placement_references_are_checked(
@@ -125,24 +148,38 @@ def test_hearing_and_placement_references_are_checked(
     ).json()["hearing"]
     place = f"{url}/{hearing['id']}/placement"
     assert locations(
-        client.put(place, headers=organiser, json={"room_id": 9999, "starts_at": paris(12, 10)})
+        client.put(
+            place,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
+            json={"room_id": 9999, "starts_at": paris(12, 10)},
+        )
     ) == [["body", "room_id"]]
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     assert locations(
-        client.put(place, headers=organiser, json={"room_id": room, "starts_at": paris(12, 10, 5)})
-    ) == [["body", "starts_at"]]
-    assert locations(
-        client.put(place, headers=organiser, json={"room_id": room, "starts_at": paris(25, 10)})
+        client.put(
+            place,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
+            json={"room_id": room, "starts_at": paris(12, 10, 5)},
+        )
     ) == [["body", "starts_at"]]
     assert locations(
         client.put(
             place,
-            headers=organiser,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
+            json={"room_id": room, "starts_at": paris(25, 10)},
+        )
+    ) == [["body", "starts_at"]]
+    assert locations(
+        client.put(
+            place,
+            headers=editing(client, organiser, place.removesuffix("/placement")),
             json={"room_id": room, "starts_at": paris(12, 10), "member_ids": [9999]},
         )
     ) == [["body", "member_ids", 0]]
     naive = client.put(
-        place, headers=organiser, json={"room_id": room, "starts_at": "2023-07-12T10:00:00"}
+        place,
+        headers=editing(client, organiser, place.removesuffix("/placement")),
+        json={"room_id": room, "starts_at": "2023-07-12T10:00:00"},
     )
     assert ["body", "starts_at"] in locations(naive)
     assert (
@@ -162,7 +199,7 @@ def test_a_placement_breaking_a_hard_rule_is_kept_with_its_warning(
 
     placed = client.put(
         f"{url}/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"{url}/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(14, 10)},
     )
 
@@ -187,3 +224,23 @@ def test_organiser_routes_need_the_role(
         ),
         403,
     )
+
+
+@pytest.mark.parametrize("path", ["/availability/open", "/availability/answer"])
+def test_an_availability_link_is_presented_only_in_its_own_header(
+    client: TestClient,
+    organiser: dict[str, str],
+    event_id: int,
+    mailbox: Mailbox,
+    path: str,
+) -> None:
+    token = a_token(client, organiser, event_id, mailbox)
+
+    in_body = client.post(path, json={"token": token})
+    as_bearer = client.post(path, headers={"Authorization": f"Bearer {token}"}, json={})
+    staff = client.post(path, headers=organiser, json={})
+
+    for refused in (in_body, as_bearer, staff):
+        assert_problem(refused, 401)
+        assert refused.headers["WWW-Authenticate"].startswith("PrivateLink")
+    assert client.post(path, headers=link_headers(token), json={}).status_code == 200

@@ -6,9 +6,14 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from services.auditions.personal_data import erase
+from services.common.database import create_db_engine
+from tests.auditions.support import editing, link_headers
+from tests.conftest import Databases
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox, text_of
 
@@ -42,13 +47,13 @@ def invite_and_answer(
     link = re.search(r"https?://\S+/disponibilites\.html#(\S+)", text_of(mailbox.wait_for(CONTACT)))
     assert link is not None
     token = link.group(1)
-    form = client.post("/availability/open", json={"token": token})
+    form = client.post("/availability/open", headers=link_headers(token))
     assert form.status_code == 200, form.text
     assert form.json()["actor_name"] == "Association Numérique Solidaire"
     answer = client.post(
         "/availability/answer",
+        headers=link_headers(token),
         json={
-            "token": token,
             "delegation_size": 3,
             "mode": "in_person",
             "contribution": "Notre note.",
@@ -64,9 +69,21 @@ def invite_and_answer(
     return actor_id
 
 
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here: each journey starts from an event with one room (`event_id`)."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
+
+
 def test_invite_place_release_and_update(
-    client: TestClient, organiser: dict[str, str], event_id: int, mailbox: Mailbox
+    client: TestClient, organiser: dict[str, str], demo_event_id: int, mailbox: Mailbox
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     actor_id = invite_and_answer(client, organiser, event_id, mailbox)
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     room = client.post(
@@ -95,7 +112,7 @@ def test_invite_place_release_and_update(
     # The member is declared unavailable on 12 July in the morning: a warning, not a refusal.
     client.put(
         f"/events/{event_id}/members/{member['id']}",
-        headers=organiser,
+        headers={**organiser, "If-Match": f'"{member["version"]}"'},
         json={
             "name": member["name"],
             "email": member["email"],
@@ -167,7 +184,7 @@ def test_invite_place_release_and_update(
     mailbox.clear()
     client.put(
         f"/events/{event_id}/hearings/{hearing_id}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing_id}"),
         json={"room_id": room, "starts_at": paris(13, 15)},
     ).raise_for_status()
     client.post(
@@ -219,7 +236,7 @@ def test_a_declined_invitation_makes_its_actor_unavailable(
     ).json()["id"]
     placed = client.put(
         f"/events/{event_id}/hearings/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(12, 9)},
     ).json()
     assert {w["kind"] for w in placed["warnings"]} == set()
@@ -227,7 +244,9 @@ def test_a_declined_invitation_makes_its_actor_unavailable(
     client.post(f"/events/{event_id}/invitations", headers=organiser, json={"actor_id": actor_id})
     link = re.search(r"#(\S+)", text_of(mailbox.wait_for(CONTACT)))
     assert link is not None
-    declined = client.post("/availability/answer", json={"token": link.group(1), "declined": True})
+    declined = client.post(
+        "/availability/answer", headers=link_headers(link.group(1)), json={"declined": True}
+    )
     assert declined.json()["status"] == "declined"
 
     kinds = {
@@ -263,6 +282,45 @@ def test_reminders_replace_the_link_of_those_who_did_not_answer(
     assert message["Subject"].startswith("Rappel : ")
     second = re.search(r"#(\S+)", text_of(message))
     assert second is not None
-    assert client.post("/availability/open", json={"token": first.group(1)}).status_code == 404
-    assert client.post("/availability/open", json={"token": second.group(1)}).status_code == 200
+    assert (
+        client.post("/availability/open", headers=link_headers(first.group(1))).status_code == 404
+    )
+    assert (
+        client.post("/availability/open", headers=link_headers(second.group(1))).status_code == 200
+    )
     assert answered not in {i["actor_id"] for i in reminded}
+
+
+def test_a_reminder_never_brings_back_the_link_of_an_erased_person(
+    client: TestClient,
+    organiser: dict[str, str],
+    event_id: int,
+    mailbox: Mailbox,
+    databases: Databases,
+) -> None:
+    actor = client.post(
+        f"/events/{event_id}/actors",
+        headers=organiser,
+        json={
+            "name": "Effacée",
+            "kind": "company",
+            "contacts": [{"name": "Eve", "email": "eve@effacee.example"}],
+        },
+    ).json()["id"]
+    client.post(f"/events/{event_id}/invitations", headers=organiser, json={"actor_id": actor})
+    link = re.search(r"#(\S+)", text_of(mailbox.wait_for("eve@effacee.example")))
+    assert link is not None
+    engine = create_db_engine(databases.urls["auditions"], pool_size=1)
+    with engine.begin() as connection:
+        assert erase(connection, "eve@effacee.example")["invitation"] == 1
+    engine.dispose()
+    invitation = client.get(f"/events/{event_id}/invitations", headers=organiser).json()[0]
+
+    reminded = client.post(f"/events/{event_id}/invitations/reminders", headers=organiser)
+    one = client.post(
+        f"/events/{event_id}/invitations/{invitation['id']}/reminder", headers=organiser
+    )
+
+    assert reminded.json() == []
+    assert_problem(one, 409)
+    assert_problem(client.post("/availability/open", headers=link_headers(link.group(1))), 404)

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from tests.auditions.support import editing
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
 
 from .test_journey import paris
+
+
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here unless a test asks for `demo_event_id`: the others read what they make."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
 
 
 def new_hearing(
@@ -34,13 +47,14 @@ def release(
 
 
 def test_hard_warnings_need_an_explicit_override(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     hearing = new_hearing(client, organiser, event_id)
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     client.put(
         f"/events/{event_id}/hearings/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(14, 10)},
     ).raise_for_status()
 
@@ -57,22 +71,24 @@ def test_hard_warnings_need_an_explicit_override(
 
 
 def test_diff_cancellation_and_minutes(
-    client: TestClient, organiser: dict[str, str], event_id: int, mailbox: Mailbox
+    client: TestClient, organiser: dict[str, str], demo_event_id: int, mailbox: Mailbox
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     moved, cancelled = draft["hearings"][0], draft["hearings"][1]
     member = next(m for m in draft["members"] if m["id"] in cancelled["member_ids"])
     client.put(
         f"/events/{event_id}/hearings/{moved['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{moved['id']}"),
         json={"room_id": moved["room_id"], "starts_at": paris(18, 9)},
     ).raise_for_status()
     client.post(
-        f"/events/{event_id}/hearings/{cancelled['id']}/cancel", headers=organiser
+        f"/events/{event_id}/hearings/{cancelled['id']}/cancel",
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{cancelled['id']}"),
     ).raise_for_status()
     minutes = client.put(
         f"/events/{event_id}/hearings/{moved['id']}/minutes",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{moved['id']}/minutes"),
         json={
             "body": "# Compte rendu\n\n<script>alert(1)</script> **Points clés**",
             "status": "published",
@@ -115,8 +131,9 @@ def test_diff_cancellation_and_minutes(
 
 
 def test_a_member_subscribes_to_a_secret_feed(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     member = draft["members"][1]
     sitting = {h["ical_uid"] for h in draft["hearings"] if member["id"] in h["member_ids"]}
@@ -152,8 +169,9 @@ def test_outbox_release_refuses_other_ids(
 
 
 def test_the_cached_agenda_follows_minutes_and_answers_304(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     first = client.get(f"/events/{event_id}/agenda")
     tag = first.headers["ETag"]
     assert (
@@ -163,7 +181,7 @@ def test_the_cached_agenda_follows_minutes_and_answers_304(
 
     client.put(
         f"/events/{event_id}/hearings/{hearing_id}/minutes",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing_id}/minutes"),
         json={"body": "Compte rendu validé.", "status": "published"},
     ).raise_for_status()
 
@@ -173,7 +191,7 @@ def test_the_cached_agenda_follows_minutes_and_answers_304(
     assert entry["minutes"] == "Compte rendu validé."
     client.put(
         f"/events/{event_id}/hearings/{hearing_id}/minutes",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing_id}/minutes"),
         json={"body": "Compte rendu validé.", "status": "draft"},
     ).raise_for_status()
     hidden = client.get(f"/events/{event_id}/agenda").json()
@@ -181,18 +199,23 @@ def test_the_cached_agenda_follows_minutes_and_answers_304(
 
 
 def test_a_hearing_taken_out_then_back_keeps_raising_its_sequence(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     hearing = client.get(f"/events/{event_id}/draft", headers=organiser).json()["hearings"][2]
     url = f"/events/{event_id}/hearings/{hearing['id']}"
-    client.put(f"{url}/placement", headers=organiser, json={}).raise_for_status()
+    client.put(
+        f"{url}/placement", headers=editing(client, organiser, url), json={}
+    ).raise_for_status()
     assert (
         release(client, organiser, event_id, "Sans", override_hard_warnings=True).status_code == 201
     )
     assert client.get(url, headers=organiser).json()["hearing"]["ical_sequence"] == 1
 
     back = {"room_id": hearing["room_id"], "starts_at": hearing["starts_at"]}
-    client.put(f"{url}/placement", headers=organiser, json=back).raise_for_status()
+    client.put(
+        f"{url}/placement", headers=editing(client, organiser, url), json=back
+    ).raise_for_status()
     assert (
         release(client, organiser, event_id, "Avec", override_hard_warnings=True).status_code == 201
     )

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from tests.auditions.support import editing
 from tests.helpers import assert_problem
 
 from .test_journey import paris
@@ -18,6 +19,17 @@ JULY = {
     "ends_on": "2024-10-31",
     "excluded_dates": ["2024-10-25"],
 }
+
+
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here unless a test asks for `demo_event_id`: the others read what they make."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
 
 
 def test_an_event_is_created_then_updated_with_its_version(
@@ -108,15 +120,16 @@ def test_a_locked_hearing_does_not_move(
     room = client.get(f"/events/{event_id}").json()["rooms"][0]["id"]
     moved = client.put(
         f"/events/{event_id}/hearings/{hearing['id']}/placement",
-        headers=organiser,
+        headers=editing(client, organiser, f"/events/{event_id}/hearings/{hearing['id']}"),
         json={"room_id": room, "starts_at": paris(18, 9)},
     )
     assert_problem(moved, 409)
 
 
 def test_attachments_are_internal_unless_made_public(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     hearing_id = client.get(f"/events/{event_id}/agenda").json()["entries"][0]["hearing_id"]
     url = f"/events/{event_id}/hearings/{hearing_id}/attachments"
     internal = client.post(
@@ -144,8 +157,9 @@ def test_attachments_are_internal_unless_made_public(
 
 
 def test_a_contact_subscribes_to_the_hearings_of_its_organisation(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     hearing = draft["hearings"][3]
     actor = next(a for a in draft["actors"] if a["id"] == hearing["actor_ids"][0])
@@ -160,8 +174,9 @@ def test_a_contact_subscribes_to_the_hearings_of_its_organisation(
 
 
 def test_a_hearing_is_edited_with_its_version_and_cancelled(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], demo_event_id: int
 ) -> None:
+    event_id = demo_event_id  # reads the demo
     draft = client.get(f"/events/{event_id}/draft", headers=organiser).json()
     theme = draft["event"]["themes"][0]["id"]
     url = f"/events/{event_id}/hearings"
@@ -195,13 +210,15 @@ def test_a_hearing_is_edited_with_its_version_and_cancelled(
     stale = client.put(f"{url}/{hearing_id}", headers={**organiser, "If-Match": '"1"'}, json=body)
     assert_problem(stale, 412)
     inverted = client.put(
-        f"{url}/{hearing_id}", headers=organiser, json={**body, "latest_on": "2023-07-12"}
+        f"{url}/{hearing_id}",
+        headers={**organiser, "If-Match": '"2"'},
+        json={**body, "latest_on": "2023-07-12"},
     )
     assert assert_problem(inverted, 422)["errors"][0]["loc"] == ["body", "latest_on"]  # type: ignore[index]
 
-    assert client.post(f"{url}/{hearing_id}/cancel", headers=organiser).json()["hearing"][
-        "cancelled"
-    ]
+    assert client.post(
+        f"{url}/{hearing_id}/cancel", headers=editing(client, organiser, f"{url}/{hearing_id}")
+    ).json()["hearing"]["cancelled"]
     warnings = client.get(f"/events/{event_id}/warnings", headers=organiser).json()
     assert hearing_id not in {w["hearing_id"] for w in warnings}
 

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from tests.auditions.support import editing
 from tests.helpers import assert_problem
 
 from .solver_support import start_run, wait_for
 from .test_journey import paris
 from .test_releases import new_hearing
+
+
+@pytest.fixture
+def client(service: TestClient) -> TestClient:
+    """No demo here unless a test asks for `demo_event_id`: the others read what they make."""
+    return service
+
+
+@pytest.fixture
+def event_id(small_event: int) -> int:
+    return small_event
 
 
 def test_bad_time_limits_nothing_to_place_and_nothing_to_repair(
@@ -40,10 +53,14 @@ def _locked_at(
     hearing = new_hearing(client, organiser, event_id, title=title)
     url = f"/events/{event_id}/hearings/{hearing['id']}"
     client.put(
-        f"{url}/placement", headers=organiser, json={"room_id": room, "starts_at": paris(12, 10)}
+        f"{url}/placement",
+        headers=editing(client, organiser, url),
+        json={"room_id": room, "starts_at": paris(12, 10)},
     ).raise_for_status()
     client.put(
-        url, headers=organiser, json={"title": title, "duration_minutes": 45, "locked": True}
+        url,
+        headers=editing(client, organiser, url),
+        json={"title": title, "duration_minutes": 45, "locked": True},
     ).raise_for_status()
     return int(hearing["id"])
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from services.auditions.generator import JULY_2023, Shape, build_event
 from services.auditions.models import SolverRun
-from services.auditions.seed import seed_auditions
+from services.auditions.seed import IN_PREPARATION
 from services.auditions.settings import AuditionsSettings
 from services.auditions.solver import runs
 from services.auditions.solver.runs import claim_next
@@ -21,38 +23,48 @@ from services.auditions.solver.worker import run_once
 from services.common.database import create_db_engine
 from services.common.sql import utcnow
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import assert_problem
 
-from .conftest import ORGANISER
+from .conftest import organiser_headers
 from .solver_support import start_run
 
 
 @pytest.fixture
-def idle(databases: Databases, client_for: ClientFactory) -> TestClient:
+def idle(client_for: ClientFactory) -> TestClient:
     """The only replica of these tests: it queues runs but solves none (its worker is off)."""
-    engine = create_db_engine(databases.urls["auditions"], pool_size=1)
-    with Session(engine) as session:
-        seed_auditions(session)
-        session.commit()
-    engine.dispose()
     return client_for("auditions", solver={"worker": False})
 
 
 @pytest.fixture
-def organiser(idle: TestClient, databases: Databases) -> dict[str, str]:
-    add_staff(databases.urls["accounts"], email=ORGANISER, roles=["organiser"])
-    return bearer(idle, email=ORGANISER)
+def organiser(
+    idle: TestClient, databases: Databases, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    return organiser_headers(databases, monkeypatch)
+
+
+def _built(databases: Databases, shape: Shape, **options: Any) -> int:
+    """One generated event, alone in the database (the demo's shapes, without the rest)."""
+    engine = create_db_engine(databases.urls["auditions"], pool_size=1)
+    try:
+        with Session(engine) as session:
+            event = build_event(session, shape, **options)
+            session.commit()
+            assert event.id is not None
+            return event.id
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
-def event_id(idle: TestClient) -> int:
-    return int(idle.get("/events").json()["items"][0]["id"])
+def event_id(databases: Databases, idle: TestClient) -> int:
+    """The demo's July event (30-odd hearings), without its release or the other event."""
+    return _built(databases, JULY_2023)
 
 
 @pytest.fixture
-def small_event(idle: TestClient, organiser: dict[str, str]) -> int:
-    events = idle.get("/manage/events", headers=organiser).json()
-    return int(next(e["id"] for e in events if e["slug"] == "auditions-complementaires-2023"))
+def small_event(databases: Databases, idle: TestClient) -> int:
+    """The demo's event in preparation (four hearings), alone."""
+    return _built(databases, IN_PREPARATION, excluded=())
 
 
 @pytest.fixture

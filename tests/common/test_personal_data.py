@@ -19,6 +19,7 @@ from services.cli import main as iat_admin
 from services.common.auth.models import LoginAttempt, RateLimitHit
 from services.common.database import create_db_engine
 from services.common.mail import MailSettings, enqueue_mail
+from services.common.private_links import REVOKED_PREFIX
 from services.common.sql import utcnow
 from services.databases import DATABASES
 from services.personal_data import holder_of
@@ -383,7 +384,7 @@ def test_retention_removes_only_what_is_due(
     contacts = store.rows("auditions", table(auditions.Contact))
     assert sorted(row.email for row in contacts) == ["", "", LEA, PAUL]
     tokens = [row.token_hash for row in store.rows("auditions", table(auditions.Invitation))]
-    assert sum(token.startswith("expired:") for token in tokens) == 2
+    assert sum(token.startswith(REVOKED_PREFIX) for token in tokens) == 2
     fiches = {
         row.title: row.submitter_email for row in store.rows("catalogue", table(catalogue.UseCase))
     }

@@ -1,6 +1,7 @@
 /** Calls to the hearings API and the shapes it answers, plus Paris-time helpers. */
 
 import { requestJson } from "../api";
+import { bearerHeaders, ifMatchHeaders, privateLinkHeaders } from "../headers";
 
 export const PARIS = "Europe/Paris";
 
@@ -21,6 +22,7 @@ export interface EventDetail {
   readonly grid_minutes: number;
   readonly rooms: readonly Room[];
   readonly themes: readonly Theme[];
+  readonly version: number;
 }
 export interface AgendaEntry {
   readonly hearing_id: number;
@@ -64,6 +66,7 @@ export interface Member {
   readonly role: string;
   readonly theme_id: number | null;
   readonly unavailability: readonly (readonly [string, string])[];
+  readonly version: number;
 }
 export interface Actor {
   readonly id: number;
@@ -102,12 +105,22 @@ export interface InvitationForm {
   readonly version: number;
 }
 
-/** JSON call to the hearings API, with the staff token when given. */
-export async function call<T>(path: string, options: { method?: string; body?: unknown; token?: string | null; ifMatch?: string } = {}): Promise<T> {
+/** What a call sends: a staff token or a private link's token, and the version an edit is based on. */
+export interface CallOptions {
+  readonly method?: string;
+  readonly body?: unknown;
+  readonly token?: string | null;
+  readonly link?: string;
+  readonly version?: number;
+}
+
+/** JSON call to the hearings API, with the staff token (or the private link) when given. */
+export async function call<T>(path: string, options: CallOptions = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
-  if (options.ifMatch) headers["If-Match"] = options.ifMatch;
+  if (options.token) Object.assign(headers, bearerHeaders(options.token));
+  if (options.link !== undefined) Object.assign(headers, privateLinkHeaders(options.link));
+  if (options.version !== undefined) Object.assign(headers, ifMatchHeaders(options.version));
   const init: RequestInit = { method: options.method ?? "GET", headers };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   return (await requestJson("auditions", path, init)) as T;

@@ -75,7 +75,7 @@ export class MinutesEditor {
     const saved = await call<MinutesView>(`/events/${this.eventId()}/hearings/${this.hearing.value}/minutes`, {
       method: "PUT",
       token: this.token,
-      ifMatch: `"${this.version}"`,
+      version: this.version,
       body: { body: this.body.value, status: this.status.value },
     });
     this.version = saved.version;

@@ -4,7 +4,7 @@
  */
 
 import "../auditions/auditions.css";
-import { errorMessage } from "../api";
+import { ApiError, errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { loadToken } from "../session";
 import {
@@ -48,11 +48,30 @@ function options(select: HTMLSelectElement, items: readonly { value: string; lab
   if (items.some((item) => item.value === kept)) select.value = kept;
 }
 
+/** Shown when an edit was based on a version a colleague has changed since (412). */
+const STALE =
+  "Quelqu'un a modifié cette fiche depuis que vous l'avez ouverte : vos changements n'ont pas été enregistrés. " +
+  "La page a été rechargée avec la version actuelle ; refaites votre modification.";
+
 async function run(action: () => Promise<void>, done?: string): Promise<void> {
   showError(error, "");
   try {
     await action();
     if (done) announce(status, done);
+  } catch (failure) {
+    if (failure instanceof ApiError && failure.status === 412) {
+      await reloadAfterConflict();
+      return;
+    }
+    showError(error, errorMessage(failure));
+  }
+}
+
+async function reloadAfterConflict(): Promise<void> {
+  try {
+    await refresh();
+    await minutes.load();
+    showError(error, STALE);
   } catch (failure) {
     showError(error, errorMessage(failure));
   }
@@ -229,7 +248,7 @@ async function place(hearingId: number, day: string, time: string, roomId: numbe
   const body: Record<string, unknown> = { room_id: roomId, starts_at: parisInstant(day, time) };
   if (memberId !== null) body["member_ids"] = [memberId];
   await run(async () => {
-    await call(`/events/${eventId}/hearings/${hearingId}/placement`, { method: "PUT", token, body, ifMatch: `"${hearing.version}"` });
+    await call(`/events/${eventId}/hearings/${hearingId}/placement`, { method: "PUT", token, body, version: hearing.version });
     await refresh();
   }, `« ${hearing.title} » placée le ${longDay(day)} à ${time}.`);
 }
@@ -238,7 +257,7 @@ byId("retirer", HTMLButtonElement).addEventListener("click", () => {
   const hearing = draft?.hearings.find((h) => String(h.id) === placeHearing.value);
   if (!hearing) return;
   void run(async () => {
-    await call(`/events/${eventId}/hearings/${hearing.id}/placement`, { method: "PUT", token, body: {}, ifMatch: `"${hearing.version}"` });
+    await call(`/events/${eventId}/hearings/${hearing.id}/placement`, { method: "PUT", token, body: {}, version: hearing.version });
     await refresh();
   }, `« ${hearing.title} » retirée de la grille.`);
 });
@@ -348,7 +367,7 @@ byId("indispo-formulaire", HTMLFormElement).addEventListener("submit", (event) =
   void run(async () => {
     await call(`/events/${eventId}/members/${member.id}`, { method: "PUT", token, body: {
       name: member.name, email: member.email, role: member.role, theme_id: member.theme_id, unavailability,
-    } });
+    }, version: member.version });
     await refresh();
   }, `Indisponibilité de ${member.name} ajoutée ; les alertes sont à jour.`);
 });

@@ -1,7 +1,8 @@
 /**
  * The invited organisation's page: availability by half-day (yes / if need be / no) or by
  * precise windows, delegation, mode and written contribution. The personal token is read
- * from the address fragment (never sent to a server log) and travels in the request body.
+ * from the address fragment (never sent to a server log) and travels in the header
+ * `Authorization: PrivateLink <token>`.
  */
 
 import "../auditions/auditions.css";
@@ -129,7 +130,7 @@ async function load(): Promise<void> {
     return;
   }
   try {
-    render(await call<InvitationForm>("/availability/open", { method: "POST", body: { token } }));
+    render(await call<InvitationForm>("/availability/open", { method: "POST", link: token }));
     announce(status, "");
   } catch (failure) {
     announce(status, "");
@@ -161,8 +162,8 @@ async function save(): Promise<void> {
   try {
     const saved = await call<InvitationForm>("/availability/answer", {
       method: "POST",
+      link: token,
       body: {
-        token,
         availability: decline.checked ? [] : windows(),
         declined: decline.checked,
         delegation_size: Number(delegation.value),

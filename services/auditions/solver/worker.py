@@ -10,7 +10,6 @@ import socket
 import threading
 import uuid
 
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -79,7 +78,7 @@ class SolverWorker:
             # Cleared before looking, so a run queued while we look still wakes the next wait.
             self._wake.clear()
             try:
-                busy = await run_in_threadpool(
+                busy = await asyncio.to_thread(
                     run_once, self.engine, self.settings, worker=self.name, stopping=self._stopping
                 )
             except SQLAlchemyError as error:

@@ -1,16 +1,100 @@
-"""A run shown to organisers: its plan beside the current draft, in names and local times."""
+"""Solver runs: what organisers send to start and apply one, and the run beside the draft."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import (
+    BaseModel,
+    Field,
+)
 from sqlmodel import Session, select
 
 from services.auditions.draft import hearings_of
 from services.auditions.models import Hearing, PanelMember, Room, SolverRun
-from services.auditions.solver.schemas import Finding, PlanRow, PlanView, SolverRunView, Spot
+from services.auditions.schemas.common import RowRef
+from services.auditions.settings import MAX_SECONDS
+from services.common.text import InputModel
+
+
+class SolverRunIn(InputModel):
+    kind: Literal["plan", "repair"] = "plan"
+    time_limit_seconds: int = Field(default=60, ge=1, le=MAX_SECONDS)
+    random_seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class ApplyIn(InputModel):
+    """The hearings to take from the plan; null takes them all."""
+
+    hearing_ids: list[RowRef] | None = Field(default=None, max_length=2000)
+
+
+class Finding(BaseModel):
+    kind: str
+    message: str
+    hearing_ids: list[int]
+
+
+class Spot(BaseModel):
+    room: str
+    starts_at: datetime
+    ends_at: datetime
+    members: list[str]
+
+
+class PlanRow(BaseModel):
+    """One hearing in the current draft and in the plan, side by side."""
+
+    hearing_id: int
+    title: str
+    before: Spot | None
+    after: Spot | None
+    changed: bool
+    reason: str | None = None
+
+
+class PlanView(BaseModel):
+    placed: int
+    unplaced: int
+    moved: list[int]
+    hard_warnings: int
+    rows: list[PlanRow]
+
+
+class SolverRunView(BaseModel):
+    id: int
+    event_id: int
+    kind: str
+    status: str
+    time_limit_seconds: int
+    random_seed: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    progress: float
+    solver_status: str | None
+    objective: float | None
+    best_bound: float | None
+    first_solution_seconds: float | None
+    wall_seconds: float | None
+    prechecks: list[Finding]
+    error: str | None
+    applied_at: datetime | None
+    plan: PlanView | None
+
+
+class SolverRunList(BaseModel):
+    items: list[SolverRunView]
+    total: int
+
+
+class Applied(BaseModel):
+    applied: int
+    unplaced: int
+    hard_warnings: int
 
 
 def run_view(session: Session, run: SolverRun, *, with_rows: bool = True) -> SolverRunView:

@@ -12,11 +12,8 @@ from sqlmodel import Session, col, select
 from services.auditions.conflicts import compute_warnings
 from services.auditions.dependencies import (
     HearingDep,
-    IfMatch,
     Invalid,
     OrganisedEventDep,
-    check_version,
-    etag,
 )
 from services.auditions.draft import draft_warnings, hearings_of, load_schedule
 from services.auditions.models import (
@@ -27,17 +24,20 @@ from services.auditions.models import (
     Room,
     Theme,
 )
-from services.auditions.routes_invitations import actor_views
-from services.auditions.schemas import (
+from services.auditions.schemas.events import event_detail
+from services.auditions.schemas.hearings import (
     DraftView,
     HearingIn,
     PlacedHearing,
     PlacementIn,
     WarningView,
+    hearing_view,
+    warning_view,
 )
-from services.auditions.views import event_detail, hearing_view, member_view, warning_view
+from services.auditions.schemas.people import actor_views, member_view
 from services.common.database import SessionDep
 from services.common.errors import Conflict
+from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["planning"])
 
@@ -131,7 +131,7 @@ def _apply(hearing: Hearing, body: HearingIn, requirements: list[dict[str, objec
 
 
 def _placed(session: Session, event: Event, hearing: Hearing, response: Response) -> PlacedHearing:
-    response.headers["ETag"] = etag(hearing)
+    set_etag(response, hearing.version)
     warnings = compute_warnings(load_schedule(session, event))
     return PlacedHearing(
         hearing=hearing_view(hearing),
@@ -167,19 +167,17 @@ def read_hearing(
     return _placed(session, event, hearing, response)
 
 
-@router.put(
-    "/events/{event_id}/hearings/{hearing_id}", responses={412: {"description": "Version périmée"}}
-)
+@router.put("/events/{event_id}/hearings/{hearing_id}")
 def update_hearing(
     event: OrganisedEventDep,
     hearing: HearingDep,
     body: HearingIn,
     session: SessionDep,
     response: Response,
-    if_match: IfMatch = None,
+    expected: RequiredVersion,
 ) -> PlacedHearing:
     """Modifie une audition (avec If-Match)."""
-    check_version(hearing, if_match)
+    expected.check(hearing.version, what="Cette audition")
     _check_references(session, event, body)
     _apply(hearing, body, _requirements(session, event, body))
     hearing.version += 1
@@ -189,7 +187,6 @@ def update_hearing(
 
 @router.put(
     "/events/{event_id}/hearings/{hearing_id}/placement",
-    responses={412: {"description": "Version périmée"}},
 )
 def place_hearing(
     event: OrganisedEventDep,
@@ -197,10 +194,10 @@ def place_hearing(
     body: PlacementIn,
     session: SessionDep,
     response: Response,
-    if_match: IfMatch = None,
+    expected: RequiredVersion,
 ) -> PlacedHearing:
     """Place ou déplace une audition (salle, début, membres) ; les alertes ne bloquent pas."""
-    check_version(hearing, if_match)
+    expected.check(hearing.version, what="Cette audition")
     if hearing.locked:
         raise Conflict("Cette audition est verrouillée : déverrouillez-la avant de la déplacer.")
     if (body.room_id is None) != (body.starts_at is None):
@@ -240,17 +237,16 @@ def _check_start(event: Event, body: PlacementIn) -> None:
 
 @router.post(
     "/events/{event_id}/hearings/{hearing_id}/cancel",
-    responses={412: {"description": "Version périmée"}},
 )
 def cancel_hearing(
     event: OrganisedEventDep,
     hearing: HearingDep,
     session: SessionDep,
     response: Response,
-    if_match: IfMatch = None,
+    expected: RequiredVersion,
 ) -> PlacedHearing:
     """Annule une audition ; la prochaine version publiée envoie l'annulation."""
-    check_version(hearing, if_match)
+    expected.check(hearing.version, what="Cette audition")
     hearing.cancelled = True
     hearing.version += 1
     session.flush()

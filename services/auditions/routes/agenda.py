@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session, col, select
 
 from services.auditions import events
-from services.auditions.dependencies import PublishedEventDep
+from services.auditions.dependencies import AgendaCacheDep, PublishedEventDep
 from services.auditions.feeds import personal_entries
 from services.auditions.models import Release
 from services.auditions.public_agenda import RenderCache, agenda_state, render_ics, render_json
 from services.auditions.releases import diff, event_calendar
-from services.auditions.schemas import Agenda, EventDetail, EventPublic, ReleaseDiff, ReleaseView
-from services.auditions.views import event_detail, event_public
+from services.auditions.schemas.events import EventDetail, EventPublic, event_detail, event_public
+from services.auditions.schemas.releases import Agenda, ReleaseDiff, ReleaseView
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import MAX_ROW_ID, Page, PageQuery, RowId, paginate
@@ -37,9 +37,8 @@ def read_event(event: PublishedEventDep, session: SessionDep) -> EventDetail:
     return event_detail(session, event)
 
 
-def _cached(request: Request, session: Session, event_id: int, kind: str) -> tuple[bytes, str]:
+def _cached(cache: RenderCache, session: Session, event_id: int, kind: str) -> tuple[bytes, str]:
     state = agenda_state(session, event_id)
-    cache: RenderCache = request.app.state.agenda_cache
     body = cache.get((kind, state))
     if body is None:
         body = render_json(session, state) if kind == "json" else render_ics(session, state)
@@ -60,9 +59,11 @@ def _answer(request: Request, body: bytes, tag: str, media_type: str) -> Respons
     response_model=Agenda,
     responses={404: {"description": "Événement inconnu"}},
 )
-def read_agenda(event_id: RowId, session: SessionDep, request: Request) -> Response:
+def read_agenda(
+    event_id: RowId, session: SessionDep, cache: AgendaCacheDep, request: Request
+) -> Response:
     """L'agenda publié (la dernière version publiée), avec les comptes rendus publiés."""
-    body, tag = _cached(request, session, event_id, "json")
+    body, tag = _cached(cache, session, event_id, "json")
     return _answer(request, body, tag, "application/json")
 
 
@@ -71,9 +72,11 @@ def read_agenda(event_id: RowId, session: SessionDep, request: Request) -> Respo
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}, 404: {"description": "Événement inconnu"}},
 )
-def agenda_calendar(event_id: RowId, session: SessionDep, request: Request) -> Response:
+def agenda_calendar(
+    event_id: RowId, session: SessionDep, cache: AgendaCacheDep, request: Request
+) -> Response:
     """L'agenda publié au format iCalendar (abonnement), heures de Paris."""
-    body, tag = _cached(request, session, event_id, "ics")
+    body, tag = _cached(cache, session, event_id, "ics")
     return _answer(request, body, tag, CALENDAR_TYPE)
 
 

@@ -7,17 +7,20 @@ from slugify import slugify
 from sqlmodel import Session, col, select
 
 from services.auditions.dependencies import (
-    IfMatch,
     Invalid,
     OrganisedEventDep,
     Organiser,
-    check_version,
-    etag,
 )
 from services.auditions.models import Event, Theme
-from services.auditions.schemas import EventDetail, EventIn, ThemeIn, ThemePublic
-from services.auditions.views import event_detail
+from services.auditions.schemas.events import (
+    EventDetail,
+    EventIn,
+    ThemeIn,
+    ThemePublic,
+    event_detail,
+)
 from services.common.database import SessionDep
+from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["préparation"])
 
@@ -98,25 +101,25 @@ def create_event(
     _apply(event, body)
     session.add(event)
     session.flush()
-    response.headers["ETag"] = etag(event)
+    set_etag(response, event.version)
     return event_detail(session, event)
 
 
-@router.put("/events/{event_id}", responses={412: {"description": "Version périmée"}})
+@router.put("/events/{event_id}")
 def update_event(
     event: OrganisedEventDep,
     body: EventIn,
     session: SessionDep,
     response: Response,
-    if_match: IfMatch = None,
+    expected: RequiredVersion,
 ) -> EventDetail:
     """Modifie un événement (avec If-Match) ; les alertes du planning suivent."""
-    check_version(event, if_match)
+    expected.check(event.version, what="La fiche de l'événement")
     check_event(body)
     _apply(event, body)
     event.version += 1
     session.flush()
-    response.headers["ETag"] = etag(event)
+    set_etag(response, event.version)
     return event_detail(session, event)
 
 

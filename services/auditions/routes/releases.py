@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from services.auditions.dependencies import Invalid, OrganisedEventDep, SettingsDep
 from services.auditions.models import Event, Release, outbox
 from services.auditions.releases import freeze
-from services.auditions.schemas import OutboxItem, OutboxReleaseIn, ReleaseIn, ReleaseView
+from services.auditions.schemas.releases import OutboxItem, OutboxReleaseIn, ReleaseIn, ReleaseView
 from services.common.database import SessionDep
 from services.common.mail import release_mail
 

@@ -9,7 +9,8 @@ from sqlmodel import col, select
 
 from services.auditions.dependencies import HearingDep, Invalid, PublishedEventDep
 from services.auditions.models import Hearing, HearingAttachment
-from services.auditions.schemas import AttachmentView, Visibility
+from services.auditions.schemas.common import Visibility
+from services.auditions.schemas.hearings import AttachmentView
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import RowId

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks
 from sqlmodel import Session, col, func, select
 
 from services.auditions.conflicts import HARD, compute_warnings
-from services.auditions.dependencies import OrganisedEventDep, SettingsDep
+from services.auditions.dependencies import OrganisedEventDep, SettingsDep, SolverWorkerDep
 from services.auditions.draft import draft_warnings, hearings_of, load_schedule
 from services.auditions.models import Event, SolverRun
 from services.auditions.releases import latest_release
-from services.auditions.solver.apply import apply_plan
-from services.auditions.solver.loader import load_instance
-from services.auditions.solver.prechecks import prechecks
-from services.auditions.solver.schemas import (
+from services.auditions.schemas.solver import (
     Applied,
     ApplyIn,
     SolverRunIn,
     SolverRunList,
     SolverRunView,
+    run_view,
 )
-from services.auditions.solver.views import run_view
+from services.auditions.solver.apply import apply_plan
+from services.auditions.solver.loader import load_instance
+from services.auditions.solver.prechecks import prechecks
 from services.common.database import SessionDep
 from services.common.errors import Conflict, NotFound
 from services.common.pagination import RowId
@@ -65,7 +65,8 @@ def start_run(
     body: SolverRunIn,
     session: SessionDep,
     settings: SettingsDep,
-    request: Request,
+    worker: SolverWorkerDep,
+    background: BackgroundTasks,
 ) -> SolverRunView:
     """Lance un calcul de planning en arrière-plan ; les vérifications préalables sont jointes."""
     assert event.id is not None
@@ -85,10 +86,11 @@ def start_run(
         prechecks=[f.as_json() for f in prechecks(instance)],
     )
     session.add(run)
-    session.commit()
-    worker = getattr(request.app.state, "solver_worker", None)
+    session.flush()
     if worker is not None:
-        worker.wake()
+        # Background tasks run after the response, so after the session dependency (scope
+        # "function") has committed: the worker woken here sees the run.
+        background.add_task(worker.wake)
     return run_view(session, run)
 
 
