@@ -15,7 +15,6 @@ runs in the writing transaction, so its rows commit or roll back with the answer
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,9 +25,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common.errors import NotFound
+from services.common.private_links import digest_of, matches
 from services.common.sql import utcnow
 from services.survey.expressions import is_answered
-from services.survey.invitations import hash_token
 from services.survey.models import (
     Answer,
     AnswerEvent,
@@ -121,17 +120,13 @@ _SOME_ANSWERS = _ANSWERS.where(answer_t.c.key.in_(bindparam("keys", expanding=Tr
 
 def respondent(connection: Connection, token: str) -> Respondent:
     """The response a token opens; an unknown token costs the same as a known one."""
-    digest = hash_token(token)
+    digest = digest_of(token)
     return _respondent_of(connection.execute(_BY_TOKEN, {"digest": digest}).first(), digest)
 
 
 def _respondent_of(row: Any, digest: str) -> Respondent:
     # The index found the row by its hash; the constant-time comparison is belt and braces.
-    if (
-        row is None
-        or not hmac.compare_digest(row.token_hash, digest)
-        or row.questionnaire_id is None
-    ):
+    if row is None or not matches(row.token_hash, digest) or row.questionnaire_id is None:
         raise NotFound(UNKNOWN_LINK)
     campaign = CampaignDates(
         row.campaign_id, row.title, row.opens_on, row.closes_on, row.questionnaire_id
@@ -267,7 +262,7 @@ def _checked(parsed: Parsed, incoming: Mapping[str, Any]) -> tuple[dict[str, Any
 def claim(connection: Connection, token: str, now: datetime) -> tuple[Respondent, int]:
     """The response a token opens, its row taken and its revision bumped for a save."""
     if connection.dialect.name == "postgresql":
-        digest = hash_token(token)
+        digest = digest_of(token)
         row = connection.execute(_CLAIM, {"digest": digest, "now": now}).first()
         if row is None:
             raise NotFound(UNKNOWN_LINK)
