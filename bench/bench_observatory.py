@@ -189,7 +189,9 @@ def run(backend: str, rounds: int) -> list[str]:
             cached, _ = timed(
                 lambda: publish.results_for(connection, campaign, parsed, "region"), rounds * 10
             )
-            # A new submission, as the service records it: the next request recomputes.
+            # A new submission, as the service records it (counts included): the next request
+            # recomputes.
+            tallies.follow_answering()
             mark_submitted(connection, select_one_sent(connection, campaign_id), parsed)
             after, _ = timed(lambda: publish.results_for(connection, campaign, parsed, "region"), 1)
             session.rollback()

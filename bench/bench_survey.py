@@ -43,7 +43,7 @@ from sqlmodel import Session
 from services.cli import alembic_config
 from services.common.auth import accounts
 from services.common.database import create_db_engine
-from services.survey.invitations import hash_token
+from services.common.private_links import digest_of
 from services.survey.models import Campaign, Invitation, InvitationLink, Questionnaire
 from services.survey.observatory.frame import freeze
 
@@ -209,7 +209,7 @@ def load(url: str) -> tuple[int, list[str]]:
                 insert(InvitationLink),
                 [
                     {
-                        "token_hash": hash_token(token),
+                        "token_hash": digest_of(token),
                         "invitation_id": invitation_id,
                         "created_at": now,
                     }
@@ -389,7 +389,7 @@ async def saves(
         nonlocal errors
         rng = random.Random(seed)
         connection = Connection(url.host, url.port or 80)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        headers = {"Authorization": f"PrivateLink {token}", "Content-Type": "application/json"}
         try:
             while time.monotonic() < stop:
                 number = rng.randint(1, QUESTIONS)
@@ -436,9 +436,9 @@ def read_back(base: str, expected: dict[str, dict[str, Any]]) -> int:
     lost = 0
     with httpx.Client(base_url=base, timeout=30) as client:
         for token, answers in expected.items():
-            stored = client.get("/answering", headers={"Authorization": f"Bearer {token}"}).json()[
-                "answers"
-            ]
+            stored = client.get(
+                "/answering", headers={"Authorization": f"PrivateLink {token}"}
+            ).json()["answers"]
             lost += sum(
                 1 for key, value in answers.items() if stored.get(key, {}).get("value") != value
             )

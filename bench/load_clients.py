@@ -161,7 +161,7 @@ async def respondent(
 ) -> None:
     invitation_id, token = link
     rng = random.Random(seed)
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"PrivateLink {token}"}
     while not stop.passed():
         key = rng.choice(["agents_total", "commentaire"])
         value: Any = rng.randint(0, 200_000) if key == "agents_total" else f"note {rng.random()}"

@@ -157,7 +157,9 @@ async def read_back(system: Stage, rec: Recorder) -> tuple[list[str], int]:
     survey = await staff_client(system.urls["survey"], httpx.Limits())
     try:
         for invitation_id, token in system.survey_links:
-            response = await survey.get("/answering", headers={"Authorization": f"Bearer {token}"})
+            response = await survey.get(
+                "/answering", headers={"Authorization": f"PrivateLink {token}"}
+            )
             for key, answer in response.raise_for_status().json()["answers"].items():
                 stored[answer_key(invitation_id, key)] = answer["value"]
             changes = await survey.get(f"/invitations/{invitation_id}/history")

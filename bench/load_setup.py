@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from services.catalogue.models import UseCase
 from services.common import private_links
 from services.common.database import create_db_engine
-from services.survey.invitations import hash_token
+from services.common.private_links import digest_of
 from services.survey.models import Campaign, Invitation, InvitationLink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,7 +124,7 @@ def issue_survey_links(url: str, count: int) -> list[tuple[int, str]]:
                 session.add(invitation)
                 session.flush()
                 session.add(
-                    InvitationLink(token_hash=hash_token(token), invitation_id=invitation.id or 0)
+                    InvitationLink(token_hash=digest_of(token), invitation_id=invitation.id or 0)
                 )
                 links.append((invitation.id or 0, token))
             session.commit()

@@ -5,12 +5,17 @@ The save path is the hot one (hundreds per second): a handful of small Core stat
 ORM objects. Answers are stored one row per question, so agents saving different questions
 never overwrite each other; on the same question the later save wins and is told whose value it
 replaced, and every change is kept in `answer_event`.
+
+Answering depends on nothing downstream. What else must follow the answers of a submitted
+response (the observatory's kept counts, `answer_tally`) subscribes with
+`on_submitted_answers` when the app is built: the submission reports every answer as
+(key, None, value), a later save each changed answer as (key, old, new), and each listener
+runs in the writing transaction, so its rows commit or roll back with the answers.
 """
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,9 +25,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common.errors import NotFound
+from services.common.private_links import digest_of, matches
 from services.common.sql import utcnow
 from services.survey.expressions import is_answered
-from services.survey.invitations import hash_token
 from services.survey.models import (
     Answer,
     AnswerEvent,
@@ -31,7 +36,6 @@ from services.survey.models import (
     InvitationLink,
     InvitationStatus,
 )
-from services.survey.observatory import tallies
 from services.survey.questionnaires.store import Parsed
 from services.survey.rules import Invalid, check_answers, message_for, relevant_answers, value_error
 
@@ -42,6 +46,25 @@ link_t = InvitationLink.__table__  # type: ignore[attr-defined]
 campaign_t = Campaign.__table__  # type: ignore[attr-defined]
 
 UNKNOWN_LINK = "Ce lien de réponse est inconnu ou n'est plus valable."
+
+Change = tuple[str, Any | None, Any | None]  # key, old value or None, new value or None
+SubmittedListener = Callable[[Connection, int, Parsed, Sequence[Change]], None]
+_listeners: list[SubmittedListener] = []
+
+
+def on_submitted_answers(listener: SubmittedListener) -> None:
+    """Call `listener(connection, invitation_id, parsed, changes)`, in the writing transaction,
+    each time the answers of a submitted response change (once per listener, however often the
+    app is built)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _publish(
+    connection: Connection, invitation_id: int, parsed: Parsed, changes: list[Change]
+) -> None:
+    for listener in _listeners:
+        listener(connection, invitation_id, parsed, changes)
 
 
 @dataclass(frozen=True)
@@ -97,17 +120,13 @@ _SOME_ANSWERS = _ANSWERS.where(answer_t.c.key.in_(bindparam("keys", expanding=Tr
 
 def respondent(connection: Connection, token: str) -> Respondent:
     """The response a token opens; an unknown token costs the same as a known one."""
-    digest = hash_token(token)
+    digest = digest_of(token)
     return _respondent_of(connection.execute(_BY_TOKEN, {"digest": digest}).first(), digest)
 
 
 def _respondent_of(row: Any, digest: str) -> Respondent:
     # The index found the row by its hash; the constant-time comparison is belt and braces.
-    if (
-        row is None
-        or not hmac.compare_digest(row.token_hash, digest)
-        or row.questionnaire_id is None
-    ):
+    if row is None or not matches(row.token_hash, digest) or row.questionnaire_id is None:
         raise NotFound(UNKNOWN_LINK)
     campaign = CampaignDates(
         row.campaign_id, row.title, row.opens_on, row.closes_on, row.questionnaire_id
@@ -243,7 +262,7 @@ def _checked(parsed: Parsed, incoming: Mapping[str, Any]) -> tuple[dict[str, Any
 def claim(connection: Connection, token: str, now: datetime) -> tuple[Respondent, int]:
     """The response a token opens, its row taken and its revision bumped for a save."""
     if connection.dialect.name == "postgresql":
-        digest = hash_token(token)
+        digest = digest_of(token)
         row = connection.execute(_CLAIM, {"digest": digest, "now": now}).first()
         if row is None:
             raise NotFound(UNKNOWN_LINK)
@@ -328,11 +347,11 @@ def save(
         )
         if who.status == InvitationStatus.SUBMITTED:
             # A submitted response stays editable: its counts follow it.
-            tallies.move(
+            _publish(
                 connection,
                 who.invitation_id,
                 parsed,
-                ((key, stored[key][0] if key in stored else None, values[key]) for key in changes),
+                [(key, stored[key][0] if key in stored else None, values[key]) for key in changes],
             )
     return SaveResult(
         revision=revision,
@@ -401,7 +420,7 @@ def mark_submitted(connection: Connection, invitation_id: int, parsed: Parsed) -
         answers = {
             key: entry[0] for key, entry in current_answers(connection, invitation_id).items()
         }
-        tallies.add_response(connection, invitation_id, parsed, answers)
+        _publish(connection, invitation_id, parsed, [(key, None, v) for key, v in answers.items()])
     else:
         connection.execute(
             update(invitation_t)

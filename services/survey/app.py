@@ -6,11 +6,14 @@ from fastapi import FastAPI
 
 from services.common.app_factory import build_service_app
 from services.survey.models import audit_log, outbox
+from services.survey.observatory import tallies
 from services.survey.routes import routers
 from services.survey.settings import SurveySettings, get_settings
 
 
 def create_app(settings: SurveySettings | None = None) -> FastAPI:
+    # The observatory's counts follow answering's writes (answering never imports them).
+    tallies.follow_answering()
     return build_service_app(
         settings or get_settings(),
         name="survey",

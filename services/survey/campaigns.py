@@ -12,7 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from services.common.errors import Conflict
 from services.common.territories.search import Kind, Territory, get_index
-from services.survey.models import Campaign, CampaignPublic, CampaignStatus
+from services.survey.models import Campaign, CampaignStatus
 
 PARIS = ZoneInfo("Europe/Paris")
 TARGET_KINDS: tuple[Kind, ...] = ("commune", "epci", "departement", "region")
@@ -102,16 +102,6 @@ def ensure_open(campaign: Dated, *, now: datetime) -> None:
             "(heure de Paris).",
             extra={"opens_at": opens_at(campaign).isoformat()},
         )
-
-
-def public_view(campaign: Campaign, *, day: date) -> CampaignPublic:
-    return CampaignPublic.model_validate(
-        {
-            **campaign.model_dump(),
-            "status": status_on(campaign, day=day),
-            "closes_at": closes_at(campaign),
-        }
-    )
 
 
 def listed_campaigns(*, with_drafts: bool) -> SelectOfScalar[Campaign]:

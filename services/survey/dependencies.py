@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound, Unauthorized
+from services.common.errors import NotFound
 from services.common.pagination import RowId
+from services.common.private_links import LinkToken
+from services.common.settings import settings_dependency
 from services.survey.answering import Respondent, respondent
 from services.survey.models import Campaign, Questionnaire, QuestionnaireStatus
+from services.survey.settings import SurveySettings
+from services.survey.writes import one_writer
+
+SettingsDep = Annotated[SurveySettings, Depends(settings_dependency(SurveySettings))]
+
+
+def database_engine(request: Request) -> Engine:
+    """The app's engine, for the answering writes that run their own transaction."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(database_engine)]
+
+
+async def _writer_turn(engine: EngineDep) -> AsyncIterator[None]:
+    async with one_writer(engine):
+        yield
+
+
+def writer_session(
+    _turn: Annotated[None, Depends(_writer_turn, scope="function")], session: SessionDep
+) -> Session:
+    """The request's session, taken in the writers' turn (SQLite: one at a time) and committed
+    by the session dependency before the turn passes: the turn is entered first, so it is left
+    last."""
+    return session
+
+
+WriterSessionDep = Annotated[Session, Depends(writer_session)]
 
 ANALYST = "analyst"
 Analyst = Annotated[Principal, Depends(require(role=ANALYST))]
@@ -54,26 +88,11 @@ VisibleCampaignDep = Annotated[Campaign, Depends(visible_campaign)]
 AnalysedCampaignDep = Annotated[Campaign, Depends(analysed_campaign)]
 VisibleQuestionnaireDep = Annotated[Questionnaire, Depends(visible_questionnaire)]
 
-_link = HTTPBearer(
-    auto_error=False,
-    scheme_name="LienPersonnel",
-    description="Le jeton du lien personnel reçu par courriel (partie après # de l'adresse).",
-)
 
-
-async def link_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_link)],
-) -> str:
-    if credentials is None:
-        raise Unauthorized("Le jeton du lien personnel est requis (en-tête Authorization: Bearer).")
-    return credentials.credentials
-
-
-def current_respondent(
-    session: SessionDep, token: Annotated[str, Depends(link_token)]
-) -> Respondent:
+def current_respondent(session: SessionDep, token: LinkToken) -> Respondent:
     return respondent(session.connection(), token)
 
 
-LinkTokenDep = Annotated[str, Depends(link_token)]
+# The respondent presents the private link as `Authorization: PrivateLink <token>`.
+LinkTokenDep = LinkToken
 RespondentDep = Annotated[Respondent, Depends(current_respondent)]

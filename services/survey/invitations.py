@@ -1,21 +1,21 @@
 """Invitations: who is asked, their personal links, the e-mails that carry them.
 
-A token is random (`secrets.token_urlsafe(32)`) and only its SHA-256 is stored; it travels in
-the e-mail and in the page's address fragment, never in a server log. Each e-mail carries a new
+A link is a private link of `services.common.private_links` (random token, only its digest
+stored); it travels in the e-mail and in the page's address fragment, never in a server log, and
+the page presents it as `Authorization: PrivateLink <token>`. Each e-mail carries a new
 link and earlier links keep working, so a reminder never cuts off an agent who shared the first.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
+from services.common import private_links
 from services.common.errors import ProblemError
 from services.common.mail import MailSettings, enqueue_mail
 from services.common.sql import utcnow
@@ -39,10 +39,6 @@ WAITING = (InvitationStatus.SENT, InvitationStatus.OPENED, InvitationStatus.STAR
 class ImportRefused(ProblemError):
     status = 422
     slug = "validation-error"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -209,13 +205,13 @@ def invite_population(session: Session, campaign: Campaign) -> int:
 
 
 def new_link(session: Session, invitation_id: int) -> str:
-    token = secrets.token_urlsafe(32)
+    link = private_links.issue()
     session.connection().execute(
         insert(InvitationLink).values(
-            token_hash=hash_token(token), invitation_id=invitation_id, created_at=utcnow()
+            token_hash=link.digest, invitation_id=invitation_id, created_at=utcnow()
         )
     )
-    return token
+    return link.token
 
 
 def send(

@@ -96,16 +96,6 @@ class CampaignFrame(SurveyModel, table=True):
     units: int
 
 
-class CampaignPublic(CampaignBase):
-    id: int
-    slug: str
-    status: CampaignStatus
-    questionnaire_id: int | None = None
-    # The end of the closing day in Paris, as an instant.
-    closes_at: datetime
-    target: dict[str, Any] | None = None
-
-
 class InvitationStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, computed_field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.common.territories.search import Kind, get_index
 from services.survey.campaigns import BAND_LABELS
 from services.survey.models import Invitation, InvitationStatus
+from services.survey.schemas import Cell, Participation
 
 invitation_t = Invitation.__table__  # type: ignore[attr-defined]
 STARTED = [InvitationStatus.STARTED, InvitationStatus.SUBMITTED]
@@ -21,27 +21,6 @@ KIND_LABELS = {
     "departement": "Départements",
     "region": "Régions",
 }
-
-
-class Cell(BaseModel):
-    key: str
-    label: str
-    invited: int
-    started: int
-    submitted: int
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def response_rate(self) -> float | None:
-        """Submitted among invited (null while nobody is invited)."""
-        return self.submitted / self.invited if self.invited else None
-
-
-class Participation(BaseModel):
-    total: Cell
-    by_kind_and_band: list[Cell]
-    by_region: list[Cell]
-    by_departement: list[Cell]
 
 
 def _counts(session: Session, campaign_id: int, *columns: Any) -> list[Any]:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from services.survey import campaigns
+from services.survey.answering import Respondent
 from services.survey.definition import YES_NO_CHOICES
 from services.survey.questionnaires.store import Parsed
 from services.survey.rules import relevant_answers
-
-if TYPE_CHECKING:  # answering counts answers for the observatory, whose units read labels here
-    from services.survey.answering import Respondent
 
 
 def receipt_text(

@@ -7,19 +7,21 @@ So on SQLite a save runs on the event loop itself, start to commit: one at a tim
 no thread hop, no lock to wait on (other processes are still covered by the busy timeout). On
 PostgreSQL, whose writers run in parallel and whose waits are network round trips, a save makes
 one hop to the thread pool, and saves of one response queue on the row lock of its invitation.
-Reads and every other write use the ordinary request session.
+Reads and every other write use the ordinary request session. The routes pass the engine in;
+this module knows nothing of HTTP.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
-from typing import Any, TypeVar
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 T = TypeVar("T")
@@ -31,30 +33,40 @@ PARALLEL_SAVES = 3
 _GUARD = threading.Lock()
 
 
-def _app_state(app: FastAPI) -> Any:
-    """The app's writers' lock and limiter, made on first use (the limiter in the app's loop)."""
+@dataclass
+class _Writers:
+    turn: anyio.Semaphore | None = None
+    limiter: anyio.CapacityLimiter | None = None
+
+
+# One lock and one limiter per database (an app has one engine), made on first use.
+_WRITERS: weakref.WeakKeyDictionary[Engine, _Writers] = weakref.WeakKeyDictionary()
+
+
+def _writers(engine: Engine) -> _Writers:
     with _GUARD:
-        if not hasattr(app.state, "survey_writer_lock"):
-            app.state.survey_writer_lock = threading.Lock()
-            app.state.survey_save_limiter = None
-    return app.state
+        return _WRITERS.setdefault(engine, _Writers())
 
 
-async def writing(app: FastAPI, work: Callable[[], T]) -> T:
+async def writing(engine: Engine, work: Callable[[], T]) -> T:
     """Run an answering write (which opens and commits its own transaction)."""
-    engine: Engine = app.state.engine
     if engine.dialect.name == "sqlite":
         return work()
-    state = _app_state(app)
-    if state.survey_save_limiter is None:
-        state.survey_save_limiter = anyio.CapacityLimiter(PARALLEL_SAVES)
-    return await anyio.to_thread.run_sync(work, limiter=state.survey_save_limiter)
+    writers = _writers(engine)
+    if writers.limiter is None:  # made in the app's event loop
+        writers.limiter = anyio.CapacityLimiter(PARALLEL_SAVES)
+    return await anyio.to_thread.run_sync(work, limiter=writers.limiter)
 
 
-def one_writer(app: FastAPI) -> AbstractContextManager[object]:
-    """For writes made in the thread pool (submission): one at a time on SQLite."""
-    engine: Engine = app.state.engine
+@asynccontextmanager
+async def one_writer(engine: Engine) -> AsyncIterator[None]:
+    """For writes made in the thread pool (submission): one at a time on SQLite. Waiting
+    writers wait on the event loop, not in a thread: a holder always finds a thread to finish."""
     if engine.dialect.name != "sqlite":
-        return nullcontext()
-    lock: threading.Lock = _app_state(app).survey_writer_lock
-    return lock
+        yield
+        return
+    writers = _writers(engine)
+    if writers.turn is None:  # made in the app's event loop
+        writers.turn = anyio.Semaphore(1)
+    async with writers.turn:
+        yield

@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from services.common.database import create_db_engine
-from services.survey.models import Questionnaire
+from services.common.sql import utcnow
+from services.survey.models import Questionnaire, QuestionnaireStatus
+from services.survey.questionnaires.observatoire_ia import DEFINITION
 from services.survey.seed import seed_survey
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import add_staff, bearer
@@ -34,12 +36,39 @@ class Survey:
 
 
 def seeded_survey(databases: Databases, client_for: ClientFactory) -> Survey:
+    """The whole demo (its campaigns and the generated responses): for tests about the demo."""
     engine = create_db_engine(databases.urls["survey"], pool_size=1)
     with Session(engine) as session:
         seed_survey(session)
         session.commit()
         questionnaire_id = session.exec(select(Questionnaire.id)).one()
     engine.dispose()
+    return _signed_in(databases, client_for, questionnaire_id)
+
+
+def light_survey(databases: Databases, client_for: ClientFactory) -> Survey:
+    """Only the default questionnaire (published) and an analyst: no campaign, no response."""
+    engine = create_db_engine(databases.urls["survey"], pool_size=1)
+    with Session(engine) as session:
+        row = Questionnaire(
+            key=DEFINITION["key"],
+            version=DEFINITION["version"],
+            title=DEFINITION["title"],
+            definition=DEFINITION,
+            status=QuestionnaireStatus.PUBLISHED,
+            published_at=utcnow(),
+        )
+        session.add(row)
+        session.commit()
+        questionnaire_id = row.id
+    engine.dispose()
+    assert questionnaire_id is not None
+    return _signed_in(databases, client_for, questionnaire_id)
+
+
+def _signed_in(
+    databases: Databases, client_for: ClientFactory, questionnaire_id: int | None
+) -> Survey:
     add_staff(databases.urls["accounts"], email=ANALYST, roles=["analyst"])
     client = client_for("survey")
     assert questionnaire_id is not None
@@ -82,7 +111,7 @@ def token_from_mail(mailbox: Mailbox, to: str) -> str:
 
 
 def link(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"PrivateLink {token}"}
 
 
 def wait_for_subject(mailbox: Mailbox, to: str, fragment: str, timeout: float = 10.0) -> str:

@@ -7,8 +7,6 @@ import csv
 import io
 import time
 
-import pytest
-
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import add_staff, assert_problem, bearer
 from tests.mailbox import Mailbox
@@ -20,16 +18,11 @@ from .support import (
     Survey,
     create_campaign,
     invite,
+    light_survey,
     link,
-    seeded_survey,
     token_from_mail,
     wait_for_subject,
 )
-
-
-@pytest.fixture
-def survey(databases: Databases, client_for: ClientFactory) -> Survey:
-    return seeded_survey(databases, client_for)
 
 
 def test_a_csv_with_bad_lines_names_each_and_imports_nothing(survey: Survey) -> None:
@@ -264,7 +257,7 @@ def test_only_analysts_manage_campaigns(survey: Survey, databases: Databases) ->
 def test_an_invitation_whose_mail_cannot_be_delivered_is_bounced(
     databases: Databases, client_for: ClientFactory, mailbox: Mailbox
 ) -> None:
-    survey = seeded_survey(databases, client_for)
+    survey = light_survey(databases, client_for)
     # The same databases, through a service whose mail server refuses and gives up at once.
     mailbox.refuse = True
     refusing = client_for("survey", mail={"max_attempts": 1})

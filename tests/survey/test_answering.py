@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
 
@@ -19,15 +18,9 @@ from .support import (
     create_campaign,
     invite,
     link,
-    seeded_survey,
     token_from_mail,
     wait_for_subject,
 )
-
-
-@pytest.fixture
-def survey(databases: Databases, client_for: ClientFactory) -> Survey:
-    return seeded_survey(databases, client_for)
 
 
 @pytest.fixture
@@ -169,6 +162,29 @@ def test_an_unknown_token_is_a_404(survey: Survey, token: str) -> None:
     assert_problem(survey.client.get("/answering", headers=link(token[:-2] + "xx")), 404)
     assert_problem(save(survey, "n'importe-quoi", {"usage_ia": "oui"}), 404)
     assert_problem(survey.client.get("/answering"), 401)
+
+
+LINK_ROUTES = [
+    ("GET", "/answering"),
+    ("PATCH", "/answering/answers"),
+    ("GET", "/answering/changes"),
+    ("POST", "/answering/submit"),
+    ("GET", "/answering/comparison"),
+]
+
+
+def test_the_link_is_presented_as_privatelink_never_as_bearer(survey: Survey, token: str) -> None:
+    """A private link travels as `Authorization: PrivateLink <token>`: the same token sent as a
+    staff `Bearer` opens nothing (401 naming the scheme), and an unknown link is a 404 on every
+    route of the respondent."""
+    as_bearer = survey.client.get("/answering", headers={"Authorization": f"Bearer {token}"})
+    assert_problem(as_bearer, 401)
+    assert as_bearer.headers["www-authenticate"].startswith("PrivateLink")
+    assert "PrivateLink" in as_bearer.json()["detail"]
+    for method, path in LINK_ROUTES:
+        body: dict[str, object] | None = {"answers": {}} if method == "PATCH" else None
+        unknown = survey.client.request(method, path, headers=link("inconnu"), json=body)
+        assert_problem(unknown, 404)
 
 
 def test_a_closed_campaign_says_when_it_closed(survey: Survey, mailbox: Mailbox) -> None:

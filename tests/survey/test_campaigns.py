@@ -11,16 +11,17 @@ from sqlmodel import Session
 from services.common.database import create_db_engine
 from services.survey.campaigns import status_on, today_in_paris
 from services.survey.models import Campaign, CampaignStatus
-from services.survey.seed import seed_survey
+from services.survey.seed import DEMO_CAMPAIGNS
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem, id_of
 
 
 @pytest.fixture
 def client(databases: Databases, client_for: ClientFactory) -> TestClient:
+    """The demo's three campaigns (two published, one draft) as rows: no frame, no response."""
     engine = create_db_engine(databases.urls["survey"], pool_size=1)
     with Session(engine) as session:
-        seed_survey(session)
+        session.add_all(Campaign(**campaign) for campaign in DEMO_CAMPAIGNS)
         session.commit()
     engine.dispose()
     return client_for("survey")

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 
 from services.common.database import create_db_engine
-from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
 
@@ -25,16 +24,10 @@ from .support import (
     create_campaign,
     invite,
     link,
-    seeded_survey,
     token_from_mail,
 )
 
 K = 5
-
-
-@pytest.fixture
-def survey(databases: Databases, client_for: ClientFactory) -> Survey:
-    return seeded_survey(databases, client_for)
 
 
 def demo_campaign(survey: Survey) -> int:
@@ -46,6 +39,7 @@ def published_cells(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [cell for question in result["questions"] for cell in question["cells"]]
 
 
+@pytest.mark.demo
 def test_the_demo_campaign_publishes_weighted_controlled_results(survey: Survey) -> None:
     campaign = demo_campaign(survey)
     national = survey.client.get(f"/campaigns/{campaign}/results").json()
@@ -94,6 +88,7 @@ def test_the_demo_campaign_publishes_weighted_controlled_results(survey: Survey)
     assert "invitation" not in body
 
 
+@pytest.mark.demo
 def test_csv_download_holds_the_published_figures(survey: Survey) -> None:
     campaign = demo_campaign(survey)
     params = {"breakdown": "kind", "question": "usage_ia"}
@@ -119,6 +114,7 @@ def test_csv_download_holds_the_published_figures(survey: Survey) -> None:
     assert row["valeur"] == f"{100 * communes['estimate']:.1f}".replace(".", ",")
 
 
+@pytest.mark.demo
 def test_proportions_can_have_logit_intervals(survey: Survey) -> None:
     campaign = demo_campaign(survey)
     url = f"/campaigns/{campaign}/results"
@@ -144,6 +140,7 @@ def test_proportions_can_have_logit_intervals(survey: Survey) -> None:
     assert_problem(survey.client.get(url, params={"interval": "wald"}), 422)
 
 
+@pytest.mark.demo
 def test_participation_and_methodology_are_public(survey: Survey) -> None:
     campaign = demo_campaign(survey)
     figures = survey.client.get(f"/campaigns/{campaign}/participation").json()
@@ -256,6 +253,7 @@ def test_participation_never_reveals_a_count_that_the_results_hide(
         assert set(item) == {"key", "label", "rate"}
 
 
+@pytest.mark.demo
 def test_bad_input_is_a_clear_4xx(survey: Survey) -> None:
     campaign = demo_campaign(survey)
     url = f"/campaigns/{campaign}/results"

@@ -8,14 +8,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from services.common.database import create_db_engine
 from services.common.territories.search import get_index
 from services.survey.observatory import tallies
 from services.survey.questionnaires.store import published
-from tests.conftest import ClientFactory, Databases
 from tests.mailbox import Mailbox
 
 from .support import (
@@ -26,7 +24,6 @@ from .support import (
     create_campaign,
     invite,
     link,
-    seeded_survey,
     token_from_mail,
 )
 from .test_observatory_api import ANSWERS
@@ -34,11 +31,6 @@ from .test_observatory_api import ANSWERS
 Counts = dict[tuple[str, str, str, str, str, str], int]
 COUNTS = """SELECT kind, band, region, form, key, value, n FROM answer_tally
     WHERE campaign_id = :campaign ORDER BY kind, band, region, form, key, value"""
-
-
-@pytest.fixture
-def survey(databases: Databases, client_for: ClientFactory) -> Survey:
-    return seeded_survey(databases, client_for)
 
 
 def counts(survey: Survey, campaign: int) -> tuple[Counts, Counts]:

@@ -5,22 +5,15 @@ from __future__ import annotations
 import copy
 import io
 
-import pytest
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
 from services.survey.definition import Definition
 from services.survey.questionnaires.observatoire_ia import DEFINITION
 from services.survey.questionnaires.xlsform import read_xlsform
 from services.survey.questionnaires.xlsform_export import write_xlsform
-from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem
 
-from .support import Survey, seeded_survey
-
-
-@pytest.fixture
-def survey(databases: Databases, client_for: ClientFactory) -> Survey:
-    return seeded_survey(databases, client_for)
+from .support import Survey
 
 
 def xlsx(survey_rows: list[list[str]], choices: list[list[str]] | None = None) -> bytes:

@@ -3,6 +3,7 @@
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
+import { bearerHeaders } from "../headers";
 import { loadToken } from "../session";
 import { call, detailOf, download, upload } from "../survey/client";
 import "../survey/survey.css";
@@ -70,7 +71,7 @@ function button(text: string, run: () => Promise<void>, box: HTMLElement): HTMLB
 }
 
 async function loadQuestionnaires(): Promise<void> {
-  const reply = await call("/questionnaires?limit=100", token ?? "");
+  const reply = await call("/questionnaires?limit=100", bearerHeaders(token ?? ""));
   questionnairesBody.replaceChildren(
     ...items(reply.body).map((q) => {
       const id = String(q["id"]);
@@ -78,7 +79,7 @@ async function loadQuestionnaires(): Promise<void> {
         button(`Télécharger en XLSForm (${String(q["version"])})`, () => download(`/questionnaires/${id}/xlsform`, token ?? "", "questionnaire.xlsx"), questionnairesError),
         q["status"] === "draft"
           ? button(`Publier la version ${String(q["version"])}`, async () => {
-              const published = await call(`/questionnaires/${id}/publish`, token ?? "", { method: "POST" });
+              const published = await call(`/questionnaires/${id}/publish`, bearerHeaders(token ?? ""), { method: "POST" });
               announce(questionnairesStatus, published.status === 200 ? "Version publiée : elle ne changera plus." : detailOf(published, "La publication a échoué."));
               await loadQuestionnaires();
             }, questionnairesError)
@@ -100,7 +101,7 @@ async function loadQuestionnaires(): Promise<void> {
 }
 
 async function loadCampaigns(select?: number): Promise<void> {
-  const reply = await call("/campaigns?limit=100", token ?? "");
+  const reply = await call("/campaigns?limit=100", bearerHeaders(token ?? ""));
   const campaigns = items(reply.body);
   campaignSelect.replaceChildren(
     el("option", { text: "— Choisir une campagne —", attributes: { value: "" } }),
@@ -118,7 +119,7 @@ async function createCampaign(): Promise<void> {
   const kinds = [...kindsBox.querySelectorAll<HTMLInputElement>("input:checked")].map((input) => input.value);
   const bands = [...bandsBox.querySelectorAll<HTMLInputElement>("input:checked")].map((input) => input.value);
   const regions = byId("campagne-regions", HTMLInputElement).value.split(/[\s,;]+/).filter((code) => code !== "");
-  const reply = await call("/campaigns", token ?? "", {
+  const reply = await call("/campaigns", bearerHeaders(token ?? ""), {
     method: "POST",
     body: {
       title: byId("campagne-titre", HTMLInputElement).value.trim(),
@@ -144,7 +145,7 @@ async function showCampaign(): Promise<void> {
 }
 
 async function loadInvitations(): Promise<void> {
-  const reply = await call(`/campaigns/${campaignId()}/invitations?limit=100`, token ?? "");
+  const reply = await call(`/campaigns/${campaignId()}/invitations?limit=100`, bearerHeaders(token ?? ""));
   invitationsBody.replaceChildren(
     ...items(reply.body).map((row) =>
       el("tr", {}, [
@@ -166,7 +167,7 @@ function shown(value: unknown): string {
 }
 
 async function showHistory(id: number, name: string): Promise<void> {
-  const reply = await call(`/invitations/${id}/history`, token ?? "");
+  const reply = await call(`/invitations/${id}/history`, bearerHeaders(token ?? ""));
   // The history is a JSON list (the client types every body as an object).
   const body: unknown = reply.body;
   const events = Array.isArray(body) ? (body as Row[]) : [];
@@ -206,7 +207,7 @@ function table(caption: string, cells: Row[]): HTMLElement {
 }
 
 async function loadParticipation(): Promise<void> {
-  const reply = await call(`/campaigns/${campaignId()}/participation`, token ?? "");
+  const reply = await call(`/campaigns/${campaignId()}/participation`, bearerHeaders(token ?? ""));
   if (reply.status !== 200) {
     showError(error, detailOf(reply, "La participation n'a pas pu être lue."));
     return;
@@ -248,7 +249,7 @@ function bind(): void {
   campaignSelect.addEventListener("change", () => void act(showCampaign, error));
   byId("inviter", HTMLButtonElement).addEventListener("click", () =>
     void act(async () => {
-      const reply = await call(`/campaigns/${campaignId()}/invitations`, token ?? "", { method: "POST", body: { csv: await csvContent(), send: true } });
+      const reply = await call(`/campaigns/${campaignId()}/invitations`, bearerHeaders(token ?? ""), { method: "POST", body: { csv: await csvContent(), send: true } });
       if (reply.status !== 200) {
         showError(invitationsError, problemText(reply.body, "L'import a échoué."));
         return;
@@ -260,14 +261,14 @@ function bind(): void {
   );
   byId("inviter-population", HTMLButtonElement).addEventListener("click", () =>
     void act(async () => {
-      const reply = await call(`/campaigns/${campaignId()}/invitations/population`, token ?? "", { method: "POST" });
+      const reply = await call(`/campaigns/${campaignId()}/invitations/population`, bearerHeaders(token ?? ""), { method: "POST" });
       announce(invitationsStatus, reply.status === 200 ? `${String(reply.body["count"])} invitation(s) créée(s), en attente d'adresses.` : detailOf(reply, "Échec."));
       await showCampaign();
     }, invitationsError),
   );
   byId("relancer", HTMLButtonElement).addEventListener("click", () =>
     void act(async () => {
-      const reply = await call(`/campaigns/${campaignId()}/reminders`, token ?? "", { method: "POST" });
+      const reply = await call(`/campaigns/${campaignId()}/reminders`, bearerHeaders(token ?? ""), { method: "POST" });
       announce(invitationsStatus, reply.status === 200 ? `${String(reply.body["count"])} relance(s) envoyée(s).` : detailOf(reply, "Échec."));
       await showCampaign();
     }, invitationsError),
@@ -316,7 +317,7 @@ async function start(): Promise<void> {
     }),
   );
   try {
-    const me = await call("/auth/me", token);
+    const me = await call("/auth/me", bearerHeaders(token));
     const roles = Array.isArray(me.body["roles"]) ? (me.body["roles"] as string[]) : [];
     if (me.status !== 200 || !(roles.includes("analyst") || roles.includes("admin"))) {
       announce(status, "");

@@ -7,6 +7,7 @@
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
+import { privateLinkHeaders } from "../headers";
 import { call, detailOf, type Reply } from "../survey/client";
 import { applyExclusive, readValue, renderForm, writeValue, type QuestionBlock } from "../survey/form";
 import { checkAnswer, flatten, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
@@ -128,7 +129,7 @@ async function flush(): Promise<void> {
   announce(saved, "Enregistrement…");
   saving = (async () => {
     try {
-      const reply = await call("/answering/answers", token, { method: "PATCH", body: { answers, seen, author } });
+      const reply = await call("/answering/answers", privateLinkHeaders(token), { method: "PATCH", body: { answers, seen, author } });
       handleSave(reply);
     } catch (failure) {
       for (const key of keys) pending.add(key);
@@ -165,7 +166,7 @@ function handleSave(reply: Reply): void {
 async function poll(): Promise<void> {
   if (!open || saving || pending.size > 0) return;
   try {
-    const reply = await call(`/answering/changes?since=${revision}`, token);
+    const reply = await call(`/answering/changes?since=${revision}`, privateLinkHeaders(token));
     if (reply.status !== 200) return;
     const changes = (reply.body["answers"] ?? {}) as Record<string, { value: Json; revision: number; author: string }>;
     for (const [key, change] of Object.entries(changes)) {
@@ -200,7 +201,7 @@ async function submit(): Promise<void> {
   submitButton.disabled = true;
   announce(submitStatus, "Envoi en cours…");
   try {
-    const reply = await call("/answering/submit", token, { method: "POST" });
+    const reply = await call("/answering/submit", privateLinkHeaders(token), { method: "POST" });
     if (reply.status === 200) {
       announce(submitStatus, `Réponses envoyées le ${formatDate(String(reply.body["submitted_at"]))}. Un accusé de réception avec la copie de vos réponses part par courriel ; vous pouvez encore les modifier jusqu'à la clôture.`);
       return;
@@ -244,7 +245,7 @@ async function start(): Promise<void> {
     return;
   }
   try {
-    const reply = await call("/answering", token);
+    const reply = await call("/answering", privateLinkHeaders(token));
     if (reply.status !== 200) {
       announce(status, "");
       showError(error, detailOf(reply, "Ce lien de réponse est inconnu ou n'est plus valable."));

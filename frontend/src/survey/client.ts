@@ -1,10 +1,12 @@
 /**
- * Calls of the survey pages that need more than `requestJson`: the personal link's token or the
- * staff token as bearer, and the body of a 422 (the answers that were saved all the same).
+ * Calls of the survey pages that need more than `requestJson`: the credentials given by the caller
+ * (`privateLinkHeaders` for the personal link, `bearerHeaders` for staff, from `../headers`), and
+ * the body of a 422 (the answers that were saved all the same).
  */
 
 import { ApiError, baseUrl } from "../api";
 import { loadConfig } from "../config";
+import { bearerHeaders } from "../headers";
 
 export interface Reply {
   readonly status: number;
@@ -14,9 +16,9 @@ export interface Reply {
 const UNAVAILABLE = "Le service de l'observatoire est momentanément indisponible. Vos saisies seront renvoyées dès son retour.";
 
 /** Sends a request; answers 2xx and 4xx with their body, throws `ApiError` otherwise. */
-export async function call(path: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<Reply> {
+export async function call(path: string, credentials: Record<string, string>, init: { method?: string; body?: unknown } = {}): Promise<Reply> {
   const config = await loadConfig();
-  const headers = new Headers({ Accept: "application/json, application/problem+json", Authorization: `Bearer ${token}` });
+  const headers = new Headers({ Accept: "application/json, application/problem+json", ...credentials });
   let body: string | undefined;
   if (init.body !== undefined) {
     headers.set("Content-Type", "application/json");
@@ -55,7 +57,7 @@ export function detailOf(reply: Reply, fallback: string): string {
 /** Downloads a file the API serves to staff (bearer token), under the name the API gives. */
 export async function download(path: string, token: string, fallbackName: string): Promise<void> {
   const config = await loadConfig();
-  const response = await fetch(baseUrl(config, "survey") + path, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(baseUrl(config, "survey") + path, { headers: bearerHeaders(token) });
   if (!response.ok) throw new ApiError(`Le téléchargement a échoué (HTTP ${response.status}).`, response.status);
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
@@ -76,7 +78,7 @@ export async function upload(path: string, token: string, file: File): Promise<R
   form.append("file", file);
   let response: Response;
   try {
-    response = await fetch(baseUrl(config, "survey") + path, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
+    response = await fetch(baseUrl(config, "survey") + path, { method: "POST", headers: bearerHeaders(token), body: form });
   } catch {
     throw new ApiError(UNAVAILABLE, 0);
   }

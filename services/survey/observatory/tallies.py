@@ -7,6 +7,10 @@ grouping every answer on each computation. A submission adds its answers; a save
 one count from the old value to the new one; `rebuild` recounts a campaign from its answers
 (after a bulk load, or to check the counts). A multiple choice or a matrix is one JSON value,
 decoded once per distinct value by the reader. Free text is never counted here.
+
+Answering does not know of these counts: `follow_answering()`, called when the app is built,
+subscribes `move` to `answering.on_submitted_answers`, which calls it in the transaction that
+writes the answers (the observatory depends on answering, never the reverse).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common.territories.search import get_index
+from services.survey import answering
 from services.survey.models import AnswerTally, Invitation, InvitationStatus
 from services.survey.observatory.frame import Class, epci_form, stratum_of
 from services.survey.observatory.units import estimated_keys
@@ -131,6 +136,11 @@ def add_response(
 ) -> None:
     """Count a response that has just been submitted."""
     move(connection, invitation_id, parsed, ((key, None, value) for key, value in answers.items()))
+
+
+def follow_answering() -> None:
+    """Keep the counts in step with every write of a submitted response (idempotent)."""
+    answering.on_submitted_answers(move)
 
 
 # Rebuilding groups the answers in the database by what makes a class; an EPCI keeps its code,

@@ -2,82 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.errors import Conflict, NotFound
-from services.common.pagination import Page, PageQuery, RowId, paginate
+from services.common.pagination import Page, RowId, paginate
 from services.common.rate_limits import per_principal
-from services.common.text import InputModel
 from services.survey import exports, invitations
 from services.survey.answering import event_t
-from services.survey.dependencies import AnalysedCampaignDep, Analyst
+from services.survey.dependencies import AnalysedCampaignDep, Analyst, SettingsDep
 from services.survey.models import Campaign, Invitation, InvitationStatus
 from services.survey.questionnaires import store
+from services.survey.schemas import (
+    Count,
+    HistoryEntry,
+    InvitationQuery,
+    InvitationsIn,
+    InvitationsOut,
+    InvitationView,
+    invitation_view,
+)
 
 router = APIRouter(prefix="/campaigns/{campaign_id}", tags=["analyse"])
 history_router = APIRouter(prefix="/invitations", tags=["analyse"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class InvitationsIn(InputModel):
-    csv: str = Field(
-        min_length=1, max_length=900_000, description="Lignes « code;adresse[;adresse…] »."
-    )
-    send: bool = Field(
-        True, description="Envoyer aussitôt le lien aux collectivités pas encore invitées."
-    )
-
-
-class InvitationsOut(BaseModel):
-    created: int
-    updated: int
-    sent: int
-
-
-class Count(BaseModel):
-    count: int
-
-
-class InvitationView(BaseModel):
-    id: int
-    code: str
-    name: str
-    kind: str
-    region: str | None
-    departement: str | None
-    emails: list[str]
-    status: str
-    sent_at: datetime | None
-    opened_at: datetime | None
-    started_at: datetime | None
-    submitted_at: datetime | None
-    reminders_sent: int
-
-
-class InvitationQuery(PageQuery):
-    status: InvitationStatus | None = None
-
-
-class HistoryEntry(BaseModel):
-    key: str
-    value: Any
-    previous: Any
-    author: str
-    revision: int
-    at: datetime
-
-
-def _invitation_view(row: Invitation) -> InvitationView:
-    return InvitationView.model_validate({**row.model_dump(), "emails": (row.emails or "").split()})
 
 
 def _parsed(session: SessionDep, campaign: Campaign) -> store.Parsed:
@@ -92,7 +46,10 @@ def _parsed(session: SessionDep, campaign: Campaign) -> store.Parsed:
     dependencies=[Depends(per_principal())],
 )
 def import_invitations(
-    body: InvitationsIn, campaign: AnalysedCampaignDep, session: SessionDep, request: Request
+    body: InvitationsIn,
+    campaign: AnalysedCampaignDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> InvitationsOut:
     """Importe des invitations (code de la collectivité et adresses) et envoie les liens."""
     _parsed(session, campaign)
@@ -105,9 +62,7 @@ def import_invitations(
                 col(Invitation.id).in_(ids), col(Invitation.status) == InvitationStatus.PENDING
             )
         ).all()
-        sent = invitations.send(
-            session, request.app.state.settings.mail, campaign, waiting, reminder=False
-        )
+        sent = invitations.send(session, settings.mail, campaign, waiting, reminder=False)
     return InvitationsOut(created=created, updated=len(ids) - created, sent=sent)
 
 
@@ -132,12 +87,14 @@ def list_invitations(
         session,
         statement.order_by(col(Invitation.name), col(Invitation.id)),
         query=query,
-        view=_invitation_view,
+        view=invitation_view,
     )
 
 
 @router.post("/reminders", dependencies=[Depends(per_principal())])
-def send_reminders(campaign: AnalysedCampaignDep, session: SessionDep, request: Request) -> Count:
+def send_reminders(
+    campaign: AnalysedCampaignDep, session: SessionDep, settings: SettingsDep
+) -> Count:
     """Relance les collectivités invitées qui n'ont pas encore envoyé leur réponse."""
     assert campaign.id is not None
     waiting = session.exec(
@@ -146,11 +103,7 @@ def send_reminders(campaign: AnalysedCampaignDep, session: SessionDep, request: 
             col(Invitation.status).in_(invitations.WAITING),
         )
     ).all()
-    return Count(
-        count=invitations.send(
-            session, request.app.state.settings.mail, campaign, waiting, reminder=True
-        )
-    )
+    return Count(count=invitations.send(session, settings.mail, campaign, waiting, reminder=True))
 
 
 @router.get(

@@ -1,102 +1,51 @@
-"""Answering through a personal link: the token travels in `Authorization: Bearer`, taken by
-the page from its address fragment, so it never appears in an address a server logs."""
+"""Answering through a personal link: the token travels in `Authorization: PrivateLink`, taken
+by the page from its address fragment, so it never appears in an address a server logs.
+
+This module loads neither the observatory nor NumPy/SciPy: the observatory's counts follow a
+submitted response through `answering.on_submitted_answers` (see `observatory.tallies`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from services.common.database import SessionDep
 from services.common.errors import problem_response
 from services.common.mail import enqueue_mail
 from services.common.sql import utcnow
 from services.common.territories.search import get_index
-from services.common.text import InputModel
 from services.survey import answering, campaigns, receipts
-from services.survey.dependencies import LinkTokenDep, RespondentDep
+from services.survey.dependencies import (
+    EngineDep,
+    LinkTokenDep,
+    RespondentDep,
+    SettingsDep,
+    WriterSessionDep,
+)
 from services.survey.models import Invitation, outbox
 from services.survey.questionnaires import store
 from services.survey.rules import Invalid, progress
-from services.survey.writes import one_writer, writing
+from services.survey.schemas import (
+    AnswersIn,
+    CampaignBrief,
+    Changes,
+    LocalAuthority,
+    ResponseState,
+    SaveOut,
+    StoredAnswer,
+    Submitted,
+)
+from services.survey.settings import SurveySettings
+from services.survey.writes import writing
 
 router = APIRouter(prefix="/answering", tags=["réponse"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Lien inconnu"}}
-
-
-class LocalAuthority(BaseModel):
-    code: str
-    name: str
-    kind: str
-    population: int | None
-    region: str | None
-    region_name: str | None
-    departement: str | None
-    departement_name: str | None
-
-
-class CampaignBrief(BaseModel):
-    id: int
-    title: str
-    opens_on: str
-    closes_on: str
-    closes_at: datetime
-    status: str
-
-
-class StoredAnswer(BaseModel):
-    value: Any
-    revision: int
-    author: str
-    updated_at: str | None = None
-
-
-class ResponseState(BaseModel):
-    campaign: CampaignBrief
-    local_authority: LocalAuthority
-    questionnaire_id: int
-    definition: dict[str, Any]
-    status: str
-    revision: int
-    answers: dict[str, StoredAnswer]
-    progress: dict[str, int]
-
-
-class AnswersIn(InputModel):
-    answers: dict[str, Any] = Field(
-        max_length=300, description="Réponses par clé de question ; null efface."
-    )
-    seen: dict[str, int] = Field(
-        default_factory=dict,
-        max_length=300,
-        description="Révision de chaque réponse que l'agent avait sous les yeux.",
-    )
-    author: str = Field(
-        "agent", min_length=1, max_length=64, description="Étiquette de l'onglet qui saisit."
-    )
-
-
-class SaveOut(BaseModel):
-    revision: int
-    saved: dict[str, int]
-    discarded: list[str]
-    replaced: list[dict[str, Any]]
-
-
-class Changes(BaseModel):
-    revision: int
-    answers: dict[str, StoredAnswer]
-
-
-class Submitted(BaseModel):
-    status: str
-    submitted_at: datetime
 
 
 def _name(code: str | None, kind: str) -> str | None:
@@ -161,9 +110,10 @@ def read_response(who: RespondentDep, session: SessionDep) -> ResponseState:
         422: {"description": "Réponses refusées (les autres sont enregistrées)"},
     },
 )
-async def save_answers(body: AnswersIn, token: LinkTokenDep, request: Request) -> Any:
+async def save_answers(body: AnswersIn, token: LinkTokenDep, engine: EngineDep) -> Any:
     """Enregistre des réponses au fil de la saisie ; une réponse refusée n'empêche pas les autres."""
-    result = await writing(request.app, partial(_save, request.app.state.engine, token, body))
+    # The save runs its own short transaction (see `writes`), not the request's session.
+    result = await writing(engine, partial(_save, engine, token, body))
     out = SaveOut(
         revision=result.revision,
         saved=result.saved,
@@ -220,15 +170,14 @@ def read_changes(
         422: {"description": "Réponses manquantes"},
     },
 )
-def submit(token: LinkTokenDep, session: SessionDep, request: Request) -> Any:
+def submit(token: LinkTokenDep, session: WriterSessionDep, settings: SettingsDep) -> Any:
     """Envoie la réponse ; un accusé de réception avec la copie des réponses part par courriel."""
-    with one_writer(request.app):
-        answer = _submit(token, session, request)
-        session.commit()
-    return answer
+    # The session dependency commits, still in the writers' turn; the receipt waits in the
+    # outbox, which the mail worker reads only once that commit is done.
+    return _submit(token, session, settings)
 
 
-def _submit(token: str, session: SessionDep, request: Request) -> Any:
+def _submit(token: str, session: Session, settings: SurveySettings) -> Any:
     who = answering.respondent(session.connection(), token)
     campaigns.ensure_open(who.campaign, now=utcnow())
     parsed = store.published(session.connection(), who.campaign.questionnaire_id)
@@ -248,7 +197,6 @@ def _submit(token: str, session: SessionDep, request: Request) -> Any:
     submitted_at = answering.mark_submitted(connection, who.invitation_id, parsed)
     invitation = session.get(Invitation, who.invitation_id)
     if invitation is not None and invitation.emails:
-        settings = request.app.state.settings
         enqueue_mail(
             session,
             outbox,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
 
 from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
@@ -24,8 +23,9 @@ from services.survey.observatory import export, items, methodology, peers, publi
 from services.survey.observatory.frame import frame_size
 from services.survey.observatory.results import Interval
 from services.survey.observatory.units import UNPUBLISHED
-from services.survey.participation import Participation, participation
+from services.survey.participation import participation
 from services.survey.questionnaires import store
+from services.survey.schemas import ItemRate, PublicParticipation
 
 router = APIRouter(prefix="/campaigns/{campaign_id}", tags=["observatoire"])
 peers_router = APIRouter(prefix="/answering", tags=["réponse"])
@@ -37,22 +37,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Campagne inc
 class NotPublished(ProblemError):
     status = 422
     slug = "not-published"
-
-
-class ItemRate(BaseModel):
-    """A question's response rate, as a whole percent: never the counts behind it (who was
-    shown a conditional question is the count of an earlier answer)."""
-
-    key: str
-    label: str
-    rate: float | None
-
-
-class PublicParticipation(Participation):
-    respondents_rate: float | None
-    population: int
-    items: list[ItemRate]
-    items_message: str | None
 
 
 def _parsed(session: SessionDep, campaign: Campaign) -> store.Parsed:

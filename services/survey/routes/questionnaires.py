@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
-from pydantic import BaseModel
 from sqlmodel import col, select
 
 from services.common.auth.dependencies import OptionalPrincipal
@@ -17,31 +15,10 @@ from services.survey.definition import Definition, json_schema
 from services.survey.dependencies import Analyst, VisibleQuestionnaireDep, is_analyst
 from services.survey.models import Questionnaire, QuestionnaireStatus
 from services.survey.questionnaires import store, xlsform, xlsform_export
+from services.survey.schemas import QuestionnaireOut, QuestionnaireSummary, full, summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/questionnaires", tags=["questionnaires"])
-
-
-class QuestionnaireSummary(BaseModel):
-    id: int
-    key: str
-    version: str
-    title: str
-    status: str
-    created_at: datetime
-    published_at: datetime | None
-
-
-class QuestionnaireOut(QuestionnaireSummary):
-    definition: dict[str, Any]
-
-
-def summary(row: Questionnaire) -> QuestionnaireSummary:
-    return QuestionnaireSummary.model_validate(row.model_dump())
-
-
-def full(row: Questionnaire) -> QuestionnaireOut:
-    return QuestionnaireOut.model_validate(row.model_dump())
 
 
 @router.get("/schema")
