@@ -17,8 +17,9 @@ from services.common.app_factory import build_service_app
 
 
 def create_app(settings: AuditionsSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     app = build_service_app(
-        settings or get_settings(),
+        settings,
         name="auditions",
         title="Auditions nationales",
         description="Les auditions nationales : événements, salles, organisations auditionnées, "
@@ -29,13 +30,12 @@ def create_app(settings: AuditionsSettings | None = None) -> FastAPI:
     )
     # Rendered public agendas, per release (services.auditions.public_agenda).
     app.state.agenda_cache = RenderCache()
-    _with_solver_worker(app)
+    _with_solver_worker(app, settings)
     return app
 
 
-def _with_solver_worker(app: FastAPI) -> None:
+def _with_solver_worker(app: FastAPI, settings: AuditionsSettings) -> None:
     """Run the solver worker inside the kernel's lifespan (started after it, stopped before)."""
-    settings: AuditionsSettings = app.state.settings
     kernel = app.router.lifespan_context
     app.state.solver_worker = None
 
