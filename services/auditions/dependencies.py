@@ -13,24 +13,11 @@ from services.auditions.solver.worker import SolverWorker
 from services.common.auth.dependencies import require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound, ProblemError
+from services.common.errors import NotFound
 from services.common.pagination import RowId
 from services.common.settings import settings_dependency
 
 Organiser = Annotated[Principal, Depends(require(role="organiser"))]
-
-
-class Invalid(ProblemError):
-    """A 422 found after parsing (a window outside the event, an unknown room...)."""
-
-    status = 422
-    slug = "validation-error"
-
-    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
-        super().__init__(
-            message,
-            extra={"errors": [{"loc": ["body", *field], "msg": message, "type": "value_error"}]},
-        )
 
 
 def published_event(session: SessionDep, event_id: RowId) -> Event:

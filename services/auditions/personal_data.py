@@ -80,7 +80,14 @@ def _anonymise_members(connection: Connection, where: ColumnElement[bool]) -> in
     result = connection.execute(
         update(member_t)
         .where(where)
-        .values(name=ERASED_NAME, email="", feed_token_hash=None, unavailability=[])
+        # A new version: a console opened before the erasure cannot write the name back.
+        .values(
+            name=ERASED_NAME,
+            email="",
+            feed_token_hash=None,
+            unavailability=[],
+            version=member_t.c.version + 1,
+        )
     )
     return int(result.rowcount)
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.auditions.dependencies import Invalid
 from services.auditions.models import Event
 from services.auditions.schemas.common import WindowIn
+from services.common.errors import InvalidField
 
 
 def check_windows(
@@ -21,9 +21,9 @@ def check_windows(
     ordered = sorted(enumerate(windows), key=lambda pair: pair[1].start)
     for position, (index, window) in enumerate(ordered):
         if window.start < first or window.end > last:
-            raise Invalid((field, index), "Ce créneau sort des dates de l'événement.")
+            raise InvalidField((field, index), "Ce créneau sort des dates de l'événement.")
         if disjoint and position and ordered[position - 1][1].end > window.start:
-            raise Invalid((field, index), "Ce créneau chevauche un autre créneau.")
+            raise InvalidField((field, index), "Ce créneau chevauche un autre créneau.")
 
 
 def stored(windows: Sequence[WindowIn]) -> list[list[str]]:

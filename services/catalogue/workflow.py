@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from services.catalogue import fiche, vocabularies
 from services.catalogue.french_text import index_terms, joined
 from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
-from services.common.errors import Conflict, ProblemError
+from services.common.errors import Conflict, Unprocessable
 from services.common.sql import utcnow
 
 # A proposal whose slug a parallel one took retries with a random suffix, this many times.
@@ -25,9 +25,8 @@ _SLUG_ATTEMPTS = 3
 _BODY_FIELDS = ("summary", "description", "goal", "department_service")
 
 
-class PublicationIncomplete(ProblemError):
-    status = 422
-    slug = "validation-error"
+class PublicationIncomplete(Unprocessable):
+    """A fiche that lacks what publication requires."""
 
 
 def _free_slug(session: Session, *, title: str, contended: bool = False) -> str:

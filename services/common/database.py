@@ -79,6 +79,15 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def database_engine(request: Request) -> Engine:
+    """The app's engine, for the hot paths that run a short transaction without a session."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(database_engine)]
+
+
 def database_is_reachable(engine: Engine) -> bool:
     """True when a trivial query succeeds; used by `/ready`."""
     try:

@@ -86,6 +86,23 @@ class PreconditionRequired(ProblemError):
     slug = "precondition-required"
 
 
+class Unprocessable(ProblemError):
+    """A 422 found after parsing: the request is well formed but breaks a rule."""
+
+    status = 422
+    slug = "validation-error"
+
+
+class InvalidField(Unprocessable):
+    """A 422 that names the body field at fault, in the shape of FastAPI's validation errors."""
+
+    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
+        super().__init__(
+            message,
+            extra={"errors": [{"loc": ["body", *field], "msg": message, "type": "value_error"}]},
+        )
+
+
 class TooManyRequests(ProblemError):
     status = 429
     slug = "too-many-requests"

@@ -6,9 +6,10 @@ organisation's availability link and a calendar feed (auditions) all work the sa
   copy of the database opens nothing;
 - `find()` looks a row up by that digest (an indexed, unique column) and compares in constant
   time, so an unknown token costs what a known one costs;
-- `revoked_digest()` is what a revoked link's column holds: unique, and never the digest of any
-  token (a digest is hexadecimal), so a revoked link stays dead even if the column is NOT NULL;
-- `expired()` says whether a link older than its lifetime must stop working.
+- `revoked_digest()` is what a revoked link's column holds where it may not be NULL: unique, and
+  never the digest of any token (a digest is hexadecimal), so a revoked link stays dead.
+A link lives as long as what it opens: each service's retention (`iat-admin retention apply`)
+deletes or revokes the links of a closed fiche, campaign or event some days after it closed.
 
 A link is presented as `Authorization: PrivateLink <token>`, a scheme of its own: it can never
 be taken for a staff token (`Bearer`), nor a staff token for a link. The pages read the token
@@ -21,7 +22,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import Depends
@@ -75,10 +75,6 @@ def find(session: Session, model: type[T], field: str, token: str) -> T | None:
 def revoked_digest() -> str:
     """A unique value for a revoked link's column, which no token's digest can equal."""
     return REVOKED_PREFIX + secrets.token_hex(28)
-
-
-def expired(created_at: datetime, *, lifetime: timedelta, now: datetime) -> bool:
-    return created_at + lifetime <= now
 
 
 _scheme = HTTPBase(

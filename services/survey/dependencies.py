@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
-from sqlalchemy.engine import Engine
+from fastapi import Depends
 from sqlmodel import Session
 
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
-from services.common.database import SessionDep
+from services.common.database import EngineDep, SessionDep
 from services.common.errors import NotFound
 from services.common.pagination import RowId
 from services.common.private_links import LinkToken
@@ -22,15 +21,6 @@ from services.survey.settings import SurveySettings
 from services.survey.writes import one_writer
 
 SettingsDep = Annotated[SurveySettings, Depends(settings_dependency(SurveySettings))]
-
-
-def database_engine(request: Request) -> Engine:
-    """The app's engine, for the answering writes that run their own transaction."""
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-EngineDep = Annotated[Engine, Depends(database_engine)]
 
 
 async def _writer_turn(engine: EngineDep) -> AsyncIterator[None]:
@@ -94,5 +84,4 @@ def current_respondent(session: SessionDep, token: LinkToken) -> Respondent:
 
 
 # The respondent presents the private link as `Authorization: PrivateLink <token>`.
-LinkTokenDep = LinkToken
 RespondentDep = Annotated[Respondent, Depends(current_respondent)]

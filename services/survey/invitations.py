@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
 from services.common import private_links
-from services.common.errors import ProblemError
+from services.common.errors import Unprocessable
 from services.common.mail import MailSettings, enqueue_mail
 from services.common.sql import utcnow
 from services.common.territories.search import Kind, Territory, get_index
@@ -36,9 +36,8 @@ MAX_ERRORS = 50
 WAITING = (InvitationStatus.SENT, InvitationStatus.OPENED, InvitationStatus.STARTED)
 
 
-class ImportRefused(ProblemError):
-    status = 422
-    slug = "validation-error"
+class ImportRefused(Unprocessable):
+    """An invitation list refused whole, each faulty line named."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from services.common.pagination import MAX_ROW_ID, Page, PageQuery, RowId, pagin
 router = APIRouter(tags=["agenda public"])
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-ReleaseId = Annotated[int, Query(ge=1, le=MAX_ROW_ID)]
 
 
 @router.get("/events")

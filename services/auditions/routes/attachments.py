@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from sqlmodel import col, select
 
-from services.auditions.dependencies import HearingDep, Invalid, PublishedEventDep
+from services.auditions.dependencies import HearingDep, PublishedEventDep
 from services.auditions.models import Hearing, HearingAttachment
 from services.auditions.schemas.common import Visibility
 from services.auditions.schemas.hearings import AttachmentView
 from services.common.database import SessionDep
-from services.common.errors import NotFound
+from services.common.errors import InvalidField, NotFound
 from services.common.pagination import RowId
 
 router = APIRouter(tags=["pièces jointes"])
@@ -37,10 +37,10 @@ async def add_attachment(
     assert hearing.id is not None
     content_type = (file.content_type or "").split(";")[0].strip()
     if content_type not in ALLOWED_TYPES:
-        raise Invalid(("file",), "Formats acceptés : PDF, texte, Markdown, ODT.")
+        raise InvalidField(("file",), "Formats acceptés : PDF, texte, Markdown, ODT.")
     data = await file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise Invalid(("file",), "Le fichier dépasse 5 Mo.")
+        raise InvalidField(("file",), "Le fichier dépasse 5 Mo.")
     name = (file.filename or "document").replace("/", "_").replace("\\", "_")[:200]
     attachment = HearingAttachment(
         hearing_id=hearing.id,

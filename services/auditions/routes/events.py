@@ -6,11 +6,7 @@ from fastapi import APIRouter, Response
 from slugify import slugify
 from sqlmodel import Session, col, select
 
-from services.auditions.dependencies import (
-    Invalid,
-    OrganisedEventDep,
-    Organiser,
-)
+from services.auditions.dependencies import OrganisedEventDep, Organiser
 from services.auditions.models import Event, Theme
 from services.auditions.schemas.events import (
     EventDetail,
@@ -20,6 +16,7 @@ from services.auditions.schemas.events import (
     event_detail,
 )
 from services.common.database import SessionDep
+from services.common.errors import InvalidField
 from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["préparation"])
@@ -28,23 +25,23 @@ router = APIRouter(tags=["préparation"])
 def check_event(body: EventIn) -> None:
     """Rules between fields, each failure naming its field."""
     if body.ends_on < body.starts_on:
-        raise Invalid(("ends_on",), "La fin de l'événement précède son début.")
+        raise InvalidField(("ends_on",), "La fin de l'événement précède son début.")
     if (body.ends_on - body.starts_on).days > 366:
-        raise Invalid(("ends_on",), "Un événement dure au plus un an.")
+        raise InvalidField(("ends_on",), "Un événement dure au plus un an.")
     if body.day_end <= body.day_start:
-        raise Invalid(("day_end",), "La fin de journée doit suivre son début.")
+        raise InvalidField(("day_end",), "La fin de journée doit suivre son début.")
     if (body.lunch_start is None) != (body.lunch_end is None):
-        raise Invalid(("lunch_end",), "La pause déjeuner a un début et une fin.")
+        raise InvalidField(("lunch_end",), "La pause déjeuner a un début et une fin.")
     lunch = (body.lunch_start, body.lunch_end)
     if (
         lunch[0] is not None
         and lunch[1] is not None
         and not (body.day_start <= lunch[0] < lunch[1] <= body.day_end)
     ):
-        raise Invalid(("lunch_start",), "La pause déjeuner doit tenir dans la journée.")
+        raise InvalidField(("lunch_start",), "La pause déjeuner doit tenir dans la journée.")
     for index, day in enumerate(body.excluded_dates):
         if not body.starts_on <= day <= body.ends_on:
-            raise Invalid(("excluded_dates", index), "Ce jour est en dehors de l'événement.")
+            raise InvalidField(("excluded_dates", index), "Ce jour est en dehors de l'événement.")
 
 
 def _apply(event: Event, body: EventIn) -> None:

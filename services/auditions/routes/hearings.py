@@ -10,11 +10,7 @@ from fastapi import APIRouter, Response
 from sqlmodel import Session, col, select
 
 from services.auditions.conflicts import compute_warnings
-from services.auditions.dependencies import (
-    HearingDep,
-    Invalid,
-    OrganisedEventDep,
-)
+from services.auditions.dependencies import HearingDep, OrganisedEventDep
 from services.auditions.draft import draft_warnings, hearings_of, load_schedule
 from services.auditions.models import (
     Actor,
@@ -36,7 +32,7 @@ from services.auditions.schemas.hearings import (
 )
 from services.auditions.schemas.people import actor_views, member_view
 from services.common.database import SessionDep
-from services.common.errors import Conflict
+from services.common.errors import Conflict, InvalidField
 from services.common.versions import RequiredVersion, set_etag
 
 router = APIRouter(tags=["planning"])
@@ -68,13 +64,13 @@ def _check_references(session: Session, event: Event, body: HearingIn) -> None:
     if body.theme_id is not None:
         theme = session.get(Theme, body.theme_id)
         if theme is None or theme.event_id != event.id:
-            raise Invalid(("theme_id",), "Thème inconnu dans cet événement.")
+            raise InvalidField(("theme_id",), "Thème inconnu dans cet événement.")
     for index, actor_id in enumerate(body.actor_ids):
         actor = session.get(Actor, actor_id)
         if actor is None or actor.event_id != event.id:
-            raise Invalid(("actor_ids", index), "Organisation inconnue dans cet événement.")
+            raise InvalidField(("actor_ids", index), "Organisation inconnue dans cet événement.")
     if body.duration_minutes % event.grid_minutes:
-        raise Invalid(
+        raise InvalidField(
             ("duration_minutes",),
             f"La durée doit être un multiple de {event.grid_minutes} minutes.",
         )
@@ -82,13 +78,15 @@ def _check_references(session: Session, event: Event, body: HearingIn) -> None:
     for index, requirement in enumerate(body.requirements):
         for position, member_id in enumerate(requirement.member_ids):
             if member_id not in known:
-                raise Invalid(("requirements", index, "member_ids", position), "Membre inconnu.")
+                raise InvalidField(
+                    ("requirements", index, "member_ids", position), "Membre inconnu."
+                )
     if body.earliest_on and body.latest_on and body.earliest_on > body.latest_on:
-        raise Invalid(("latest_on",), "La date au plus tard précède la date au plus tôt.")
+        raise InvalidField(("latest_on",), "La date au plus tard précède la date au plus tôt.")
     for name in ("earliest_on", "latest_on"):
         day = getattr(body, name)
         if day is not None and not event.starts_on <= day <= event.ends_on:
-            raise Invalid((name,), "Cette date sort de l'événement.")
+            raise InvalidField((name,), "Cette date sort de l'événement.")
 
 
 def _member_ids(session: Session, event: Event) -> set[int]:
@@ -108,7 +106,7 @@ def _requirements(session: Session, event: Event, body: HearingIn) -> list[dict[
             )
         ).first()
         if president is None:
-            raise Invalid(("president_required",), "Cet événement n'a pas de président.")
+            raise InvalidField(("president_required",), "Cet événement n'a pas de président.")
         rules.append({"member_ids": [president], "min_count": 1})
     return rules
 
@@ -201,21 +199,21 @@ def place_hearing(
     if hearing.locked:
         raise Conflict("Cette audition est verrouillée : déverrouillez-la avant de la déplacer.")
     if (body.room_id is None) != (body.starts_at is None):
-        raise Invalid(
+        raise InvalidField(
             ("starts_at" if body.starts_at is None else "room_id",),
             "La salle et l'heure de début vont ensemble.",
         )
     if body.room_id is not None:
         room = session.get(Room, body.room_id)
         if room is None or room.event_id != event.id:
-            raise Invalid(("room_id",), "Salle inconnue dans cet événement.")
+            raise InvalidField(("room_id",), "Salle inconnue dans cet événement.")
     if body.starts_at is not None:
         _check_start(event, body)
     if body.member_ids is not None:
         known = _member_ids(session, event)
         for index, member_id in enumerate(body.member_ids):
             if member_id not in known:
-                raise Invalid(("member_ids", index), "Membre inconnu dans cet événement.")
+                raise InvalidField(("member_ids", index), "Membre inconnu dans cet événement.")
         hearing.member_ids = sorted(set(body.member_ids))
     hearing.room_id = body.room_id
     hearing.starts_at = body.starts_at.astimezone(UTC) if body.starts_at else None
@@ -228,9 +226,9 @@ def _check_start(event: Event, body: PlacementIn) -> None:
     assert body.starts_at is not None
     local = body.starts_at.astimezone(ZoneInfo(event.timezone))
     if not event.starts_on <= local.date() <= event.ends_on:
-        raise Invalid(("starts_at",), "Ce début sort des dates de l'événement.")
+        raise InvalidField(("starts_at",), "Ce début sort des dates de l'événement.")
     if local.second or local.microsecond or local.minute % event.grid_minutes:
-        raise Invalid(
+        raise InvalidField(
             ("starts_at",), f"Le début doit tomber sur la grille de {event.grid_minutes} minutes."
         )
 

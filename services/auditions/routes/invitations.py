@@ -5,11 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, col, select
 
-from services.auditions.dependencies import (
-    Invalid,
-    OrganisedEventDep,
-    SettingsDep,
-)
+from services.auditions.dependencies import OrganisedEventDep, SettingsDep
 from services.auditions.models import Actor, Contact, Event, Invitation, outbox
 from services.auditions.personal_data import link_revoked
 from services.auditions.schemas.invitations import (
@@ -18,7 +14,7 @@ from services.auditions.schemas.invitations import (
 )
 from services.auditions.settings import AuditionsSettings
 from services.common.database import SessionDep
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, InvalidField, NotFound
 from services.common.mail import enqueue_mail
 from services.common.pagination import RowId
 from services.common.private_links import issue
@@ -72,10 +68,10 @@ def invite_actor(
     """Envoie à chaque contact de l'organisation son lien personnel de disponibilités."""
     actor = session.get(Actor, body.actor_id)
     if actor is None or actor.event_id != event.id:
-        raise Invalid(("actor_id",), "Organisation inconnue dans cet événement.")
+        raise InvalidField(("actor_id",), "Organisation inconnue dans cet événement.")
     contacts = session.exec(select(Contact).where(Contact.actor_id == actor.id)).all()
     if not contacts:
-        raise Invalid(("actor_id",), "Cette organisation n'a aucune personne de contact.")
+        raise InvalidField(("actor_id",), "Cette organisation n'a aucune personne de contact.")
     assert event.id is not None
     assert actor.id is not None
     created = []

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
-from services.auditions.dependencies import (
-    Invalid,
-    MemberDep,
-    OrganisedEventDep,
-)
+from services.auditions.dependencies import MemberDep, OrganisedEventDep
 from services.auditions.models import PanelMember, Theme
 from services.auditions.schemas.people import MemberIn, MemberView, member_view
 from services.auditions.windows import check_windows, stored
 from services.common.database import SessionDep
+from services.common.errors import InvalidField
 from services.common.private_links import issue
 from services.common.rate_limits import per_principal
 from services.common.versions import RequiredVersion, set_etag
@@ -24,7 +21,7 @@ def _check_theme(session: SessionDep, event_id: int | None, theme_id: int | None
     if theme_id is not None:
         theme = session.get(Theme, theme_id)
         if theme is None or theme.event_id != event_id:
-            raise Invalid(("theme_id",), "Thème inconnu dans cet événement.")
+            raise InvalidField(("theme_id",), "Thème inconnu dans cet événement.")
 
 
 @router.post("/events/{event_id}/members", status_code=201)

@@ -10,11 +10,12 @@ from fastapi import APIRouter
 from sqlalchemy import Select
 from sqlalchemy import select as sa_select
 
-from services.auditions.dependencies import Invalid, OrganisedEventDep, SettingsDep
+from services.auditions.dependencies import OrganisedEventDep, SettingsDep
 from services.auditions.models import Event, Release, outbox
 from services.auditions.releases import freeze
 from services.auditions.schemas.releases import OutboxItem, OutboxReleaseIn, ReleaseIn, ReleaseView
 from services.common.database import SessionDep
+from services.common.errors import InvalidField
 from services.common.mail import release_mail
 
 router = APIRouter(tags=["publication"])
@@ -87,5 +88,5 @@ def release_outbox(
     )
     for index, message_id in enumerate(body.ids):
         if message_id not in mine:
-            raise Invalid(("ids", index), "Message inconnu pour cet événement.")
+            raise InvalidField(("ids", index), "Message inconnu pour cet événement.")
     return {"released": release_mail(session, outbox, sorted(mine))}

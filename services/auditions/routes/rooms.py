@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.auditions.dependencies import Invalid, OrganisedEventDep
+from services.auditions.dependencies import OrganisedEventDep
 from services.auditions.models import Room
 from services.auditions.schemas.events import RoomIn, RoomPublic
 from services.auditions.windows import check_windows, stored
 from services.common.database import SessionDep
+from services.common.errors import InvalidField
 
 router = APIRouter(tags=["préparation"])
 
@@ -18,9 +19,9 @@ def create_room(event: OrganisedEventDep, body: RoomIn, session: SessionDep) -> 
     """Ajoute une salle (avec sa capacité) ou un lien de visioconférence."""
     assert event.id is not None
     if body.kind == "physical" and body.capacity is None:
-        raise Invalid(("capacity",), "Une salle physique a une capacité.")
+        raise InvalidField(("capacity",), "Une salle physique a une capacité.")
     if body.kind == "video" and not body.video_url:
-        raise Invalid(("video_url",), "Un lien de visioconférence a une adresse.")
+        raise InvalidField(("video_url",), "Un lien de visioconférence a une adresse.")
     check_windows(event, body.availability, field="availability")
     room = Room(
         event_id=event.id,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -24,7 +24,7 @@ from services.catalogue.schemas.use_cases import (
     public_view,
     summary_view,
 )
-from services.common.database import SessionDep
+from services.common.database import EngineDep, SessionDep
 from services.common.versions import set_etag
 
 router = APIRouter(tags=["cas d'usage"])
@@ -39,9 +39,8 @@ _SERVER_SEARCHES = anyio.CapacityLimiter(4)
 
 
 @router.get("/use-cases", response_model=UseCasePage)
-async def list_use_cases(request: Request, query: Annotated[UseCaseQuery, Query()]) -> Response:
+async def list_use_cases(engine: EngineDep, query: Annotated[UseCaseQuery, Query()]) -> Response:
     """Cas d'usage publiés : recherche plein texte, filtres par facette, décomptes, tri."""
-    engine = request.app.state.engine
     limiter = _SQLITE_SEARCHES if engine.dialect.name == "sqlite" else _SERVER_SEARCHES
     body = await anyio.to_thread.run_sync(_search_page, engine, query, limiter=limiter)
     return Response(body, media_type="application/json")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-DEFAULT_K = 5
-
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,13 +129,6 @@ def move(
     ]
     if lowered:
         connection.execute(_EMPTIED, lowered)
-
-
-def add_response(
-    connection: Connection, invitation_id: int, parsed: Parsed, answers: Mapping[str, Any]
-) -> None:
-    """Count a response that has just been submitted."""
-    move(connection, invitation_id, parsed, ((key, None, value) for key, value in answers.items()))
 
 
 def follow_answering() -> None:

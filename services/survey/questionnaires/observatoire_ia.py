@@ -20,10 +20,6 @@ def _eq(key: str, code: str) -> Json:
     return {"op": "eq", "args": [{"var": key}, code]}
 
 
-def _includes(key: str, code: str) -> Json:
-    return {"op": "includes", "args": [{"var": key}, code]}
-
-
 def _choices(*pairs: tuple[str, str], exclusive: tuple[str, ...] = ()) -> list[Json]:
     return [
         {"code": code, "label": label, **({"exclusive": True} if code in exclusive else {})}

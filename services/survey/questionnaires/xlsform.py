@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
-from services.common.errors import ProblemError
+from services.common.errors import Unprocessable
 from services.survey.definition import Definition
 from services.survey.questionnaires.xlsform_expressions import (
     FormulaError,
@@ -44,9 +44,8 @@ MAX_ROWS = 2000
 YES_NO_LIST = "oui_non_nsp"
 
 
-class XlsFormRefused(ProblemError):
-    status = 422
-    slug = "validation-error"
+class XlsFormRefused(Unprocessable):
+    """An XLSForm that cannot become a questionnaire, with what to correct."""
 
 
 def _refuse(detail: str, errors: list[str] | None = None) -> XlsFormRefused:

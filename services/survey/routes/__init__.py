@@ -1,4 +1,4 @@
-"""HTTP routes of the survey service, one module per audience.
+"""HTTP routes of the survey service, one module per resource (or audience of one).
 
 `routers` gathers them. It is built on first access (PEP 562), not when the package is
 imported: importing one route module, the respondent's `routes.answering` above all, must not

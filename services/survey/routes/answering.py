@@ -14,15 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from services.common.database import SessionDep
+from services.common.database import EngineDep, SessionDep
 from services.common.errors import problem_response
 from services.common.mail import enqueue_mail
+from services.common.private_links import LinkToken
 from services.common.sql import utcnow
 from services.common.territories.search import get_index
 from services.survey import answering, campaigns, receipts
 from services.survey.dependencies import (
-    EngineDep,
-    LinkTokenDep,
     RespondentDep,
     SettingsDep,
     WriterSessionDep,
@@ -110,7 +109,7 @@ def read_response(who: RespondentDep, session: SessionDep) -> ResponseState:
         422: {"description": "Réponses refusées (les autres sont enregistrées)"},
     },
 )
-async def save_answers(body: AnswersIn, token: LinkTokenDep, engine: EngineDep) -> Any:
+async def save_answers(body: AnswersIn, token: LinkToken, engine: EngineDep) -> Any:
     """Enregistre des réponses au fil de la saisie ; une réponse refusée n'empêche pas les autres."""
     # The save runs its own short transaction (see `writes`), not the request's session.
     result = await writing(engine, partial(_save, engine, token, body))
@@ -170,7 +169,7 @@ def read_changes(
         422: {"description": "Réponses manquantes"},
     },
 )
-def submit(token: LinkTokenDep, session: WriterSessionDep, settings: SettingsDep) -> Any:
+def submit(token: LinkToken, session: WriterSessionDep, settings: SettingsDep) -> Any:
     """Envoie la réponse ; un accusé de réception avec la copie des réponses part par courriel."""
     # The session dependency commits, still in the writers' turn; the receipt waits in the
     # outbox, which the mail worker reads only once that commit is done.
