@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from services.survey.observatory import blas  # noqa: F401 - one BLAS thread
+
 DEFAULT_K = 5
 
 BoolArray = NDArray[np.bool_]
