@@ -155,6 +155,7 @@ def timed(work: Any, rounds: int) -> tuple[list[float], Any]:
 def run(backend: str, rounds: int) -> list[str]:
     print(f"\n=== {backend} ===")
     get_index()  # the territories reference, read once per process as in the service
+    publish.warm_up()  # NumPy and SciPy, loaded once the service has started
     with (
         tempfile.TemporaryDirectory(prefix="bench-obs-") as tmp,
         database(backend, Path(tmp)) as url,

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -189,6 +188,9 @@ def codebook_csv(parsed: Parsed) -> bytes:
 
 
 def as_xlsx(session: Session, parsed: Parsed, campaign_id: int) -> bytes:
+    # Imported here: openpyxl imports NumPy, which importing the service should not load.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("reponses")
     sheet.append([column.name for column in columns(parsed)])

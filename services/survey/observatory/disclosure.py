@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from services.survey.observatory import blas  # noqa: F401 - one BLAS thread
+
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 

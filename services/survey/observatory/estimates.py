@@ -20,13 +20,16 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
+from services.survey.observatory import blas  # noqa: F401 - one BLAS thread
+from services.survey.observatory.standards import (
+    LEVEL,
+    MAX_CI_WIDTH,
+    MAX_RELATIVE_SE,
+    MIN_DF,
+    MIN_EFFECTIVE_N,
+)
+
 Array = NDArray[np.float64]
-LEVEL = 0.95
-# Reliability (reference §5.3, after NCHS): a figure is "fragile" below these.
-MIN_EFFECTIVE_N = 30.0
-MAX_CI_WIDTH = 0.30
-MIN_DF = 8
-MAX_RELATIVE_SE = 0.30
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@ response rates, weighting, intervals, disclosure rules and the caveat on non-res
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.survey.campaigns import french_day
 from services.survey.models import Campaign
-from services.survey.observatory import estimates
 from services.survey.observatory.frame import MIN_STRATUM_RESPONDENTS
-from services.survey.observatory.results import DOMINANCE, Prepared
+from services.survey.observatory.standards import DOMINANCE, MAX_CI_WIDTH, MIN_DF, MIN_EFFECTIVE_N
+
+if TYPE_CHECKING:
+    from services.survey.observatory.results import Prepared
 
 
 def _percent(value: float) -> str:
@@ -84,9 +86,9 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
                 "réduit à un point à 0 % et à 100 %, où Korn-Graubard reste informatif.",
                 "Les moyennes et totaux des questions numériques ont un intervalle de Student.",
                 f"Une estimation est dite fragile si son effectif efficace est inférieur à "
-                f"{estimates.MIN_EFFECTIVE_N:.0f}, si son intervalle dépasse "
-                f"{estimates.MAX_CI_WIDTH * 100:.0f} points ou si elle a moins de "
-                f"{estimates.MIN_DF} degrés de liberté.",
+                f"{MIN_EFFECTIVE_N:.0f}, si son intervalle dépasse "
+                f"{MAX_CI_WIDTH * 100:.0f} points ou si elle a moins de "
+                f"{MIN_DF} degrés de liberté.",
             ],
         ),
         (

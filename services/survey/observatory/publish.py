@@ -3,6 +3,10 @@
 The cache key is read from the database on every request (how many responses are submitted and
 when the last of them changed), so a new submission, or a change to a submitted response,
 invalidates it in every instance of the service at once; nothing needs to be told.
+
+The estimators (`results`, with NumPy and SciPy) are imported on the first computation, not
+with this module: what only reads the campaign (whether it is closed, the cache key, the empty
+result before the close) does not load them. `warm_up` loads them ahead of that.
 """
 
 from __future__ import annotations
@@ -14,18 +18,22 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 
 from services.common.sql import utcnow
 from services.survey.campaigns import french_day, status_on, today_in_paris
 from services.survey.models import Campaign, CampaignStatus, Invitation, InvitationStatus
-from services.survey.observatory import results, tallies
+from services.survey.observatory import tallies
 from services.survey.observatory.breakdowns import BREAKDOWNS
 from services.survey.observatory.frame import frame_counts
+from services.survey.observatory.standards import Interval
 from services.survey.observatory.units import units_of
 from services.survey.questionnaires.store import Parsed
+
+if TYPE_CHECKING:
+    from services.survey.observatory.results import Masks, Prepared
 
 invitation_t = Invitation.__table__  # type: ignore[attr-defined]
 EMPTY = "Aucune réponse n'a été envoyée pendant la campagne : il n'y a aucun résultat à publier."
@@ -65,18 +73,18 @@ def _collector_paused() -> Iterator[None]:
 class Computed:
     """A campaign's counts as arrays, and its breakdowns, each built on first request."""
 
-    prepared: results.Prepared | None
+    prepared: Prepared | None
     threshold: int
     breakdowns: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     # The hidden cells of every breakdown, suppressed together (see `results.hidden_cells`).
-    masks: list[results.Masks] = field(default_factory=list)
+    masks: list[Masks] = field(default_factory=list)
     suppressing: threading.Lock = field(default_factory=threading.Lock)
 
-    def breakdown(
-        self, name: str, interval: results.Interval = "korn-graubard"
-    ) -> dict[str, Any] | None:
+    def breakdown(self, name: str, interval: Interval = "korn-graubard") -> dict[str, Any] | None:
         if self.prepared is None:
             return None
+        from services.survey.observatory import results  # on first use: see the docstring
+
         with _lock:
             found = self.breakdowns.get((name, interval))
         # One thread suppresses (the costly part, over every breakdown at once); the page's
@@ -139,6 +147,8 @@ def computed(connection: Connection, campaign: Campaign, parsed: Parsed) -> Comp
 
 
 def _compute(connection: Connection, campaign: Campaign, parsed: Parsed) -> Computed:
+    from services.survey.observatory import results  # on first use: see the docstring
+
     assert campaign.id is not None
     units, skipped = units_of(parsed)
     coded = sorted({unit.question for unit in units if unit.shape != "numeric"})
@@ -155,7 +165,7 @@ def results_for(
     campaign: Campaign,
     parsed: Parsed,
     breakdown: str,
-    interval: results.Interval = "korn-graubard",
+    interval: Interval = "korn-graubard",
 ) -> dict[str, Any]:
     """One breakdown; an explained empty result before the close or while nobody has
     submitted."""
@@ -178,6 +188,12 @@ def results_for(
         "questions": [],
         "not_published": [],
     }
+
+
+def warm_up() -> None:
+    """Import the estimators (NumPy, SciPy) now, so that the first computation does not wait
+    for them."""
+    from services.survey.observatory import results  # noqa: F401
 
 
 def clear() -> None:

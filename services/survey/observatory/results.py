@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from services.survey.observatory import disclosure, estimates, joint
+from services.survey.observatory import (
+    blas,  # noqa: F401 - one BLAS thread
+    disclosure,
+    estimates,
+    joint,
+)
 from services.survey.observatory.breakdowns import (
     BREAKDOWNS,
     domain_label,
@@ -25,13 +30,10 @@ from services.survey.observatory.breakdowns import (
 )
 from services.survey.observatory.estimates import Design
 from services.survey.observatory.frame import Class, PostStrata, collapse
+from services.survey.observatory.standards import DOMINANCE, Interval
 from services.survey.observatory.tallies import Tallies
 from services.survey.observatory.units import Skipped, Unit
 
-# Dominance rule on totals (reference §6): one contributor above 85 % of a cell hides it.
-DOMINANCE = 0.85
-# Intervals of proportions: Korn-Graubard by default (exact near 0 and 1), logit on request.
-Interval = Literal["korn-graubard", "logit"]
 Array = NDArray[np.float64]
 
 

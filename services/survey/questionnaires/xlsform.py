@@ -13,7 +13,6 @@ import io
 import zipfile
 from typing import Any
 
-from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from services.common.errors import Unprocessable
@@ -91,6 +90,9 @@ def _label(row: dict[str, str], column: str = "label") -> str:
 
 def read_xlsform(data: bytes) -> Definition:
     """The definition an XLSForm describes; 422 naming each row that cannot be taken."""
+    # Imported here: openpyxl imports NumPy, which importing the service should not load.
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

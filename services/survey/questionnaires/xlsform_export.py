@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-
 from services.common.spreadsheets import printable
 from services.survey.definition import YES_NO_CHOICES, Definition
 from services.survey.questionnaires.xlsform import EXTRA, YES_NO_LIST
@@ -16,6 +14,9 @@ from services.survey.questionnaires.xlsform_expressions import to_xlsform
 
 def write_xlsform(definition: Definition) -> bytes:
     """The definition as an XLSForm workbook (survey, choices, settings)."""
+    # Imported here: openpyxl imports NumPy, which importing the service should not load.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"

@@ -21,7 +21,7 @@ from services.survey.dependencies import RespondentDep, VisibleCampaignDep, is_a
 from services.survey.models import Campaign
 from services.survey.observatory import export, items, methodology, peers, publish
 from services.survey.observatory.frame import frame_size
-from services.survey.observatory.results import Interval
+from services.survey.observatory.standards import Interval
 from services.survey.observatory.units import UNPUBLISHED
 from services.survey.participation import participation
 from services.survey.questionnaires import store
