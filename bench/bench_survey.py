@@ -41,9 +41,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from services.cli import alembic_config
+from services.common import private_links
 from services.common.auth import accounts
 from services.common.database import create_db_engine
-from services.common.private_links import digest_of
 from services.survey.models import Campaign, Invitation, InvitationLink, Questionnaire
 from services.survey.observatory.frame import freeze
 
@@ -203,17 +203,17 @@ def load(url: str) -> tuple[int, list[str]]:
             )
             session.commit()
         ids = list(range(1, RESPONSES + 1))
-        tokens = [secrets.token_urlsafe(32) for _ in ids]
+        links = [private_links.issue() for _ in ids]
         with Session(engine) as session:
             session.connection().execute(
                 insert(InvitationLink),
                 [
                     {
-                        "token_hash": digest_of(token),
+                        "token_hash": link.digest,
                         "invitation_id": invitation_id,
                         "created_at": now,
                     }
-                    for token, invitation_id in zip(tokens, ids, strict=True)
+                    for link, invitation_id in zip(links, ids, strict=True)
                 ],
             )
             session.commit()
@@ -237,7 +237,7 @@ def load(url: str) -> tuple[int, list[str]]:
                 connection.commit()
     finally:
         engine.dispose()
-    return campaign_id, tokens
+    return campaign_id, [link.token for link in links]
 
 
 def copy_answers(engine: Engine, rows: Iterator[tuple[Any, ...]]) -> None:

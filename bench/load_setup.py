@@ -26,7 +26,6 @@ from sqlmodel import Session, col, select
 from services.catalogue.models import UseCase
 from services.common import private_links
 from services.common.database import create_db_engine
-from services.common.private_links import digest_of
 from services.survey.models import Campaign, Invitation, InvitationLink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,12 +103,11 @@ def issue_edit_links(url: str, count: int) -> list[tuple[int, str]]:
 def issue_survey_links(url: str, count: int) -> list[tuple[int, str]]:
     """`count` invitations to the open demo campaign, one link each."""
     engine = create_db_engine(url, pool_size=1)
-    tokens = [secrets.token_urlsafe(32) for _ in range(count)]
     links = []
     try:
         with Session(engine) as session:
             campaign = session.exec(select(Campaign).where(col(Campaign.slug) == CAMPAIGN)).one()
-            for number, token in enumerate(tokens):
+            for number in range(count):
                 invitation = Invitation(
                     campaign_id=campaign.id or 0,
                     code=f"CHARGE{number:04d}",
@@ -123,10 +121,11 @@ def issue_survey_links(url: str, count: int) -> list[tuple[int, str]]:
                 )
                 session.add(invitation)
                 session.flush()
+                link = private_links.issue()
                 session.add(
-                    InvitationLink(token_hash=digest_of(token), invitation_id=invitation.id or 0)
+                    InvitationLink(token_hash=link.digest, invitation_id=invitation.id or 0)
                 )
-                links.append((invitation.id or 0, token))
+                links.append((invitation.id or 0, link.token))
             session.commit()
     finally:
         engine.dispose()

@@ -39,6 +39,11 @@ def bearer(client: TestClient, *, email: str, password: str = PASSWORD) -> dict[
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def private_link(token: str) -> dict[str, str]:
+    """Authorization headers presenting a private link (the token of an e-mailed address)."""
+    return {"Authorization": f"PrivateLink {token}"}
+
+
 def assert_problem(response: Response, status: int) -> dict[str, object]:
     """The response is a problem+json document with `status` and a readable detail."""
     assert response.status_code == status, response.text

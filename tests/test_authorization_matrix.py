@@ -31,10 +31,10 @@ from services.common.auth.models import ROLES
 from services.common.auth.tokens import encode_token, issue_api_token
 from services.common.database import create_db_engine
 from services.common.sql import utcnow
-from tests.catalogue.support import COMPLETE, edit_link
+from tests.catalogue.support import COMPLETE
 from tests.catalogue.support import token_from_mail as catalogue_token_from_mail
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, bearer
+from tests.helpers import add_staff, bearer, private_link
 from tests.mailbox import Mailbox
 from tests.survey.support import (
     PLELAN,
@@ -42,7 +42,6 @@ from tests.survey.support import (
     create_campaign,
     invite,
     light_survey,
-    link,
     token_from_mail,
 )
 
@@ -276,7 +275,9 @@ def send(client: TestClient, operation: Operation, headers: dict[str, str]) -> i
     body: dict[str, Any] | None = None
     params: dict[str, str] = {}
     if operation.method in ("POST", "PUT", "PATCH"):
-        # The actor's link travels in the body; elsewhere an empty body is enough.
+        # No link is read from a body: the availability link travels only in
+        # `Authorization: PrivateLink`. This unknown token in the body proves it is ignored there
+        # (401, no link presented); for the other writes it is just some body.
         body = {"token": UNKNOWN_LINK}
     if operation.path.endswith("/personal.ics"):
         params["token"] = UNKNOWN_LINK
@@ -372,23 +373,25 @@ def test_a_survey_link_opens_only_its_own_local_authority(
     plelan = token_from_mail(mailbox, "mairie@plelan.example")
 
     saved = survey.client.patch(
-        "/answering/answers", headers=link(rennes), json={"answers": {"usage_ia": "oui"}}
+        "/answering/answers", headers=private_link(rennes), json={"answers": {"usage_ia": "oui"}}
     )
     assert saved.status_code == 200, saved.text
 
     # Plélan's link shows Plélan, and none of what Rennes answered.
-    seen = survey.client.get("/answering", headers=link(plelan)).json()
+    seen = survey.client.get("/answering", headers=private_link(plelan)).json()
     assert seen["local_authority"]["code"] == PLELAN
     assert seen["answers"] == {}
     assert (
-        survey.client.get("/answering", headers=link(rennes)).json()["local_authority"]["code"]
+        survey.client.get("/answering", headers=private_link(rennes)).json()["local_authority"][
+            "code"
+        ]
         == RENNES
     )
     # A staff token is not a link, even an analyst's: as Bearer it presents no link (401), as
     # a link it opens nothing (404).
     assert survey.client.get("/answering", headers=survey.analyst).status_code == 401
     staff_token = survey.analyst["Authorization"].removeprefix("Bearer ")
-    assert survey.client.get("/answering", headers=link(staff_token)).status_code == 404
+    assert survey.client.get("/answering", headers=private_link(staff_token)).status_code == 404
 
 
 def test_an_edit_link_opens_only_its_own_fiche(
@@ -408,11 +411,11 @@ def test_an_edit_link_opens_only_its_own_fiche(
     ).json()
     token = catalogue_token_from_mail(mailbox, "agent@rennes.example")
 
-    assert client.get("/edit-link", headers=edit_link(token)).json()["id"] == mine["id"]
+    assert client.get("/edit-link", headers=private_link(token)).json()["id"] == mine["id"]
     stolen = client.patch(
         f"/use-cases/{theirs['id']}",
         json={"title": "Détourné"},
-        headers={**edit_link(token), "If-Match": f'"{theirs["version"]}"'},
+        headers={**private_link(token), "If-Match": f'"{theirs["version"]}"'},
     )
     assert stolen.status_code == 404
     assert stolen.headers["content-type"].startswith("application/problem+json")

@@ -4,6 +4,7 @@
  */
 
 import { ApiError, requestJson, withQuery } from "./api";
+import { bearerHeaders } from "./headers";
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -182,7 +183,7 @@ export async function requestToken(email: string, password: string): Promise<Tok
 /** Who the bearer token belongs to. */
 export async function fetchIdentity(accessToken: string): Promise<Identity> {
   const raw = await requestJson("catalogue", "/auth/me", {
-    headers: { Authorization: `Bearer ${accessToken}` },
+    headers: bearerHeaders(accessToken),
   });
   return parse(raw, (value) => {
     const object = fields(value);

@@ -5,11 +5,6 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 
-def link_headers(token: str) -> dict[str, str]:
-    """How a page presents an availability link: its own scheme, never in the body."""
-    return {"Authorization": f"PrivateLink {token}"}
-
-
 def editing(client: TestClient, headers: dict[str, str], url: str) -> dict[str, str]:
     """`headers` with the If-Match of the resource at `url` as just read (its ETag)."""
     read = client.get(url, headers=headers)

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.auditions.support import editing, link_headers
+from tests.auditions.support import editing
 from tests.conftest import Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import add_staff, assert_problem, bearer, private_link
 from tests.mailbox import Mailbox, text_of
 
 from .test_journey import paris
@@ -81,20 +81,20 @@ def test_bad_availability_windows_are_refused_and_nothing_is_saved(
     token = a_token(client, organiser, event_id, mailbox)
 
     refused = client.post(
-        "/availability/answer", headers=link_headers(token), json={"availability": windows}
+        "/availability/answer", headers=private_link(token), json={"availability": windows}
     )
 
     where = locations(refused)
     assert any(
         loc[:3] == ["body", "availability", index if index is not None else 0] for loc in where
     )
-    assert client.post("/availability/open", headers=link_headers(token)).json()["status"] == "sent"
+    assert client.post("/availability/open", headers=private_link(token)).json()["status"] == "sent"
 
 
 def test_unknown_tokens_are_404(client: TestClient) -> None:
-    assert_problem(client.post("/availability/open", headers=link_headers("x" * 43)), 404)
+    assert_problem(client.post("/availability/open", headers=private_link("x" * 43)), 404)
     assert_problem(
-        client.post("/availability/answer", headers=link_headers("x" * 43), json={}), 404
+        client.post("/availability/answer", headers=private_link("x" * 43), json={}), 404
     )
     assert_problem(client.get("/feeds/personal.ics", params={"token": "y" * 43}), 404)
 
@@ -105,20 +105,20 @@ def test_stale_answer_is_412_and_keeps_the_first(
     token = a_token(client, organiser, event_id, mailbox)
     first = client.post(
         "/availability/answer",
-        headers=link_headers(token),
+        headers=private_link(token),
         json={"delegation_size": 4, "version": 1},
     )
     assert first.status_code == 200
 
     stale = client.post(
         "/availability/answer",
-        headers=link_headers(token),
+        headers=private_link(token),
         json={"delegation_size": 9, "version": 1},
     )
 
     assert_problem(stale, 412)
     assert (
-        client.post("/availability/open", headers=link_headers(token)).json()["delegation_size"]
+        client.post("/availability/open", headers=private_link(token)).json()["delegation_size"]
         == 4
     )
 
@@ -243,4 +243,4 @@ def test_an_availability_link_is_presented_only_in_its_own_header(
     for refused in (in_body, as_bearer, staff):
         assert_problem(refused, 401)
         assert refused.headers["WWW-Authenticate"].startswith("PrivateLink")
-    assert client.post(path, headers=link_headers(token), json={}).status_code == 200
+    assert client.post(path, headers=private_link(token), json={}).status_code == 200

@@ -12,9 +12,9 @@ from icalendar import Calendar
 
 from services.auditions.personal_data import erase
 from services.common.database import create_db_engine
-from tests.auditions.support import editing, link_headers
+from tests.auditions.support import editing
 from tests.conftest import Databases
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, private_link
 from tests.mailbox import Mailbox, text_of
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,12 +47,12 @@ def invite_and_answer(
     link = re.search(r"https?://\S+/disponibilites\.html#(\S+)", text_of(mailbox.wait_for(CONTACT)))
     assert link is not None
     token = link.group(1)
-    form = client.post("/availability/open", headers=link_headers(token))
+    form = client.post("/availability/open", headers=private_link(token))
     assert form.status_code == 200, form.text
     assert form.json()["actor_name"] == "Association Numérique Solidaire"
     answer = client.post(
         "/availability/answer",
-        headers=link_headers(token),
+        headers=private_link(token),
         json={
             "delegation_size": 3,
             "mode": "in_person",
@@ -245,7 +245,7 @@ def test_a_declined_invitation_makes_its_actor_unavailable(
     link = re.search(r"#(\S+)", text_of(mailbox.wait_for(CONTACT)))
     assert link is not None
     declined = client.post(
-        "/availability/answer", headers=link_headers(link.group(1)), json={"declined": True}
+        "/availability/answer", headers=private_link(link.group(1)), json={"declined": True}
     )
     assert declined.json()["status"] == "declined"
 
@@ -283,10 +283,10 @@ def test_reminders_replace_the_link_of_those_who_did_not_answer(
     second = re.search(r"#(\S+)", text_of(message))
     assert second is not None
     assert (
-        client.post("/availability/open", headers=link_headers(first.group(1))).status_code == 404
+        client.post("/availability/open", headers=private_link(first.group(1))).status_code == 404
     )
     assert (
-        client.post("/availability/open", headers=link_headers(second.group(1))).status_code == 200
+        client.post("/availability/open", headers=private_link(second.group(1))).status_code == 200
     )
     assert answered not in {i["actor_id"] for i in reminded}
 
@@ -323,4 +323,4 @@ def test_a_reminder_never_brings_back_the_link_of_an_erased_person(
 
     assert reminded.json() == []
     assert_problem(one, 409)
-    assert_problem(client.post("/availability/open", headers=link_headers(link.group(1))), 404)
+    assert_problem(client.post("/availability/open", headers=private_link(link.group(1))), 404)

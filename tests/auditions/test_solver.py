@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
-from tests.auditions.support import link_headers
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, private_link
 from tests.mailbox import Mailbox, text_of
 
 from .solver_support import hard_warnings, solved
@@ -88,7 +87,7 @@ def cancel_a_day(
     link = re.search(r"disponibilites\.html#(\S+)", text_of(mailbox.wait_for(email)))
     assert link is not None
     token = link.group(1)
-    form = client.post("/availability/open", headers=link_headers(token)).json()
+    form = client.post("/availability/open", headers=private_link(token)).json()
     kept = [
         w
         for w in form["availability"]
@@ -97,7 +96,7 @@ def cancel_a_day(
     assert len(kept) < len(form["availability"])
     answer = client.post(
         "/availability/answer",
-        headers=link_headers(token),
+        headers=private_link(token),
         json={
             "delegation_size": form["delegation_size"],
             "mode": form["mode"],

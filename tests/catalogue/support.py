@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import add_staff, bearer
+from tests.helpers import add_staff, bearer, private_link
 from tests.mailbox import Mailbox, text_of
 
 MODERATOR = "moderatrice@example.org"
@@ -67,12 +67,8 @@ class Catalogue:
         return self.client.patch(
             f"/use-cases/{use_case_id}",
             json=changes,
-            headers={**edit_link(token), "If-Match": f'"{version}"'},
+            headers={**private_link(token), "If-Match": f'"{version}"'},
         )
-
-
-def edit_link(token: str) -> dict[str, str]:
-    return {"Authorization": f"PrivateLink {token}"}
 
 
 def token_from_mail(mailbox: Mailbox, to: str) -> str:

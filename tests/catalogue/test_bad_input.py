@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.catalogue.support import COMPLETE, Catalogue, edit_link
-from tests.helpers import assert_problem
+from tests.catalogue.support import COMPLETE, Catalogue
+from tests.helpers import assert_problem, private_link
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_another_fiches_link_is_a_404_and_changes_nothing(catalogue: Catalogue) 
     )
 
     assert_problem(catalogue.edit(other["id"], my_token, 1, title="Piratage du titre"), 404)
-    assert_problem(catalogue.client.get("/edit-link", headers=edit_link("x" * 43)), 404)
+    assert_problem(catalogue.client.get("/edit-link", headers=private_link("x" * 43)), 404)
     assert_problem(
         catalogue.client.patch(
             f"/use-cases/{other['id']}",
@@ -99,10 +99,10 @@ def test_a_stale_version_gets_412_and_loses_nothing(catalogue: Catalogue) -> Non
     missing = catalogue.client.patch(
         f"/use-cases/{proposed['id']}",
         json={"summary": "Sans version du tout."},
-        headers=edit_link(token),
+        headers=private_link(token),
     )
     assert_problem(missing, 428)
-    seen = catalogue.client.get("/edit-link", headers=edit_link(token)).json()
+    seen = catalogue.client.get("/edit-link", headers=private_link(token)).json()
     assert seen["draft"]["summary"] == "Premier résumé enregistré par l'agent."
 
 

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from services.catalogue.models import UseCase
 from services.common.database import create_db_engine
-from tests.catalogue.support import COMPLETE, Catalogue, edit_link, titles, wait_for_subject
+from tests.catalogue.support import COMPLETE, Catalogue, titles, wait_for_subject
 from tests.conftest import Databases
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, private_link
 
 
 def test_propose_complete_publish_find_edit_history_and_download(catalogue: Catalogue) -> None:
@@ -25,7 +25,7 @@ def test_propose_complete_publish_find_edit_history_and_download(catalogue: Cata
     assert_problem(client.get(f"/use-cases/{use_case_id}"), 404)  # not public yet
 
     # The private link shows the draft, with what is missing to publish.
-    mine = client.get("/edit-link", headers=edit_link(token))
+    mine = client.get("/edit-link", headers=private_link(token))
     assert mine.status_code == 200
     assert mine.headers["etag"] == '"1"'
     missing = {error["loc"][-1] for error in mine.json()["publication_errors"]}
@@ -101,7 +101,7 @@ def test_moderators_ask_for_changes_with_a_message_then_reject(catalogue: Catalo
     assert asked.json()["status"] == "changes_requested"
     mail = wait_for_subject(catalogue.mailbox, "contrib@example.fr", "Modifications demandées")
     assert "Précisez la supervision humaine." in mail
-    seen = client.get("/edit-link", headers=edit_link(token)).json()
+    seen = client.get("/edit-link", headers=private_link(token)).json()
     assert seen["moderation_message"] == "Précisez la supervision humaine."
 
     resubmitted = catalogue.edit(
@@ -187,6 +187,6 @@ def test_a_link_sent_before_the_private_link_scheme_still_opens_its_fiche(
         use_case.edit_token_hash = hashlib.sha256(old_token.encode()).hexdigest()
         session.commit()
     engine.dispose()
-    seen = catalogue.client.get("/edit-link", headers=edit_link(old_token))
+    seen = catalogue.client.get("/edit-link", headers=private_link(old_token))
     assert seen.status_code == 200, seen.text
     assert seen.json()["id"] == proposed["id"]

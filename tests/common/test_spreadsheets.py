@@ -11,13 +11,13 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from services.common.spreadsheets import neutralise
 from tests.conftest import ClientFactory, Databases
+from tests.helpers import private_link
 from tests.mailbox import Mailbox
 from tests.survey.support import (
     RENNES_METROPOLE,
     Survey,
     create_campaign,
     invite,
-    link,
     seeded_survey,
     token_from_mail,
 )
@@ -49,7 +49,7 @@ def test_every_survey_export_neutralises_formulas(
     token = token_from_mail(mailbox, "dsi@metropole.example")
     response = survey.client.patch(
         "/answering/answers",
-        headers=link(token),
+        headers=private_link(token),
         json={"answers": {"usage_ia": "oui", "commentaire": COMMENT}, "author": "a"},
     )
     assert response.status_code == 200, response.text
@@ -78,7 +78,7 @@ def test_a_control_character_in_an_answer_does_not_break_the_xlsx_export(
     token = token_from_mail(mailbox, "dsi@metropole.example")
     answers = {"usage_ia": "oui", "commentaire": "Bip\x07 puis\x1b fin"}
     response = survey.client.patch(
-        "/answering/answers", headers=link(token), json={"answers": answers, "author": "a"}
+        "/answering/answers", headers=private_link(token), json={"answers": answers, "author": "a"}
     )
     assert response.status_code == 200, response.text
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -48,11 +47,6 @@ class Stack:
             "auditions": self.auditions_url,
         }
         return urls[service]
-
-
-def problem_json(status: int, title: str, detail: str) -> str:
-    """An RFC 9457 problem body, as the APIs send them."""
-    return json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
 
 
 def run_axe(page: Page) -> list[dict[str, Any]]:

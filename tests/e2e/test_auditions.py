@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 
-from tests.auditions.support import link_headers
+from tests.helpers import private_link
 
 from .support import Stack, describe_violations, run_axe
 from .test_connexion import sign_in
@@ -421,7 +421,7 @@ def _cancel_a_day(api: httpx.Client, stack: Stack, headers: dict[str, str], even
         found = re.search(r"disponibilites\.html#(\S+)", body.get_content() if body else "")
         token = found.group(1) if found else ""
         # No link in the message yet: nothing to present (an empty header is not even sent).
-        form = api.post(f"{base}/availability/open", headers=link_headers(token)) if token else None
+        form = api.post(f"{base}/availability/open", headers=private_link(token)) if token else None
         if form is not None and form.status_code == 200:
             break
         assert time.monotonic() < deadline, "pas de nouveau lien"
@@ -435,7 +435,7 @@ def _cancel_a_day(api: httpx.Client, stack: Stack, headers: dict[str, str], even
     ]
     api.post(
         f"{base}/availability/answer",
-        headers=link_headers(token),
+        headers=private_link(token),
         json={
             "delegation_size": answer["delegation_size"],
             "mode": answer["mode"],

@@ -110,10 +110,6 @@ def token_from_mail(mailbox: Mailbox, to: str) -> str:
     return match.group(1)
 
 
-def link(token: str) -> dict[str, str]:
-    return {"Authorization": f"PrivateLink {token}"}
-
-
 def wait_for_subject(mailbox: Mailbox, to: str, fragment: str, timeout: float = 10.0) -> str:
     """The text of the newest message to `to` whose subject holds `fragment`."""
     deadline = time.monotonic() + timeout

@@ -8,7 +8,7 @@ import io
 import time
 
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import add_staff, assert_problem, bearer, private_link
 from tests.mailbox import Mailbox
 
 from .support import (
@@ -19,7 +19,6 @@ from .support import (
     create_campaign,
     invite,
     light_survey,
-    link,
     token_from_mail,
     wait_for_subject,
 )
@@ -56,7 +55,7 @@ def test_invitation_states_and_reminders(survey: Survey, mailbox: Mailbox) -> No
     token = token_from_mail(mailbox, "mairie@plelan.example")
     assert "dgs@plelan.example" in str(mailbox.wait_for("mairie@plelan.example")["To"])
     survey.client.patch(
-        "/answering/answers", headers=link(token), json={"answers": {"usage_ia": "oui"}}
+        "/answering/answers", headers=private_link(token), json={"answers": {"usage_ia": "oui"}}
     )
 
     states = {
@@ -71,7 +70,7 @@ def test_invitation_states_and_reminders(survey: Survey, mailbox: Mailbox) -> No
     reminder = wait_for_subject(mailbox, "dgs@rennes.example", "Relance")
     assert "pas encore envoyé" in reminder
     # The first link still works after the reminder.
-    assert survey.client.get("/answering", headers=link(token)).status_code == 200
+    assert survey.client.get("/answering", headers=private_link(token)).status_code == 200
 
 
 def test_sending_links_is_rate_limited_per_staff_member(
@@ -173,12 +172,12 @@ def test_participation_export_and_history(survey: Survey, mailbox: Mailbox) -> N
     token = token_from_mail(mailbox, "dsi@metropole.example")
     survey.client.patch(
         "/answering/answers",
-        headers=link(token),
+        headers=private_link(token),
         json={"answers": {"usage_ia": "oui"}, "author": "a"},
     )
     survey.client.patch(
         "/answering/answers",
-        headers=link(token),
+        headers=private_link(token),
         json={
             "answers": {
                 "domaines": ["rh", "urbanisme"],
@@ -190,7 +189,7 @@ def test_participation_export_and_history(survey: Survey, mailbox: Mailbox) -> N
     )
     survey.client.patch(
         "/answering/answers",
-        headers=link(token),
+        headers=private_link(token),
         json={"answers": {"domaines": ["rh"]}, "author": "a"},
     )
 

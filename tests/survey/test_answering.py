@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, private_link
 from tests.mailbox import Mailbox
 
 from .support import (
@@ -17,7 +17,6 @@ from .support import (
     Survey,
     create_campaign,
     invite,
-    link,
     token_from_mail,
     wait_for_subject,
 )
@@ -32,14 +31,14 @@ def token(survey: Survey, mailbox: Mailbox) -> str:
 
 def save(survey: Survey, token: str, answers: dict[str, object], **extra: object):  # type: ignore[no-untyped-def]
     return survey.client.patch(
-        "/answering/answers", headers=link(token), json={"answers": answers, **extra}
+        "/answering/answers", headers=private_link(token), json={"answers": answers, **extra}
     )
 
 
 def test_the_link_opens_the_questionnaire_with_the_identity_filled_in(
     survey: Survey, token: str
 ) -> None:
-    state = survey.client.get("/answering", headers=link(token)).json()
+    state = survey.client.get("/answering", headers=private_link(token)).json()
 
     assert state["local_authority"]["name"] == "Rennes"
     assert state["local_authority"]["departement_name"] == "Ille-et-Vilaine"
@@ -53,7 +52,7 @@ def test_answers_are_saved_and_read_back(survey: Survey, token: str) -> None:
 
     assert response.status_code == 200, response.text
     assert set(response.json()["saved"]) == {"usage_ia", "agents_total", "nb_projets"}
-    answers = survey.client.get("/answering", headers=link(token)).json()["answers"]
+    answers = survey.client.get("/answering", headers=private_link(token)).json()["answers"]
     assert answers["usage_ia"]["value"] == "oui"
     assert answers["agents_total"]["value"] == 3200
     assert answers["nb_projets"]["value"] == "nsp"
@@ -75,7 +74,7 @@ def test_a_wrong_answer_is_named_and_the_others_are_saved(survey: Survey, token:
     named = {error["key"]: error["type"] for error in body["errors"]}  # type: ignore[attr-defined]
     assert named == {"budget": "choice", "agents_total": "type", "commentaire": "length"}
     assert "budget" in str(body["detail"])
-    answers = survey.client.get("/answering", headers=link(token)).json()["answers"]
+    answers = survey.client.get("/answering", headers=private_link(token)).json()["answers"]
     assert set(answers) == {"usage_ia"}
 
 
@@ -96,7 +95,7 @@ def test_answers_to_questions_that_are_not_relevant_are_discarded(
 
     assert response.status_code == 200
     assert sorted(response.json()["discarded"]) == ["budget", "competence_numerique"]
-    answers = survey.client.get("/answering", headers=link(token)).json()["answers"]
+    answers = survey.client.get("/answering", headers=private_link(token)).json()["answers"]
     assert set(answers) == {"usage_ia"}
 
 
@@ -119,7 +118,7 @@ def test_two_agents_merge_and_the_later_one_wins_on_the_same_question(
         }
     ]
     changes = survey.client.get(
-        "/answering/changes", headers=link(token), params={"since": first["revision"]}
+        "/answering/changes", headers=private_link(token), params={"since": first["revision"]}
     ).json()
     assert changes["answers"]["agents_total"]["value"] == 12
     assert "usage_ia" not in changes["answers"]
@@ -128,7 +127,7 @@ def test_two_agents_merge_and_the_later_one_wins_on_the_same_question(
 def test_submit_sends_a_receipt_with_the_answers(
     survey: Survey, token: str, mailbox: Mailbox
 ) -> None:
-    refused = survey.client.post("/answering/submit", headers=link(token))
+    refused = survey.client.post("/answering/submit", headers=private_link(token))
     missing = {error["key"] for error in assert_problem(refused, 422)["errors"]}  # type: ignore[attr-defined]
     assert {"usage_ia", "role_repondant", "dpd"} <= missing
 
@@ -144,7 +143,7 @@ def test_submit_sends_a_receipt_with_the_answers(
             "attentes": ["retours", "formation"],
         },
     )
-    response = survey.client.post("/answering/submit", headers=link(token))
+    response = survey.client.post("/answering/submit", headers=private_link(token))
 
     assert response.status_code == 200, response.text
     receipt = wait_for_subject(mailbox, "dgs@rennes.example", "Accusé de réception")
@@ -155,11 +154,13 @@ def test_submit_sends_a_receipt_with_the_answers(
     )
     # Still open: changes stay possible after submission.
     assert save(survey, token, {"commentaire": "Ajout après envoi"}).status_code == 200
-    assert survey.client.get("/answering", headers=link(token)).json()["status"] == "submitted"
+    assert (
+        survey.client.get("/answering", headers=private_link(token)).json()["status"] == "submitted"
+    )
 
 
 def test_an_unknown_token_is_a_404(survey: Survey, token: str) -> None:
-    assert_problem(survey.client.get("/answering", headers=link(token[:-2] + "xx")), 404)
+    assert_problem(survey.client.get("/answering", headers=private_link(token[:-2] + "xx")), 404)
     assert_problem(save(survey, "n'importe-quoi", {"usage_ia": "oui"}), 404)
     assert_problem(survey.client.get("/answering"), 401)
 
@@ -183,7 +184,7 @@ def test_the_link_is_presented_as_privatelink_never_as_bearer(survey: Survey, to
     assert "PrivateLink" in as_bearer.json()["detail"]
     for method, path in LINK_ROUTES:
         body: dict[str, object] | None = {"answers": {}} if method == "PATCH" else None
-        unknown = survey.client.request(method, path, headers=link("inconnu"), json=body)
+        unknown = survey.client.request(method, path, headers=private_link("inconnu"), json=body)
         assert_problem(unknown, 404)
 
 
@@ -199,7 +200,7 @@ def test_a_closed_campaign_says_when_it_closed(survey: Survey, mailbox: Mailbox)
     assert str(closed_on.year) in str(body["detail"])
     assert body["closed_at"]
     # Reading stays possible.
-    assert survey.client.get("/answering", headers=link(token)).status_code == 200
+    assert survey.client.get("/answering", headers=private_link(token)).status_code == 200
 
 
 def test_epci_only_questions_follow_the_local_authority(survey: Survey, mailbox: Mailbox) -> None:
@@ -225,7 +226,7 @@ def test_a_campaign_not_yet_open_says_when_it_opens(survey: Survey, mailbox: Mai
     body = assert_problem(save(survey, token, {"usage_ia": "oui"}), 409)
 
     assert "ouvrira le" in str(body["detail"])
-    assert_problem(survey.client.post("/answering/submit", headers=link(token)), 409)
+    assert_problem(survey.client.post("/answering/submit", headers=private_link(token)), 409)
 
 
 def test_concurrent_saves_of_different_questions_all_land(survey: Survey, token: str) -> None:
@@ -256,7 +257,7 @@ def test_concurrent_saves_of_different_questions_all_land(survey: Survey, token:
         )
 
     assert all(reply.status_code == 200 for reply in replies)
-    stored = survey.client.get("/answering", headers=link(token)).json()["answers"]
+    stored = survey.client.get("/answering", headers=private_link(token)).json()["answers"]
     assert {key: stored[key]["value"] for key in answers} == answers
     revisions = sorted(stored[key]["revision"] for key in answers)
     assert len(set(revisions)) == len(answers)  # one revision per save, none lost

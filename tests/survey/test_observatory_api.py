@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from services.common.database import create_db_engine
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, private_link
 from tests.mailbox import Mailbox
 
 from .support import (
@@ -23,7 +23,6 @@ from .support import (
     Survey,
     create_campaign,
     invite,
-    link,
     token_from_mail,
 )
 
@@ -270,10 +269,10 @@ def test_bad_input_is_a_clear_4xx(survey: Survey) -> None:
 
 def submit(survey: Survey, token: str, answers: dict[str, Any]) -> None:
     saved = survey.client.patch(
-        "/answering/answers", headers=link(token), json={"answers": answers}
+        "/answering/answers", headers=private_link(token), json={"answers": answers}
     )
     assert saved.status_code == 200, saved.text
-    response = survey.client.post("/answering/submit", headers=link(token))
+    response = survey.client.post("/answering/submit", headers=private_link(token))
     assert response.status_code == 200, response.text
 
 
@@ -310,8 +309,8 @@ def test_results_follow_submissions_and_peers_compare_through_the_link(
     assert first["questions"] == []
     assert "publiés à la clôture" in first["message"]
     assert "jamais publier" not in survey.client.get(url, params={"format": "csv"}).text
-    assert_problem(survey.client.get("/answering/comparison", headers=link(plelan)), 409)
-    early = survey.client.get("/answering/comparison", headers=link(rennes)).json()
+    assert_problem(survey.client.get("/answering/comparison", headers=private_link(plelan)), 409)
+    early = survey.client.get("/answering/comparison", headers=private_link(rennes)).json()
     assert early["empty"] is True
     assert early["questions"] == []
     live = survey.client.get(f"/campaigns/{campaign}/participation").json()
@@ -336,7 +335,7 @@ def test_results_follow_submissions_and_peers_compare_through_the_link(
         survey.client.get(f"/campaigns/{campaign}/participation").json()["total"]["submitted"] == 2
     )
 
-    compared = survey.client.get("/answering/comparison", headers=link(rennes)).json()
+    compared = survey.client.get("/answering/comparison", headers=private_link(rennes)).json()
     assert compared["peers"]["label"] == "Communes — 200 000 habitants et plus"
     usage = next(q for q in compared["questions"] if q["key"] == "usage_ia")
     assert usage["own"] == "Non"

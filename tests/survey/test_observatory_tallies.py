@@ -14,6 +14,7 @@ from services.common.database import create_db_engine
 from services.common.territories.search import get_index
 from services.survey.observatory import tallies
 from services.survey.questionnaires.store import published
+from tests.helpers import private_link
 from tests.mailbox import Mailbox
 
 from .support import (
@@ -23,7 +24,6 @@ from .support import (
     Survey,
     create_campaign,
     invite,
-    link,
     token_from_mail,
 )
 from .test_observatory_api import ANSWERS
@@ -55,13 +55,13 @@ def _read(connection: Any, campaign: int) -> Counts:
 
 def save(survey: Survey, token: str, answers: dict[str, Any]) -> None:
     response = survey.client.patch(
-        "/answering/answers", headers=link(token), json={"answers": answers}
+        "/answering/answers", headers=private_link(token), json={"answers": answers}
     )
     assert response.status_code == 200, response.text
 
 
 def send(survey: Survey, token: str) -> None:
-    response = survey.client.post("/answering/submit", headers=link(token))
+    response = survey.client.post("/answering/submit", headers=private_link(token))
     assert response.status_code == 200, response.text
 
 
@@ -125,7 +125,8 @@ def test_simultaneous_submissions_of_one_class_are_all_counted(
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(
             pool.map(
-                lambda token: survey.client.post("/answering/submit", headers=link(token)), tokens
+                lambda token: survey.client.post("/answering/submit", headers=private_link(token)),
+                tokens,
             )
         )
 

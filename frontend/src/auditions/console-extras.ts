@@ -2,6 +2,7 @@
 
 import { requestJson } from "../api";
 import { el } from "../dom";
+import { bearerHeaders } from "../headers";
 import { call, longDay, parisDay, parisTime, type AgendaEntry, type Hearing } from "./api";
 
 interface ReleaseItem { readonly id: number; readonly name: string; readonly changelog: string; readonly created_at: string }
@@ -96,6 +97,6 @@ export async function uploadAttachment(eventId: number, hearingId: string, token
   const body = new FormData();
   body.append("file", file);
   body.append("visibility", visibility);
-  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const headers: Record<string, string> = token ? bearerHeaders(token) : {};
   await requestJson("auditions", `/events/${eventId}/hearings/${hearingId}/attachments`, { method: "POST", headers, body });
 }
