@@ -1,15 +1,21 @@
-"""ASGI middleware of every service: body size limit, catch-all 500, one record per request."""
+"""ASGI middleware of every service: body size limit, valid text, catch-all 500, one record per
+request."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.errors import INTERNAL_ERROR, problem_response
 from services.common.metrics import RequestMetrics
+from services.common.valid_text import InvalidText, invalid_strings, refused_character, shown
 
 logger = logging.getLogger("services.requests")
 
@@ -130,3 +136,123 @@ class RequestObserverMiddleware:
                     "duration_ms": round(elapsed * 1000, 2),
                 },
             )
+
+
+_JSON_TYPES = ("application/json", "+json")
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+_HEADER_CONTROLS = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _header_errors(scope: Scope) -> list[InvalidText]:
+    # Header values are bytes (Latin-1 at most): only their control characters are refused.
+    errors = []
+    for name, value in scope["headers"]:
+        found = _HEADER_CONTROLS.search(value)
+        if found is not None:
+            message = refused_character(found.group().decode("latin-1"), multiline=False)
+            errors.append(InvalidText(("header", name.decode("latin-1")), str(message)))
+    return errors
+
+
+def _pairs_errors(raw: bytes, where: str) -> list[InvalidText]:
+    """The refused text of a query string or an urlencoded form (`a=1&b=2`)."""
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return [InvalidText((where,), "Texte invalide : ce n'est pas de l'UTF-8.")]
+    errors = []
+    for name, value in pairs:
+        for text, multiline in ((name, False), (value, where == "body")):
+            message = refused_character(text, multiline=multiline)
+            if message is not None:
+                errors.append(InvalidText((where, shown(name)), message))
+    return errors
+
+
+def _body_errors(content_type: str, body: bytes) -> list[InvalidText]:
+    if content_type.startswith(_FORM_TYPE):
+        return _pairs_errors(body, "body")
+    if not any(kind in content_type for kind in _JSON_TYPES):
+        return []
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return []  # not JSON, or not UTF-8: the route's own parsing says so
+    return list(invalid_strings(parsed, ("body",)))
+
+
+def _invalid_text(errors: list[InvalidText], path: str) -> JSONResponse:
+    return problem_response(
+        422,
+        errors[0].message,
+        slug="validation-error",
+        instance=shown(path),
+        extra={"errors": [error.as_error() for error in errors[:20]]},
+    )
+
+
+class ValidTextMiddleware:
+    """Refuse, with a 422 naming the field, text that is not valid (services.common.valid_text)
+    in the path, the query, the headers and JSON or form bodies, before any route sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        errors = self._edge_errors(scope)
+        if errors:
+            await _invalid_text(errors, scope["path"])(scope, receive, send)
+            return
+        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
+        if not (content_type.startswith(_FORM_TYPE) or any(k in content_type for k in _JSON_TYPES)):
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await _read_body(receive)
+        except HTTPException as refused:  # the body size limit, while the body streamed in
+            await problem_response(refused.status_code, str(refused.detail))(scope, receive, send)
+            return
+        errors = _body_errors(content_type, body)
+        if errors:
+            await _invalid_text(errors, scope["path"])(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    @staticmethod
+    def _edge_errors(scope: Scope) -> list[InvalidText]:
+        message = refused_character(scope["path"], multiline=False)
+        errors = [InvalidText(("path",), message)] if message is not None else []
+        return (
+            errors + _pairs_errors(scope.get("query_string", b""), "query") + _header_errors(scope)
+        )
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the body once, then waits on the real one (for a disconnect)."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
