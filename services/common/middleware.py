@@ -3,19 +3,17 @@ request."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
-from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common import request_text
 from services.common.errors import INTERNAL_ERROR, problem_response
 from services.common.metrics import RequestMetrics
-from services.common.valid_text import InvalidText, invalid_strings, refused_character, shown
+from services.common.valid_text import InvalidText, shown
 
 logger = logging.getLogger("services.requests")
 
@@ -138,51 +136,6 @@ class RequestObserverMiddleware:
             )
 
 
-_JSON_TYPES = ("application/json", "+json")
-_FORM_TYPE = "application/x-www-form-urlencoded"
-
-
-_HEADER_CONTROLS = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
-
-
-def _header_errors(scope: Scope) -> list[InvalidText]:
-    # Header values are bytes (Latin-1 at most): only their control characters are refused.
-    errors = []
-    for name, value in scope["headers"]:
-        found = _HEADER_CONTROLS.search(value)
-        if found is not None:
-            message = refused_character(found.group().decode("latin-1"), multiline=False)
-            errors.append(InvalidText(("header", name.decode("latin-1")), str(message)))
-    return errors
-
-
-def _pairs_errors(raw: bytes, where: str) -> list[InvalidText]:
-    """The refused text of a query string or an urlencoded form (`a=1&b=2`)."""
-    try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        return [InvalidText((where,), "Texte invalide : ce n'est pas de l'UTF-8.")]
-    errors = []
-    for name, value in pairs:
-        for text, multiline in ((name, False), (value, where == "body")):
-            message = refused_character(text, multiline=multiline)
-            if message is not None:
-                errors.append(InvalidText((where, shown(name)), message))
-    return errors
-
-
-def _body_errors(content_type: str, body: bytes) -> list[InvalidText]:
-    if content_type.startswith(_FORM_TYPE):
-        return _pairs_errors(body, "body")
-    if not any(kind in content_type for kind in _JSON_TYPES):
-        return []
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return []  # not JSON, or not UTF-8: the route's own parsing says so
-    return list(invalid_strings(parsed, ("body",)))
-
-
 def _invalid_text(errors: list[InvalidText], path: str) -> JSONResponse:
     return problem_response(
         422,
@@ -191,6 +144,14 @@ def _invalid_text(errors: list[InvalidText], path: str) -> JSONResponse:
         instance=shown(path),
         extra={"errors": [error.as_error() for error in errors[:20]]},
     )
+
+
+def _body_errors(kind: request_text.BodyKind, content_type: str, body: bytes) -> list[InvalidText]:
+    if kind == "form":
+        return request_text.pairs_errors(body, "body")
+    if kind == "multipart":
+        return request_text.multipart_errors(body, content_type)
+    return request_text.json_errors(body)
 
 
 class ValidTextMiddleware:
@@ -204,12 +165,17 @@ class ValidTextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        errors = self._edge_errors(scope)
+        errors = (
+            request_text.path_errors(scope["path"], scope.get("raw_path"))
+            + request_text.pairs_errors(scope.get("query_string", b""), "query")
+            + request_text.header_errors(scope["headers"])
+        )
         if errors:
             await _invalid_text(errors, scope["path"])(scope, receive, send)
             return
-        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
-        if not (content_type.startswith(_FORM_TYPE) or any(k in content_type for k in _JSON_TYPES)):
+        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+        kind = request_text.body_kind(content_type)
+        if kind is None:
             await self.app(scope, receive, send)
             return
         try:
@@ -217,19 +183,11 @@ class ValidTextMiddleware:
         except HTTPException as refused:  # the body size limit, while the body streamed in
             await problem_response(refused.status_code, str(refused.detail))(scope, receive, send)
             return
-        errors = _body_errors(content_type, body)
+        errors = _body_errors(kind, content_type, body)
         if errors:
             await _invalid_text(errors, scope["path"])(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
-
-    @staticmethod
-    def _edge_errors(scope: Scope) -> list[InvalidText]:
-        message = refused_character(scope["path"], multiline=False)
-        errors = [InvalidText(("path",), message)] if message is not None else []
-        return (
-            errors + _pairs_errors(scope.get("query_string", b""), "query") + _header_errors(scope)
-        )
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -7,10 +7,13 @@ and export that shows it; so it never gets in: 422 problem+json, nothing saved.
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, File, Form, UploadFile
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -19,7 +22,8 @@ from services.catalogue.models import UseCase
 from services.common.database import create_db_engine
 from services.common.errors import install_error_handlers
 from services.common.middleware import BodySizeLimitMiddleware, ValidTextMiddleware
-from services.common.valid_text import refused_character
+from services.common.request_text import json_errors
+from services.common.valid_text import invalid_strings, refused_character
 from services.survey.models import Questionnaire
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import add_staff, assert_problem, bearer
@@ -180,3 +184,122 @@ def test_single_line_text_refuses_line_breaks_and_tabs() -> None:
     assert refused_character("a\nb", multiline=False) is not None
     assert refused_character("a\tb", multiline=False) is not None
     assert refused_character("a\nb\tc", multiline=True) is None
+
+
+@pytest.fixture
+def echo_form() -> TestClient:
+    """A bare app behind the middleware taking a multipart form with a file."""
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/upload")
+    async def upload(
+        file: Annotated[UploadFile, File()], note: Annotated[str, Form()] = ""
+    ) -> dict[str, object]:
+        return {"filename": file.filename, "note": note, "size": len(await file.read())}
+
+    return TestClient(BodySizeLimitMiddleware(ValidTextMiddleware(app), max_bytes=4096))
+
+
+def test_a_multipart_field_and_a_file_name_are_checked_but_not_the_file_bytes(
+    echo_form: TestClient,
+) -> None:
+    binary = bytes(range(256))  # a PDF or an image holds any byte
+
+    passed = echo_form.post("/upload", files={"file": ("note.pdf", binary)}, data={"note": "a\nb"})
+    field = echo_form.post("/upload", files={"file": ("a.pdf", b"x")}, data={"note": "a\x00b"})
+    name = echo_form.post("/upload", files={"file": ("a\x1b.pdf", b"x")})
+
+    assert passed.json() == {"filename": "note.pdf", "note": "a\nb", "size": 256}
+    assert assert_problem(field, 422)["errors"][0]["loc"] == ["body", "note"]  # type: ignore[index]
+    assert assert_problem(name, 422)["errors"][0]["loc"] == ["body", "file", "filename"]  # type: ignore[index]
+
+
+def test_a_multipart_field_that_is_not_utf8_is_refused(echo_form: TestClient) -> None:
+    boundary = "b0undary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+            f'x\r\n--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n'
+        ).encode()
+        + b"\xed\xa0\x80\r\n"
+        + f"--{boundary}--\r\n".encode()
+    )
+
+    response = echo_form.post(
+        "/upload",
+        content=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+
+    assert "UTF-8" in str(assert_problem(response, 422)["detail"])
+
+
+def test_a_json_body_without_content_type_is_checked(echo: TestClient) -> None:
+    # FastAPI reads a body without Content-Type as JSON: so does the check.
+    response = echo.post("/echo", content=_raw_json({"a": "\ud800"}))
+
+    assert assert_problem(response, 422)["errors"][0]["loc"] == ["body", "a"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("raw", "loc"),
+    [
+        (rb'{"a": "bip\b"}', ["body", "a"]),
+        (rb'{"a": "page\f"}', ["body", "a"]),
+        (rb'{"cl\u00e9\n": 1}', ["body", "cl\u00e9\\u000a"]),
+        (
+            rb'{"x": [{"une\"cl\u00e9\nsur deux lignes": 1}]}',
+            ["body", "x", 0, 'une"cl\u00e9\\u000asur deux lignes'],
+        ),
+        (rb'{"a": "\ud83d\ude42 puis \udc00"}', ["body", "a"]),
+        (b'{"a": "\xc2\x85"}', ["body", "a"]),
+        (b'{"a": "\xef\xbf\xbe"}', ["body", "a"]),
+        (b'{"a": "\xf4\x8f\xbf\xbf"}', ["body", "a"]),
+        (b'{"a": "\x7f"}', ["body", "a"]),
+    ],
+)
+def test_refused_text_behind_escapes_or_raw_bytes_is_found(
+    echo: TestClient, raw: bytes, loc: list[object]
+) -> None:
+    response = echo.post("/echo", content=raw, headers={"Content-Type": "application/json"})
+
+    assert assert_problem(response, 422)["errors"][0]["loc"] == loc  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        rb'{"a": "deux\nlignes \u00e9t\u00e9 \u2019 \ud83d\ude42", "b\u00e9": "\\u0000 est du texte"}',
+        '{"a": "«\u00a0guillemets\u00a0» 🙂 Œuvre ÿ п"}'.encode(),
+    ],
+)
+def test_valid_text_behind_escapes_passes(echo: TestClient, raw: bytes) -> None:
+    response = echo.post("/echo", content=raw, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 200
+    assert response.json() == json.loads(raw)
+
+
+_ANY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [*'aé«\u00a0"\\/\n\t\r\b\f', *REFUSED.values(), "\U0001fffe", "\U0001f642", "\u2019"]
+    ),
+    max_size=8,
+)
+_ANY_JSON = st.recursive(
+    _ANY_TEXT | st.integers(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_ANY_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(value=_ANY_JSON, ascii_only=st.booleans())
+def test_the_fast_scan_of_a_json_body_never_misses_what_the_parsed_check_finds(
+    value: object, ascii_only: bool
+) -> None:
+    raw = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", errors="surrogatepass")
+
+    fast = json_errors(raw)
+
+    assert fast == list(invalid_strings(json.loads(raw), ("body",)))
