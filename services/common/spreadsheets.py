@@ -9,9 +9,12 @@ are: a negative number is a number, not text. JSON exports need none of this.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+# What the XML of an XLSX cannot hold: C0 controls (but tab and line breaks), surrogates, U+FFFE
+# and U+FFFF (openpyxl refuses the first; the others make a file that no spreadsheet opens).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -24,12 +27,13 @@ def neutralise(value: Any) -> Any:
 
 
 def printable(value: Any) -> Any:
-    """`value` without the control characters an XLSX cell cannot hold (openpyxl refuses them).
+    """`value` without the characters an XLSX cell cannot hold (see `_NOT_IN_XML`).
 
-    Found by the contract fuzzing: a label or an answer holding one made the download fail.
+    Found by the contract fuzzing: a label or an answer holding one made the download fail; a
+    stored U+FFFE made the file unreadable.
     """
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return _NOT_IN_XML.sub("", value)
     return value
 
 

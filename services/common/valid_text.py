@@ -12,6 +12,7 @@ with a 422 that names the field and the character, before anything is saved:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,3 +114,31 @@ def invalid_strings(
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from invalid_strings(item, (*loc, index), multiline=multiline)
+
+
+# In stored JSON, a lone surrogate can only be an escape (a driver cannot encode one raw); the
+# escapes of a valid pair (SQLAlchemy writes emoji so) match too, and are sorted out after loading.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def load_stored_json(stored: str | bytes) -> Any:
+    """A JSON value read from the database, any lone surrogate in its strings replaced by U+FFFD
+    (the engine's `json_deserializer`): such a value, stored before text was checked at the
+    edge, can be neither encoded as UTF-8 nor serialised by a response."""
+    value = json.loads(stored)
+    pattern = _SURROGATE_ESCAPE if isinstance(stored, str) else _SURROGATE_ESCAPE_BYTES
+    if pattern.search(stored) is None:  # type: ignore[arg-type]
+        return value
+    return _without_surrogates(value)
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
