@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import email.message
-import json
 import re
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, unquote_to_bytes
@@ -18,10 +17,9 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from services.common.valid_text import (
     InvalidText,
-    invalid_strings,
+    invalid_json_text,
     refused_character,
     shown,
-    utf8_may_hold_refused,
 )
 
 if TYPE_CHECKING:
@@ -31,16 +29,6 @@ BodyKind = Literal["json", "form", "multipart"]
 
 NOT_UTF8 = "Texte invalide : ce n'est pas de l'UTF-8."
 
-# In a JSON body, a refused character can hide behind an escape: \b, \f, \u of a control, a
-# surrogate (a pair too: the slow path sorts them out) or a non-character, and a line break in a
-# key (a string followed by ":"). From a line break, the key part only runs to the next one, so
-# the scan stays linear.
-_SUSPECT_ESCAPE = re.compile(
-    rb"\\(?:[bf]"
-    rb"|u(?:00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[dD][89a-fA-F]"
-    rb"|[fF](?:[dD][dDeE]|[fF]{2}[eEfF]))"
-    rb'|(?:[nrt]|u000[9aAdD])[^"\\]*+(?:\\(?![nrt]|u000[9aAdD]).[^"\\]*+)*+"\s*+:)'
-)
 _HEADER_CONTROLS = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 
@@ -98,17 +86,8 @@ def pairs_errors(raw: bytes, where: str) -> list[InvalidText]:
 
 
 def json_errors(body: bytes) -> list[InvalidText]:
-    """Every string of a JSON body (keys included) holding a refused character. Most bodies are
-    cleared by a scan of their bytes; only a suspect one is parsed."""
-    if not utf8_may_hold_refused(body) and (
-        b"\\" not in body or _SUSPECT_ESCAPE.search(body) is None
-    ):
-        return []
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return []  # not JSON, or not UTF-8: the route's own parsing says so
-    return list(invalid_strings(parsed, ("body",)))
+    """Every string of a JSON body (keys included) holding a refused character."""
+    return invalid_json_text(body, ("body",))
 
 
 def multipart_errors(body: bytes, content_type: str) -> list[InvalidText]:

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from services.common.errors import ProblemError
+
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _BMP_REFUSED = f"{_CONTROLS}\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 # Multi-line text (a JSON body, a form) may hold tabs and line breaks; a single line may not.
@@ -37,6 +39,17 @@ _RAW_REFUSED = (
     re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])"),  # U+FDD0-U+FDEF, U+FFFE, U+FFFF
 )
 _RAW_PLANE_END = re.compile(rb"[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
+
+# In a JSON body, a refused character can hide behind an escape: \b, \f, \u of a control, a
+# surrogate (a pair too: the slow path sorts them out) or a non-character, and a line break in a
+# key (a string followed by ":"). From a line break, the key part only runs to the next one, so
+# the scan stays linear.
+_SUSPECT_ESCAPE = re.compile(
+    rb"\\(?:[bf]"
+    rb"|u(?:00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[dD][89a-fA-F]"
+    rb"|[fF](?:[dD][dDeE]|[fF]{2}[eEfF]))"
+    rb'|(?:[nrt]|u000[9aAdD])[^"\\]*+(?:\\(?![nrt]|u000[9aAdD]).[^"\\]*+)*+"\s*+:)'
+)
 
 
 @dataclass(frozen=True)
@@ -142,3 +155,27 @@ def _without_surrogates(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_surrogates(item) for item in value]
     return value
+
+
+def invalid_json_text(raw: bytes, loc: tuple[str | int, ...]) -> list[InvalidText]:
+    """Every string of a JSON document (keys included) holding a refused character, under
+    `loc`. Most documents are cleared by a scan of their bytes; only a suspect one is parsed."""
+    if not utf8_may_hold_refused(raw) and (b"\\" not in raw or _SUSPECT_ESCAPE.search(raw) is None):
+        return []
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return []  # not JSON, or not UTF-8: the reader's own parsing says so
+    return list(invalid_strings(parsed, loc))
+
+
+class TextRefused(ProblemError):
+    """Text that is not valid, found past the edge (in an uploaded file): 422, naming where."""
+
+    status = 422
+    slug = "validation-error"
+
+    def __init__(self, errors: list[InvalidText]) -> None:
+        super().__init__(
+            errors[0].message, extra={"errors": [error.as_error() for error in errors[:20]]}
+        )
