@@ -303,3 +303,15 @@ def test_the_fast_scan_of_a_json_body_never_misses_what_the_parsed_check_finds(
     fast = json_errors(raw)
 
     assert fast == list(invalid_strings(json.loads(raw), ("body",)))
+
+
+def test_a_form_is_read_as_starlette_reads_it(echo: TestClient) -> None:
+    # Starlette decodes a raw (not %-escaped) byte as Latin-1: b"\xc3\x85" would be stored as
+    # "Ã\x85", a C1 control; escaped, the same bytes are "Å", valid.
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    raw = echo.post("/echo", content=b"name=\xc3\x85", headers=form)
+    escaped = echo.post("/echo", content=b"name=%C3%85", headers=form)
+
+    assert "U+0085" in str(assert_problem(raw, 422)["detail"])
+    assert "invalid_text" not in escaped.text
