@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from services.catalogue import fiche, workflow
+from services.common import valid_text
 
 _LIST_FIELDS = {"keywords", "partner_codes", "art50_obligations"}
 _BOOL_FIELDS = {"individual_decisions", "fria_done", "peer_contact"}
@@ -50,6 +51,7 @@ def parse(data: bytes, *, kind: str) -> list[dict[str, Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError("le fichier doit être en UTF-8") from error
+    _refuse_invalid_text(data, text, kind=kind)
     if kind == "json":
         try:
             loaded = json.loads(text)
@@ -69,6 +71,32 @@ def parse(data: bytes, *, kind: str) -> list[dict[str, Any]]:
         ]
     except csv.Error as error:
         raise ValueError(f"CSV illisible (ligne {reader.line_num})") from error
+
+
+def _refuse_invalid_text(data: bytes, text: str, *, kind: str) -> None:
+    """Text that is not valid (services.common.valid_text) is refused as at the edge: 422 naming
+    the place in the file (`["body", "file", line, column]` for a CSV)."""
+    if kind == "json":
+        errors = valid_text.invalid_json_text(text.encode(), ("body", "file"))
+    elif not valid_text.utf8_may_hold_refused(data):
+        errors = []
+    else:
+        errors = _invalid_cells(text)
+    if errors:
+        raise valid_text.TextRefused(errors)
+
+
+def _invalid_cells(text: str) -> list[valid_text.InvalidText]:
+    try:
+        return [
+            valid_text.InvalidText(("body", "file", line, column), message)
+            for line, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+            for column, cell in enumerate(row, start=1)
+            if (message := valid_text.refused_character(cell, multiline=True)) is not None
+        ]
+    except csv.Error:
+        message = valid_text.refused_character(text, multiline=True)
+        return [] if message is None else [valid_text.InvalidText(("body", "file"), message)]
 
 
 def import_rows(session: Session, rows: list[dict[str, Any]]) -> ImportReport:

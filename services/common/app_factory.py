@@ -23,6 +23,7 @@ from services.common.middleware import (
     BodySizeLimitMiddleware,
     RequestObserverMiddleware,
     UnexpectedErrorMiddleware,
+    ValidTextMiddleware,
 )
 from services.common.openapi import install_problem_documentation
 from services.common.rate_limits import RateLimiter
@@ -90,6 +91,8 @@ def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: Reques
     # Each call wraps the previous ones: the last added runs first. So the request id exists
     # before anything logs, and even a 500 goes out with CORS headers and its request id.
     app.add_middleware(UnexpectedErrorMiddleware)
+    # Inside the size limit, so a body is read whole only once it is known to be small enough.
+    app.add_middleware(ValidTextMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,

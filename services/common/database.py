@@ -16,6 +16,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from services.common.valid_text import load_stored_json
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -41,7 +43,12 @@ def create_db_engine(url: str, *, pool_size: int = 5) -> Engine:
     """Build the engine for `url` with the settings each backend needs."""
     if make_url(url).get_backend_name() == "sqlite":
         _prepare_sqlite_file(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
+            json_deserializer=load_stored_json,
+        )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     # pre_ping replaces connections the server closed (restart, failover) so the service
@@ -56,6 +63,9 @@ def create_db_engine(url: str, *, pool_size: int = 5) -> Engine:
         connect_args={"connect_timeout": 3},
         # Bound values (e-mails, free text) must never reach the logs through an error.
         hide_parameters=True,
+        # A lone surrogate stored in a JSON column before text was checked at the edge
+        # reads back as U+FFFD, so that no page or export fails on it.
+        json_deserializer=load_stored_json,
     )
 
 

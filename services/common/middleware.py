@@ -1,4 +1,5 @@
-"""ASGI middleware of every service: body size limit, catch-all 500, one record per request."""
+"""ASGI middleware of every service: body size limit, valid text, catch-all 500, one record per
+request."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import logging
 import time
 
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common import request_text
 from services.common.errors import INTERNAL_ERROR, problem_response
 from services.common.metrics import RequestMetrics
+from services.common.valid_text import InvalidText, shown
 
 logger = logging.getLogger("services.requests")
 
@@ -130,3 +134,83 @@ class RequestObserverMiddleware:
                     "duration_ms": round(elapsed * 1000, 2),
                 },
             )
+
+
+def _invalid_text(errors: list[InvalidText], path: str) -> JSONResponse:
+    return problem_response(
+        422,
+        errors[0].message,
+        slug="validation-error",
+        instance=shown(path),
+        extra={"errors": [error.as_error() for error in errors[:20]]},
+    )
+
+
+def _body_errors(kind: request_text.BodyKind, content_type: str, body: bytes) -> list[InvalidText]:
+    if kind == "form":
+        return request_text.pairs_errors(body, "body")
+    if kind == "multipart":
+        return request_text.multipart_errors(body, content_type)
+    return request_text.json_errors(body)
+
+
+class ValidTextMiddleware:
+    """Refuse, with a 422 naming the field, text that is not valid (services.common.valid_text)
+    in the path, the query, the headers and JSON or form bodies, before any route sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        errors = (
+            request_text.path_errors(scope["path"], scope.get("raw_path"))
+            + request_text.pairs_errors(scope.get("query_string", b""), "query")
+            + request_text.header_errors(scope["headers"])
+        )
+        if errors:
+            await _invalid_text(errors, scope["path"])(scope, receive, send)
+            return
+        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+        kind = request_text.body_kind(content_type)
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await _read_body(receive)
+        except HTTPException as refused:  # the body size limit, while the body streamed in
+            await problem_response(refused.status_code, str(refused.detail))(scope, receive, send)
+            return
+        errors = _body_errors(kind, content_type, body)
+        if errors:
+            await _invalid_text(errors, scope["path"])(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the body once, then waits on the real one (for a disconnect)."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed

@@ -5,16 +5,16 @@ return first, or the full-width forms that East Asian locales turn into them): a
 answer or title could then run a formula on the reader's machine (CSV injection). Such text
 gets a leading apostrophe, so it is shown, never run. Numbers, dates and booleans pass as they
 are: a negative number is a number, not text. JSON exports need none of this.
-
-openpyxl is imported on first use, not with this module: it imports NumPy whenever NumPy is
-installed, and a service importing this module should not load NumPy before it writes a workbook.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
+
+# What the XML of an XLSX cannot hold: C0 controls (but tab and line breaks), surrogates, U+FFFE
+# and U+FFFF (openpyxl refuses the first; the others make a file that no spreadsheet opens).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -27,21 +27,14 @@ def neutralise(value: Any) -> Any:
 
 
 def printable(value: Any) -> Any:
-    """`value` without the control characters an XLSX cell cannot hold (openpyxl refuses them).
+    """`value` without the characters an XLSX cell cannot hold (see `_NOT_IN_XML`).
 
-    Found by the contract fuzzing: a label or an answer holding one made the download fail.
+    Found by the contract fuzzing: a label or an answer holding one made the download fail; a
+    stored U+FFFE made the file unreadable.
     """
     if isinstance(value, str):
-        return _illegal_characters().sub("", value)
+        return _NOT_IN_XML.sub("", value)
     return value
-
-
-@functools.cache
-def _illegal_characters() -> re.Pattern[str]:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-
-    pattern: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
-    return pattern
 
 
 def xlsx_cell(value: Any) -> Any:

@@ -244,3 +244,35 @@ def test_an_availability_link_is_presented_only_in_its_own_header(
         assert_problem(refused, 401)
         assert refused.headers["WWW-Authenticate"].startswith("PrivateLink")
     assert client.post(path, headers=private_link(token), json={}).status_code == 200
+
+
+def test_an_attachment_keeps_its_bytes_but_its_name_and_fields_must_be_valid_text(
+    client: TestClient, organiser: dict[str, str], event_id: int
+) -> None:
+    hearing_id = client.get(f"/events/{event_id}/agenda").json()["entries"][0]["hearing_id"]
+    url = f"/events/{event_id}/hearings/{hearing_id}/attachments"
+    binary = b"%PDF-1.4 \x00\x01\x85\xff\xfe" + bytes(range(256))
+    before = len(client.get(url, headers=organiser).json())
+
+    bad_name = client.post(
+        url, headers=organiser, files={"file": ("note\x1b.pdf", b"%PDF", "application/pdf")}
+    )
+    bad_field = client.post(
+        url,
+        headers=organiser,
+        files={"file": ("note.pdf", b"%PDF", "application/pdf")},
+        data={"visibility": "public\x00"},
+    )
+    kept = client.post(
+        url,
+        headers=organiser,
+        files={"file": ("contribution.pdf", binary, "application/pdf")},
+        data={"visibility": "public"},
+    )
+
+    assert locations(bad_name) == [["body", "file", "filename"]]
+    assert locations(bad_field) == [["body", "visibility"]]
+    assert kept.status_code == 201, kept.text
+    assert len(client.get(url, headers=organiser).json()) == before + 1
+    download = client.get(f"/events/{event_id}/attachments/{kept.json()['id']}")
+    assert download.content == binary

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from tests.catalogue.conftest import FicheFactory
@@ -140,3 +141,31 @@ def test_import_is_all_or_nothing_with_a_report(catalogue: Catalogue) -> None:
         ),
         401,
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "loc"),
+    [
+        ("fiches.csv", "CSV", ["body", "file", 2, 1]),
+        ("fiches.json", "JSON", ["body", "file", 0, "title"]),
+        ("fiches.json", "JSON escaped", ["body", "file", 0, "title"]),
+    ],
+)
+def test_an_import_holding_invalid_text_is_refused_naming_the_cell(
+    catalogue: Catalogue, name: str, content: str, loc: list[object]
+) -> None:
+    title = "Fiche\x85 importée"
+    data = {
+        "CSV": _csv([_row(title=title)]),
+        "JSON": json.dumps([{**COMPLETE, "title": title}], ensure_ascii=False).encode(),
+        "JSON escaped": json.dumps([{**COMPLETE, "title": title}]).encode(),
+    }[content]
+
+    refused = catalogue.client.post(
+        "/imports/use-cases", headers=catalogue.moderator, files={"file": (name, data)}
+    )
+
+    problem = assert_problem(refused, 422)
+    assert problem["errors"] == [{"loc": loc, "msg": problem["detail"], "type": "invalid_text"}]
+    assert "U+0085" in str(problem["detail"])
+    assert catalogue.client.get("/use-cases").json()["total"] == 0

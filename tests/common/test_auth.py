@@ -512,13 +512,32 @@ def test_an_overlong_or_odd_username_is_refused_and_still_counted(
     client_for: ClientFactory,
 ) -> None:
     client = client_for("catalogue", auth={"login_max_failures": 2})
-    username = "x" * 5000 + "\x00@example.org"
+    username = "x" * 5000 + " ;--'\"<>%00\\@example.org"  # odd, but valid text
 
     statuses = [
         sign_in(client, email=username, password="peu importe").status_code for _ in range(4)
     ]
 
     assert statuses == [401, 401, 429, 429]
+
+
+def test_a_username_that_is_not_valid_text_is_refused_before_sign_in(
+    client_for: ClientFactory,
+) -> None:
+    # Refused at the edge (services.common.valid_text), it never reaches the sign-in, so it is
+    # not counted as a failure: such a name can never sign in, and it uses up nobody's attempts.
+    client = client_for("catalogue", auth={"login_max_failures": 2})
+
+    refused = [sign_in(client, email="agent\x00@example.org") for _ in range(3)]
+    after = sign_in(client, email="agent@example.org", password="faux")
+
+    for response in refused:
+        problem = assert_problem(response, 422)
+        assert problem["errors"] == [
+            {"loc": ["body", "username"], "msg": problem["detail"], "type": "invalid_text"}
+        ]
+        assert "U+0000" in str(problem["detail"])
+    assert after.status_code == 401
 
 
 def test_password_sign_in_can_be_switched_off(
