@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.auditions.conftest import Make
 from tests.auditions.support import editing
 from tests.conftest import Databases
 from tests.helpers import add_staff, assert_problem, bearer, private_link
@@ -247,9 +248,9 @@ def test_an_availability_link_is_presented_only_in_its_own_header(
 
 
 def test_an_attachment_keeps_its_bytes_but_its_name_and_fields_must_be_valid_text(
-    client: TestClient, organiser: dict[str, str], event_id: int
+    client: TestClient, organiser: dict[str, str], event_id: int, make: Make
 ) -> None:
-    hearing_id = client.get(f"/events/{event_id}/agenda").json()["entries"][0]["hearing_id"]
+    hearing_id = make.hearing(event_id)["id"]
     url = f"/events/{event_id}/hearings/{hearing_id}/attachments"
     binary = b"%PDF-1.4 \x00\x01\x85\xff\xfe" + bytes(range(256))
     before = len(client.get(url, headers=organiser).json())
