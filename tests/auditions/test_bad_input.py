@@ -277,3 +277,44 @@ def test_an_attachment_keeps_its_bytes_but_its_name_and_fields_must_be_valid_tex
     assert len(client.get(url, headers=organiser).json()) == before + 1
     download = client.get(f"/events/{event_id}/attachments/{kept.json()['id']}")
     assert download.content == binary
+
+
+def test_a_theme_of_another_event_or_an_unknown_member_is_named(
+    client: TestClient, organiser: dict[str, str], event_id: int, make: Make
+) -> None:
+    other = make.event(title="Autre événement")
+    foreign = client.post(
+        f"/events/{other['id']}/themes", headers=organiser, json={"name": "Ailleurs"}
+    )
+    assert foreign.status_code == 201, foreign.text
+    own = client.post(f"/events/{event_id}/themes", headers=organiser, json={"name": "Emploi"})
+    assert own.status_code == 201, own.text
+    member = {"name": "Membre", "email": "m@commission.example", "role": "member"}
+    hearing = {"title": "Audition", "duration_minutes": 45}
+
+    member_abroad = client.post(
+        f"/events/{event_id}/members",
+        headers=organiser,
+        json={**member, "theme_id": foreign.json()["id"]},
+    )
+    hearing_abroad = client.post(
+        f"/events/{event_id}/hearings",
+        headers=organiser,
+        json={**hearing, "theme_id": foreign.json()["id"]},
+    )
+    unknown_member = client.post(
+        f"/events/{event_id}/hearings",
+        headers=organiser,
+        json={**hearing, "requirements": [{"member_ids": [999_999], "min_count": 1}]},
+    )
+    at_home = client.post(
+        f"/events/{event_id}/members",
+        headers=organiser,
+        json={**member, "theme_id": own.json()["id"]},
+    )
+
+    assert locations(member_abroad) == [["body", "theme_id"]]
+    assert locations(hearing_abroad) == [["body", "theme_id"]]
+    assert locations(unknown_member) == [["body", "requirements", 0, "member_ids", 0]]
+    assert at_home.status_code == 201, at_home.text
+    assert at_home.json()["theme_id"] == own.json()["id"]
