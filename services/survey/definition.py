@@ -31,9 +31,32 @@ YES_NO_CHOICES = [("oui", "Oui"), ("non", "Non"), (DONT_KNOW, "Ne sait pas")]
 Key = Annotated[str, Field(pattern=KEY_PATTERN, description="Clé stable de la question.")]
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
 Label = Annotated[str, Field(min_length=1, max_length=1000)]
+LanguageName = Annotated[str, Field(min_length=1, max_length=60)]
+# Where a translated text goes: `item:<key>:<field>`, `choice:<list>:<code>`, `row:<key>:<code>`.
+TextPath = Annotated[
+    str, Field(pattern=r"^(item|choice|row):[A-Za-z0-9_.-]{1,63}:[A-Za-z0-9_.-]{1,63}$")
+]
+TRANSLATABLE = (
+    "label",
+    "hint",
+    "guidance_hint",
+    "constraint_message",
+    "required_message",
+    "min_label",
+    "max_label",
+    "description",
+)
 Expression = Annotated[
     dict[str, Any],
     Field(description="Arbre d'expression JSON (voir la documentation : and, or, eq, var, org…)."),
+]
+
+ChoiceFilter = Annotated[
+    dict[str, Any],
+    Field(
+        description="Les choix proposés (XLSForm choice_filter) : un arbre d'expression où "
+        '`{"choice": colonne}` lit une propriété du choix.'
+    ),
 ]
 
 
@@ -46,6 +69,10 @@ class Choice(Strict):
     label: Label
     # "Ne sait pas", "Aucun": a code that excludes every other one in a multiple choice.
     exclusive: bool = False
+    # The other columns of the XLSForm choices sheet, which a `choice_filter` reads.
+    properties: dict[
+        Annotated[str, Field(max_length=63)], Annotated[str, Field(max_length=200)]
+    ] = Field(default_factory=dict)
 
 
 class Other(Strict):
@@ -60,22 +87,31 @@ class QuestionBase(Strict):
     key: Key
     label: Label
     hint: str | None = Field(None, max_length=1000)
+    # Longer guidance (XLSForm `guidance_hint`), shown on request below the hint.
+    guidance_hint: str | None = Field(None, max_length=2000)
     required: bool = False
+    required_message: str | None = Field(None, max_length=300)
     relevant: Expression | None = None
     constraint: Expression | None = None
     constraint_message: str | None = Field(None, max_length=300)
+    # The answer the form opens with, as XLSForm writes it (a code, "a b" codes, a number, a date).
+    default: str | None = Field(None, max_length=200)
+    # XLSForm `appearance`, kept as written for the export (the page reads `multiline`).
+    appearance: str | None = Field(None, max_length=100)
 
 
 class SelectOne(QuestionBase):
     type: Literal["select_one"]
     choices: Key
     other: Other | None = None
+    choice_filter: ChoiceFilter | None = None
 
 
 class SelectMultiple(QuestionBase):
     type: Literal["select_multiple"]
     choices: Key
     other: Other | None = None
+    choice_filter: ChoiceFilter | None = None
     min: int | None = Field(None, ge=0)
     max: int | None = Field(None, ge=1)
 
@@ -130,6 +166,7 @@ class Note(Strict):
     kind: Literal["note"]
     key: Key
     label: Label
+    hint: str | None = Field(None, max_length=1000)
     relevant: Expression | None = None
 
 
@@ -139,6 +176,7 @@ class Section(Strict):
     label: Label
     description: str | None = Field(None, max_length=2000)
     relevant: Expression | None = None
+    appearance: str | None = Field(None, max_length=100)
     items: list[Question | Note] = Field(min_length=1)
 
 
@@ -156,6 +194,15 @@ class Definition(Strict):
     description: str | None = Field(None, max_length=4000)
     choice_lists: dict[Key, list[Choice]] = Field(default_factory=dict)
     items: list[Item] = Field(min_length=1)
+    default_language: LanguageName | None = Field(
+        None,
+        description="Langue des libellés ci-dessus, nommée comme dans XLSForm (« Français (fr) »).",
+    )
+    translations: dict[LanguageName, dict[TextPath, str]] = Field(
+        default_factory=dict,
+        description="Les textes dans d'autres langues, par chemin : `item:<clé>:label`, "
+        "`item:<clé>:hint`, `choice:<liste>:<code>`, `row:<clé>:<code>`…",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Definition:
@@ -252,6 +299,33 @@ def coherence_problems(definition: Definition) -> Iterator[str]:
             other = getattr(item, "other", None)
             if other is not None:
                 answered.add(other.key)
+    yield from _translation_problems(definition)
+
+
+def _translation_problems(definition: Definition) -> Iterator[str]:
+    """Each translated text names a text that exists; a default is one of the question's codes."""
+    items = {item.key: item for item in _all_items(definition.items)}
+    for language, texts in definition.translations.items():
+        if language == definition.default_language:
+            yield f"traductions : « {language} » est la langue par défaut"
+        for path in texts:
+            kind, owner, name = path.split(":")
+            if kind == "item":
+                known = owner in items and name in TRANSLATABLE
+            elif kind == "choice":
+                known = any(c.code == name for c in definition.choice_lists.get(owner, []))
+            else:
+                rows = getattr(items.get(owner), "rows", None) or []
+                known = any(row.code == name for row in rows)
+            if not known:
+                yield f"traductions ({language}) : « {path} » ne désigne aucun texte"
+    for item in items.values():
+        default = getattr(item, "default", None)
+        if default is None or getattr(item, "choices", None) not in definition.choice_lists:
+            continue
+        codes = {choice.code for choice in definition.choice_lists[item.choices]}
+        if any(code not in codes for code in default.split()):
+            yield f"« {item.key} » : la valeur par défaut « {default} » n'est pas un code de la liste"
 
 
 def _all_items(items: list[Any]) -> Iterator[Any]:

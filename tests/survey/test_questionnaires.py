@@ -104,9 +104,11 @@ def test_the_default_questionnaire_goes_to_xlsform_and_back() -> None:
     definition = Definition.model_validate(DEFINITION)
     back = read_xlsform(write_xlsform(definition))
 
-    assert [flat.key for flat in _flats(back)] == [
-        flat.key.replace("_autre", "_other") for flat in _flats(definition)
-    ]
+    # Keys and codes come back as they were: "autre" no longer becomes ODK's "other".
+    assert [flat.key for flat in _flats(back)] == [flat.key for flat in _flats(definition)]
+    assert back.choice_lists == definition.choice_lists
+    role = next(flat for flat in _flats(back) if flat.key == "role_repondant")
+    assert role.question.other.code == "autre"
     matrix = next(flat for flat in _flats(back) if flat.key == "maturite_domaines")
     assert matrix.type == "matrix"
     epci = next(flat for flat in _flats(back) if flat.key == "competence_numerique")

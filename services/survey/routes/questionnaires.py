@@ -11,10 +11,11 @@ from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.pagination import Page, PageQuery, paginate
+from services.common.territories.search import get_index
 from services.survey.definition import Definition, json_schema
 from services.survey.dependencies import Analyst, VisibleQuestionnaireDep, is_analyst
 from services.survey.models import Questionnaire, QuestionnaireStatus
-from services.survey.questionnaires import store, xlsform, xlsform_export
+from services.survey.questionnaires import store, xlsform, xlsform_authorities, xlsform_export
 from services.survey.schemas import QuestionnaireOut, QuestionnaireSummary, full, summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,6 +52,20 @@ def import_xlsform(file: UploadFile, session: SessionDep, _analyst: Analyst) -> 
     """Importe un XLSForm (KoboToolbox, ODK) comme brouillon ; chaque ligne non prise en charge est nommée."""
     definition = xlsform.read_xlsform(file.file.read())
     return full(store.create_draft(session, definition))
+
+
+@router.get(
+    f"/{xlsform_authorities.CSV_FILE}",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def authorities_csv() -> Response:
+    """La liste des collectivités que lit un XLSForm exporté (`pulldata`), à joindre au formulaire."""
+    content = xlsform_authorities.csv_text(get_index().territories)
+    return Response(
+        content.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers=attachment(xlsform_authorities.CSV_FILE),
+    )
 
 
 @router.get(
