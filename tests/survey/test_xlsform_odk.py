@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-from pyxform.xls2xform import convert
+from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 from services.survey.definition import Definition
 from services.survey.questionnaires.observatoire_ia import DEFINITION
@@ -53,7 +53,7 @@ def test_the_default_questionnaire_exports_to_a_form_odk_validate_accepts() -> N
 
     # The authority's attributes are fields of the form, read from the attached list.
     assert "pulldata('collectivites', 'kind', 'name'" in xform
-    assert 'jr://file-csv/collectivites.csv' in xform
+    assert "jr://file-csv/collectivites.csv" in xform
 
 
 def test_the_list_of_authorities_the_exported_form_reads_is_served(survey: Survey) -> None:
@@ -64,7 +64,9 @@ def test_the_list_of_authorities_the_exported_form_reads_is_served(survey: Surve
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert list(rows[0]) == ["name", "label", "departement", "kind", "population", "region"]
     lyon = next(row for row in rows if row["name"] == "commune_69123")
-    assert lyon["kind"] == "commune" and lyon["departement"] == "69" and lyon["region"] == "84"
+    assert lyon["kind"] == "commune"
+    assert lyon["departement"] == "69"
+    assert lyon["region"] == "84"
     assert int(lyon["population"]) > 400_000
     kinds = {row["kind"] for row in rows}
     assert kinds == {"commune", "epci", "departement", "region"}
@@ -85,14 +87,28 @@ LANGUAGES_FORM = {
             "required_message::English (en)",
             "default",
         ],
-        ["select_one satisf", "satisf", "Êtes-vous satisfait ?", "Are you satisfied?", "De 1 à 5", "From 1 to 5", "yes", "Répondez, s'il vous plaît", "Please answer", "3"],
+        [
+            "select_one satisf",
+            "satisf",
+            "Êtes-vous satisfait ?",
+            "Are you satisfied?",
+            "De 1 à 5",
+            "From 1 to 5",
+            "yes",
+            "Répondez, s'il vous plaît",
+            "Please answer",
+            "3",
+        ],
         ["text", "pourquoi", "Pourquoi ?", "Why?", "", "", "", "", "", ""],
     ],
     "choices": [
         ["list_name", "name", "label::Français (fr)", "label::English (en)"],
         *[["satisf", str(n), f"{n} sur 5", f"{n} out of 5"] for n in range(1, 6)],
     ],
-    "settings": [["form_title", "form_id", "version", "default_language"], ["Satisfaction", "satisf", "1", "English (en)"]],
+    "settings": [
+        ["form_title", "form_id", "version", "default_language"],
+        ["Satisfaction", "satisf", "1", "English (en)"],
+    ],
 }
 
 
@@ -100,7 +116,7 @@ def test_every_language_is_kept_and_default_language_is_honoured() -> None:
     definition = read_xlsform(workbook(LANGUAGES_FORM))
 
     assert definition.default_language == "English (en)"
-    question = definition.items[0]
+    question: Any = definition.items[0]
     assert question.label == "Are you satisfied?"
     assert question.hint == "From 1 to 5"
     assert question.required_message == "Please answer"
@@ -120,7 +136,8 @@ def test_an_export_writes_every_language_and_comes_back_the_same() -> None:
     header = next(load_workbook(io.BytesIO(data))["survey"].iter_rows(values_only=True))
     assert {"label::English (en)", "label::Français (fr)", "hint::Français (fr)"} <= set(header)
     xform = odk_validate(data)
-    assert 'lang="Français (fr)"' in xform and 'lang="English (en)" default="true()"' in xform
+    assert 'lang="Français (fr)"' in xform
+    assert 'lang="English (en)" default="true()"' in xform
     assert read_xlsform(data) == definition
 
 
@@ -143,7 +160,12 @@ def test_type_synonyms_pyxform_accepts_mean_the_same() -> None:
     synonyms = read_xlsform(form(["select one l", "select all that apply l", "int", "string"]))
 
     assert synonyms == canonical
-    assert [item.type for item in canonical.items] == ["select_one", "select_multiple", "integer", "text"]
+    assert [getattr(item, "type", None) for item in canonical.items] == [
+        "select_one",
+        "select_multiple",
+        "integer",
+        "text",
+    ]
 
 
 def test_each_unsupported_construct_is_named_with_its_sheet_row_and_column() -> None:
@@ -210,7 +232,7 @@ def test_choice_filter_is_kept_and_goes_back_out() -> None:
     )
     definition = read_xlsform(data)
 
-    question = definition.items[1]
+    question: Any = definition.items[1]
     assert question.choice_filter == {"op": "eq", "args": [{"choice": "region"}, {"var": "region"}]}
     assert definition.choice_lists["departements"][0].properties == {"region": "84"}
     exported = write_xlsform(definition)
@@ -228,11 +250,16 @@ def test_an_xlsform_in_two_languages_is_imported_through_the_api(survey: Survey)
     assert response.status_code == 201, response.text
     definition = response.json()["definition"]
     assert definition["default_language"] == "English (en)"
-    assert definition["translations"]["Français (fr)"]["item:satisf:label"] == "Êtes-vous satisfait ?"
+    assert (
+        definition["translations"]["Français (fr)"]["item:satisf:label"] == "Êtes-vous satisfait ?"
+    )
     exported = survey.client.get(
         f"/questionnaires/{response.json()['id']}/xlsform", headers=survey.analyst
     )
-    assert read_xlsform(exported.content).model_dump() == Definition.model_validate(definition).model_dump()
+    assert (
+        read_xlsform(exported.content).model_dump()
+        == Definition.model_validate(definition).model_dump()
+    )
 
 
 def test_an_unsupported_construct_is_a_422_through_the_api(survey: Survey) -> None:
@@ -241,7 +268,8 @@ def test_an_unsupported_construct_is_a_422_through_the_api(survey: Survey) -> No
         "/questionnaires/xlsform", headers=survey.analyst, files={"file": ("x.xlsx", data)}
     )
     body = assert_problem(response, 422)
-    [error] = body["errors"]  # type: ignore[misc]
+    errors: list[dict[str, Any]] = body["errors"]  # type: ignore[assignment]
+    [error] = errors
     assert error["loc"] == ["body", "file", "survey", 2, "trigger"]
 
 
@@ -249,9 +277,13 @@ def test_an_unsupported_construct_is_a_422_through_the_api(survey: Survey) -> No
 
 KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
 CODES = st.from_regex(r"[a-z0-9][a-z0-9_]{0,6}", fullmatch=True)
-TEXT = st.text(
-    alphabet=string.ascii_letters + string.digits + " éèàçÉ'’?,.()-«»", min_size=1, max_size=40
-).map(str.strip).filter(bool)
+TEXT = (
+    st.text(
+        alphabet=string.ascii_letters + string.digits + " éèàçÉ'’?,.()-«»", min_size=1, max_size=40
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @st.composite
@@ -264,7 +296,22 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     earlier: list[dict[str, Any]] = []
     for key in keys:
-        kind = draw(st.sampled_from(["select_one", "select_multiple", "integer", "decimal", "text", "textarea", "date", "scale", "yes_no", "note"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "select_one",
+                    "select_multiple",
+                    "integer",
+                    "decimal",
+                    "text",
+                    "textarea",
+                    "date",
+                    "scale",
+                    "yes_no",
+                    "note",
+                ]
+            )
+        )
         item: dict[str, Any] = {"kind": "question", "key": key, "label": draw(TEXT), "type": kind}
         if kind == "note":
             item = {"kind": "note", "key": key, "label": item["label"]}
@@ -279,7 +326,7 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
             item["required"] = True
         if kind != "note" and draw(st.booleans()):
             item["hint"] = draw(TEXT)
-        if earlier and draw(st.booleans()):
+        if draw(st.booleans()) and earlier:
             item["relevant"] = _condition(draw, earlier[-1], codes)
         elif draw(st.integers(0, 4)) == 0:
             item["relevant"] = {"op": "eq", "args": [{"org": "kind"}, "epci"]}
@@ -293,7 +340,9 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
         "version": "1",
         "title": draw(TEXT),
         "choice_lists": lists,
-        "items": [{"kind": "section", "key": "section_principale", "label": draw(TEXT), "items": items}]
+        "items": [
+            {"kind": "section", "key": "section_principale", "label": draw(TEXT), "items": items}
+        ]
         if draw(st.booleans())
         else items,
     }
@@ -306,7 +355,10 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
 def _condition(draw: st.DrawFn, item: dict[str, Any], codes: list[str]) -> dict[str, Any]:
     var = {"var": item["key"]}
     if item["type"] == "select_one":
-        return {"op": draw(st.sampled_from(["eq", "neq"])), "args": [var, draw(st.sampled_from(codes))]}
+        return {
+            "op": draw(st.sampled_from(["eq", "neq"])),
+            "args": [var, draw(st.sampled_from(codes))],
+        }
     if item["type"] == "select_multiple":
         return {"op": "includes", "args": [var, draw(st.sampled_from(codes))]}
     if item["type"] in ("integer", "decimal", "scale"):
