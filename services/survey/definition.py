@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.survey.choice_filter import substitute
 from services.survey.expressions import (
     BINARY_OPS,
     ORG_ATTRIBUTES,
@@ -282,6 +283,8 @@ def coherence_problems(definition: Definition) -> Iterator[str]:
         for field, expression in (
             ("relevant", item.relevant),
             ("constraint", getattr(item, "constraint", None)),
+            # A choice's columns read as text: what is left must be an expression of the language.
+            ("choice_filter", substitute(getattr(item, "choice_filter", None), {})),
         ):
             if expression is None:
                 continue

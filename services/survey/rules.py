@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from services.survey.choice_filter import offered
 from services.survey.definition import DONT_KNOW, Definition, FlatQuestion, codes_of
 from services.survey.expressions import evaluate, is_answered
 
@@ -30,6 +31,7 @@ MESSAGES = {
     "length": "Le texte dépasse {max_length} caractères.",
     "constraint": "La réponse ne respecte pas la règle de la question.",
     "required": "Cette question est obligatoire.",
+    "filtered": "Ce choix n'est pas proposé avec vos réponses précédentes.",
 }
 
 
@@ -143,6 +145,8 @@ def message_for(flat: FlatQuestion, code: str) -> str:
     question = flat.question
     if code == "constraint" and question is not None and question.constraint_message:
         return str(question.constraint_message)
+    if code == "required" and getattr(question, "required_message", None):
+        return str(question.required_message)
     values = {
         "min": _bound(getattr(question, "min", None), 1),
         "max": _bound(getattr(question, "max", None), 5),
@@ -195,6 +199,8 @@ def check_answers(
             continue
         value = answers.get(flat.key)
         code = value_error(definition, flat, value)
+        if code is None and is_answered(value):
+            code = _filtered(definition, flat, value, kept, org)
         # "Ne sait pas" is an answer, but not one a constraint can judge.
         if code is None and is_answered(value) and value != DONT_KNOW:
             constraint = getattr(flat.question, "constraint", None)
@@ -205,6 +211,25 @@ def check_answers(
         if code is not None:
             problems.append(Invalid(flat.key, code, message_for(flat, code)))
     return problems
+
+
+def _filtered(
+    definition: Definition,
+    flat: FlatQuestion,
+    value: Any,
+    answers: Mapping[str, Any],
+    org: Mapping[str, Any],
+) -> str | None:
+    """ "filtered" when a code is one the question's choice filter does not offer."""
+    tree = getattr(flat.question, "choice_filter", None)
+    if tree is None:
+        return None
+    choices = {choice.code: choice for choice in definition.choice_lists[flat.question.choices]}
+    for code in value if isinstance(value, list) else [value]:
+        choice = choices.get(code)
+        if choice is not None and not offered(tree, choice.model_dump(), answers, org):
+            return "filtered"
+    return None
 
 
 def progress(

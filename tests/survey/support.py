@@ -76,7 +76,11 @@ def _signed_in(
 
 
 def create_campaign(
-    survey: Survey, *, opens: date | None = None, closes: date | None = None
+    survey: Survey,
+    *,
+    opens: date | None = None,
+    closes: date | None = None,
+    questionnaire_id: int | None = None,
 ) -> int:
     today = date.today()
     response = survey.client.post(
@@ -87,7 +91,7 @@ def create_campaign(
             "description": "Campagne de test",
             "opens_on": (opens or today - timedelta(days=2)).isoformat(),
             "closes_on": (closes or today + timedelta(days=30)).isoformat(),
-            "questionnaire_id": survey.questionnaire_id,
+            "questionnaire_id": questionnaire_id or survey.questionnaire_id,
         },
     )
     assert response.status_code == 201, response.text

@@ -19,9 +19,10 @@ from services.survey.definition import Definition
 from services.survey.questionnaires.observatoire_ia import DEFINITION
 from services.survey.questionnaires.xlsform import XlsFormRefused, read_xlsform
 from services.survey.questionnaires.xlsform_export import write_xlsform
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, private_link
+from tests.mailbox import Mailbox
 
-from .support import Survey
+from .support import RENNES, Survey, create_campaign, invite, token_from_mail
 
 
 def odk_validate(data: bytes) -> str:
@@ -378,3 +379,64 @@ def test_any_questionnaire_exports_to_a_valid_odk_form_and_round_trips(
     back = read_xlsform(data)
     assert back.model_dump() == definition.model_dump()
     assert read_xlsform(write_xlsform(back)).model_dump() == back.model_dump()
+
+
+CASCADE = {
+    "survey": [
+        ["type", "name", "label", "choice_filter", "required", "required_message"],
+        ["select_one regions", "region", "Région", "", "yes", "Choisissez d'abord votre région."],
+        ["select_one departements", "departement", "Département", "region = ${region}", "", ""],
+    ],
+    "choices": [
+        ["list_name", "name", "label", "region"],
+        ["regions", "53", "Bretagne", ""],
+        ["regions", "28", "Normandie", ""],
+        ["departements", "35", "Ille-et-Vilaine", "53"],
+        ["departements", "14", "Calvados", "28"],
+    ],
+    "settings": [["form_title", "form_id", "version"], ["Cascade", "cascade", "1"]],
+}
+
+
+def test_the_server_refuses_a_choice_the_filter_does_not_offer_and_says_the_required_message(
+    survey: Survey, mailbox: Mailbox
+) -> None:
+    imported = survey.client.post(
+        "/questionnaires/xlsform",
+        headers=survey.analyst,
+        files={"file": ("cascade.xlsx", workbook(CASCADE))},
+    )
+    assert imported.status_code == 201, imported.text
+    questionnaire = imported.json()["id"]
+    survey.client.post(f"/questionnaires/{questionnaire}/publish", headers=survey.analyst)
+    campaign = create_campaign(survey, questionnaire_id=questionnaire)
+    invite(survey, campaign, f"code;courriel\n{RENNES};cascade@rennes.example\n")
+    link = private_link(token_from_mail(mailbox, "cascade@rennes.example"))
+
+    refused = survey.client.patch(
+        "/answering/answers", headers=link, json={"answers": {"region": "53", "departement": "14"}}
+    )
+    body = assert_problem(refused, 422)
+    assert body["errors"] == [  # type: ignore[comparison-overlap]
+        {
+            "loc": ["body", "answers", "departement"],
+            "key": "departement",
+            "type": "filtered",
+            "msg": "Ce choix n'est pas proposé avec vos réponses précédentes.",
+        }
+    ]
+    accepted = survey.client.patch(
+        "/answering/answers", headers=link, json={"answers": {"departement": "35"}}
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert set(survey.client.get("/answering", headers=link).json()["answers"]) == {
+        "region",
+        "departement",
+    }
+    cleared = survey.client.patch(
+        "/answering/answers", headers=link, json={"answers": {"region": None}}
+    )
+    assert cleared.status_code == 200, cleared.text
+    submitted = assert_problem(survey.client.post("/answering/submit", headers=link), 422)
+    messages = {error["key"]: error["msg"] for error in submitted["errors"]}  # type: ignore[attr-defined]
+    assert messages["region"] == "Choisissez d'abord votre région."

@@ -10,6 +10,9 @@ import { formatDate } from "../format";
 import { privateLinkHeaders } from "../headers";
 import { call, detailOf, type Reply } from "../survey/client";
 import { applyExclusive, readValue, renderForm, writeValue, type QuestionBlock } from "../survey/form";
+import { offered } from "../survey/choice-filter";
+import { DEFAULT, languagesOf, translate } from "../survey/languages";
+import { pipe } from "../survey/piping";
 import { checkAnswer, flatten, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
 import "../survey/survey.css";
 
@@ -32,10 +35,14 @@ const submitButton = byId("envoyer", HTMLButtonElement);
 const submitError = byId("envoi-erreur", HTMLElement);
 const submitStatus = byId("envoi-etat", HTMLElement);
 const title = byId("titre", HTMLElement);
+const languagePicker = byId("langues", HTMLElement);
+const languageSelect = byId("langue", HTMLSelectElement);
 
 const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
 const author = tabLabel();
 
+/** The questionnaire as written, and as shown in the chosen language. */
+let original: Definition;
 let definition: Definition;
 let flats: FlatQuestion[] = [];
 let blocks = new Map<string, QuestionBlock>();
@@ -83,8 +90,39 @@ function showFieldError(key: string, message: string): void {
   }
 }
 
+/** `${question}` in labels and hints shows the answer given so far. */
+function refreshPiping(): void {
+  for (const element of questions.querySelectorAll<HTMLElement>("[data-template]")) {
+    element.textContent = pipe(element.dataset["template"] ?? "", definition, flats, values);
+  }
+}
+
+/** A choice a question's choice_filter does not offer (given earlier answers) is hidden and unticked. */
+function refreshChoices(kept: Record<string, Json>): boolean {
+  let changed = false;
+  for (const block of blocks.values()) {
+    const question = block.flat.question;
+    if (!question?.choice_filter || !question.choices) continue;
+    const choices = new Map((definition.choice_lists[question.choices] ?? []).map((choice) => [choice.code, choice]));
+    for (const input of block.inputs) {
+      const choice = choices.get(input.value);
+      const shown = !choice || offered(question.choice_filter, choice, kept, org);
+      const wrapper = input.closest<HTMLElement>(".survey-choice");
+      if (wrapper) wrapper.hidden = !shown;
+      if (!shown && input.checked) {
+        input.checked = false;
+        changed = true;
+        onLocalChange(block, true);
+      }
+    }
+  }
+  return changed;
+}
+
 function refreshRelevance(): void {
   const { kept, relevant } = relevantAnswers(flats, values, org);
+  if (refreshChoices(kept)) return; // onLocalChange refreshed everything with the unticked value
+  refreshPiping();
   for (const [key, block] of blocks) block.wrapper.hidden = !relevant.has(key);
   for (const section of questions.querySelectorAll<HTMLElement>("[data-section]")) {
     section.hidden = [...section.querySelectorAll<HTMLElement>(".survey-question")].every((q) => q.hidden);
@@ -188,9 +226,13 @@ async function poll(): Promise<void> {
   }
 }
 
+function disableControls(): void {
+  for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>("input, textarea, button")) control.disabled = true;
+}
+
 function closeForm(message: string): void {
   open = false;
-  for (const control of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLButtonElement>("input, textarea, button")) control.disabled = true;
+  disableControls();
   showError(error, message);
 }
 
@@ -252,22 +294,23 @@ async function start(): Promise<void> {
       return;
     }
     const body = reply.body;
-    definition = body["definition"] as Definition;
+    original = body["definition"] as Definition;
+    definition = original;
     flats = flatten(definition);
     const authority = body["local_authority"] as Record<string, Json>;
     org = { kind: authority["kind"] ?? null, population: authority["population"] ?? null, region: authority["region"] ?? null, departement: authority["departement"] ?? null };
     title.textContent = definition.title;
     document.title = `${definition.title} — Les intelligences associées des territoires`;
     showIdentity(body);
-    blocks = renderForm(definition, flats, questions);
     revision = Number(body["revision"] ?? 0);
     for (const [key, stored] of Object.entries((body["answers"] ?? {}) as Record<string, { value: Json; revision: number }>)) {
       values[key] = stored.value;
       revisions[key] = stored.revision;
-      const block = blocks.get(key);
-      if (block) writeValue(block, stored.value);
     }
-    bind();
+    showLanguages();
+    showForm(DEFAULT);
+    applyDefaults(body["status"] === "submitted");
+    bindPage();
     refreshRelevance();
     shell.hidden = false;
     const campaign = body["campaign"] as Record<string, string>;
@@ -280,7 +323,51 @@ async function start(): Promise<void> {
   }
 }
 
-function bind(): void {
+/** The language picker, when the questionnaire has more than one language. */
+function showLanguages(): void {
+  const languages = languagesOf(original);
+  languagePicker.hidden = languages.length < 2;
+  languageSelect.replaceChildren(...languages.map((language) => el("option", { text: language.name, attributes: { value: language.value } })));
+  languageSelect.addEventListener("change", () => showForm(languageSelect.value));
+}
+
+/** (Re)builds the questions in `language`, with the answers given so far. */
+function showForm(language: string): void {
+  definition = translate(original, language);
+  flats = flatten(definition);
+  const chosen = languagesOf(original).find((item) => item.value === language);
+  if (chosen?.code) questions.setAttribute("lang", chosen.code);
+  questions.replaceChildren();
+  blocks = renderForm(definition, flats, questions);
+  for (const [key, block] of blocks) if (key in values) writeValue(block, values[key]);
+  bindBlocks();
+  refreshRelevance();
+  if (!open) disableControls();
+}
+
+function defaultValue(flat: FlatQuestion): Json | undefined {
+  const written = flat.question?.default;
+  if (!written) return undefined;
+  if (flat.type === "select_multiple") return written.split(/\s+/).filter(Boolean);
+  if (flat.type === "integer" || flat.type === "decimal" || flat.type === "scale") {
+    const number = Number(written);
+    return Number.isFinite(number) ? number : undefined;
+  }
+  return written;
+}
+
+/** A question's default (XLSForm `default`) fills it when nobody has answered it yet, and is saved. */
+function applyDefaults(submitted: boolean): void {
+  if (submitted) return;
+  for (const [key, block] of blocks) {
+    const value = defaultValue(block.flat);
+    if (value === undefined || key in values) continue;
+    writeValue(block, value);
+    onLocalChange(block, true);
+  }
+}
+
+function bindBlocks(): void {
   for (const block of blocks.values()) {
     for (const input of block.inputs) {
       input.addEventListener("change", () => {
@@ -295,6 +382,9 @@ function bind(): void {
       onLocalChange(block, true);
     });
   }
+}
+
+function bindPage(): void {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     void submit();

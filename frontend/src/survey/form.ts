@@ -5,6 +5,7 @@
  */
 
 import { el } from "../dom";
+import { hasPiping } from "./piping";
 import { choicesOf, DONT_KNOW, type Definition, type FlatQuestion, type Json, type Note, type Question, type Section } from "./rules";
 
 export interface QuestionBlock {
@@ -22,6 +23,11 @@ function uid(prefix: string): string {
   return `${prefix}-${counter}`;
 }
 
+/** Texts with `${question}` keep their template, for the page to fill in as answers come. */
+function templated(text: string | null | undefined, attributes: Record<string, string> = {}): Record<string, string> {
+  return hasPiping(text) ? { ...attributes, "data-template": text ?? "" } : attributes;
+}
+
 function describedBy(...ids: (string | null)[]): string {
   return ids.filter((id): id is string => id !== null).join(" ");
 }
@@ -35,13 +41,18 @@ export function renderForm(definition: Definition, flats: readonly FlatQuestion[
       if (item.kind === "section") {
         const headingId = uid("titre");
         const section = el("section", { className: "survey-section", attributes: { "aria-labelledby": headingId, "data-section": item.key } }, [
-          el(level, { text: item.label, attributes: { id: headingId } }),
-          item.description ? el("p", { className: "hint", text: item.description }) : null,
+          el(level, { text: item.label, attributes: templated(item.label, { id: headingId }) }),
+          item.description ? el("p", { className: "hint", text: item.description, attributes: templated(item.description) }) : null,
         ]);
         parent.append(section);
         renderItems(item.items, section, "h3");
       } else if (item.kind === "note") {
-        parent.append(el("p", { className: "survey-note", text: item.label }));
+        parent.append(
+          el("div", { className: "survey-note", attributes: { "data-key": item.key } }, [
+            el("p", { text: item.label, attributes: templated(item.label) }),
+            item.hint ? el("p", { className: "hint", text: item.hint, attributes: templated(item.hint) }) : null,
+          ]),
+        );
       } else {
         const flat = byKey.get(item.key);
         if (!flat) continue;
@@ -68,7 +79,10 @@ function renderQuestion(definition: Definition, flat: FlatQuestion): QuestionBlo
   const errorId = uid("erreur");
   const error = el("p", { className: "survey-error", attributes: { id: errorId } });
   const hintId = question?.hint ? uid("aide") : null;
-  const hint = question?.hint && hintId ? el("p", { className: "hint", text: question.hint, attributes: { id: hintId } }) : null;
+  const hint = question?.hint && hintId ? el("p", { className: "hint", text: question.hint, attributes: templated(question.hint, { id: hintId }) }) : null;
+  const guidance = question?.guidance_hint
+    ? el("details", { className: "survey-guidance" }, [el("summary", { text: "En savoir plus" }), el("p", { text: question.guidance_hint, attributes: templated(question.guidance_hint) })])
+    : null;
   const label = `${flat.label}${flat.required ? " (obligatoire)" : ""}`;
   const wrapper = el("div", { className: "survey-question", attributes: { id: `question-${flat.key}`, "data-key": flat.key } });
   const inputs: HTMLInputElement[] = [];
@@ -77,8 +91,9 @@ function renderQuestion(definition: Definition, flat: FlatQuestion): QuestionBlo
   const type = flat.type;
 
   if (question && (type === "select_one" || type === "yes_no" || type === "select_multiple" || type === "scale")) {
-    const fieldset = el("fieldset", { attributes: { "aria-describedby": describedBy(hintId, errorId) } }, [el("legend", { text: label })]);
+    const fieldset = el("fieldset", { attributes: { "aria-describedby": describedBy(hintId, errorId) } }, [el("legend", { text: label, attributes: templated(label) })]);
     if (hint) fieldset.append(hint);
+    if (guidance) fieldset.append(guidance);
     const options: { code: string; label: string }[] =
       type === "scale"
         ? [1, 2, 3, 4, 5].map((n) => ({
@@ -93,14 +108,15 @@ function renderQuestion(definition: Definition, flat: FlatQuestion): QuestionBlo
       const id = uid("choix");
       const input = el("input", { attributes: { type: type === "select_multiple" ? "checkbox" : "radio", name, id, value: option.code } });
       inputs.push(input);
-      list.append(el("div", { className: "survey-choice" }, [input, el("label", { text: option.label, attributes: { for: id } })]));
+      list.append(el("div", { className: "survey-choice", attributes: { "data-code": option.code } }, [input, el("label", { text: option.label, attributes: { for: id } })]));
     }
     fieldset.append(list, error);
     wrapper.append(fieldset);
   } else if (question && type === "matrix") {
     const codes = choicesOf(definition, question);
-    const fieldset = el("fieldset", { attributes: { "aria-describedby": describedBy(hintId, errorId) } }, [el("legend", { text: label })]);
+    const fieldset = el("fieldset", { attributes: { "aria-describedby": describedBy(hintId, errorId) } }, [el("legend", { text: label, attributes: templated(label) })]);
     if (hint) fieldset.append(hint);
+    if (guidance) fieldset.append(guidance);
     const head = el("tr", {}, [el("td"), ...codes.map((code) => el("th", { text: code.label, attributes: { scope: "col" } }))]);
     const body = el("tbody");
     for (const row of question.rows ?? []) {
@@ -120,7 +136,7 @@ function renderQuestion(definition: Definition, flat: FlatQuestion): QuestionBlo
     wrapper.append(fieldset);
   } else {
     const id = uid(`champ-${flat.key}`);
-    const labelElement = el("label", { text: label, attributes: { for: id } });
+    const labelElement = el("label", { text: label, attributes: templated(label, { for: id }) });
     const unit = question?.unit ? el("span", { className: "survey-unit", text: question.unit }) : null;
     if (type === "textarea") {
       field = el("textarea", { attributes: { id, rows: "4", maxlength: String(question?.max_length ?? 2000) } });
@@ -135,6 +151,7 @@ function renderQuestion(definition: Definition, flat: FlatQuestion): QuestionBlo
     field.setAttribute("aria-describedby", describedBy(hintId, errorId));
     wrapper.append(labelElement);
     if (hint) wrapper.append(hint);
+    if (guidance) wrapper.append(guidance);
     wrapper.append(el("div", { className: "survey-field" }, [field, unit]));
     if (question?.dont_know) {
       const dkId = uid("nsp");

@@ -16,6 +16,7 @@ export interface Choice {
   readonly code: string;
   readonly label: string;
   readonly exclusive?: boolean;
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 export interface Question {
@@ -28,6 +29,10 @@ export interface Question {
   readonly relevant?: Expression | null;
   readonly constraint?: Expression | null;
   readonly constraint_message?: string | null;
+  readonly required_message?: string | null;
+  readonly guidance_hint?: string | null;
+  readonly default?: string | null;
+  readonly choice_filter?: Expression | null;
   readonly choices?: string;
   readonly other?: { readonly code: string; readonly key: string } | null;
   readonly min?: number | null;
@@ -44,6 +49,7 @@ export interface Note {
   readonly kind: "note";
   readonly key: string;
   readonly label: string;
+  readonly hint?: string | null;
   readonly relevant?: Expression | null;
 }
 
@@ -63,6 +69,8 @@ export interface Definition {
   readonly description?: string | null;
   readonly choice_lists: Readonly<Record<string, readonly Choice[]>>;
   readonly items: readonly (Section | Note | Question)[];
+  readonly default_language?: string | null;
+  readonly translations?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface FlatQuestion {
@@ -283,12 +291,14 @@ const MESSAGES: Readonly<Record<string, string>> = {
   max: "La valeur doit être au plus {max}.",
   length: "Le texte dépasse {max_length} caractères.",
   constraint: "La réponse ne respecte pas la règle de la question.",
+  filtered: "Ce choix n'est pas proposé avec vos réponses précédentes.",
   required: "Cette question est obligatoire.",
 };
 
 export function messageFor(flat: FlatQuestion, code: string): string {
   const question = flat.question;
   if (code === "constraint" && question?.constraint_message) return question.constraint_message;
+  if (code === "required" && question?.required_message) return question.required_message;
   const values: Record<string, string> = {
     min: String(question?.min ?? 1),
     max: String(question?.max ?? 5),

@@ -25,7 +25,8 @@ class Parsed:
     definition: Definition
     flats: list[FlatQuestion]
     by_key: dict[str, FlatQuestion]
-    # For each key, the keys its relevance and constraint read, directly or through others.
+    # For each key, the keys its relevance, constraint and choice filter read, directly or
+    # through others.
     depends_on: dict[str, frozenset[str]]
 
     def closure(self, keys: Iterable[str]) -> list[FlatQuestion]:
@@ -46,9 +47,10 @@ def parse(document: dict[str, Any]) -> Parsed:
     depends_on: dict[str, frozenset[str]] = {}
     for flat in flats:
         conditions = [*flat.relevant]
-        constraint = getattr(flat.question, "constraint", None)
-        if constraint is not None:
-            conditions.append(constraint)
+        for field in ("constraint", "choice_filter"):
+            tree = getattr(flat.question, field, None)
+            if tree is not None:
+                conditions.append(tree)
         direct = {name for condition in conditions for name in variables_of(condition)} - {flat.key}
         depends_on[flat.key] = frozenset(
             direct.union(*(depends_on.get(name, frozenset()) for name in direct))
