@@ -301,12 +301,11 @@ class _Reader:
         self, row: Row, kind: str, argument: str, lists: dict[str, Any]
     ) -> dict[str, Any] | None:
         refused = support()["refused_types"]
-        base = kind.removeprefix("begin ").removeprefix("end ")
-        if base in refused or kind in refused:
-            self.problem(
-                row, "type", f"« {row.get('type')} » : {refused.get(base, refused.get(kind))}"
-            )
-            return None
+        written = " ".join(row.get("type").split())
+        for name in (written, kind.removeprefix("begin ").removeprefix("end "), kind):
+            if name in refused:
+                self.problem(row, "type", f"« {row.get('type')} » : {refused[name]}")
+                return None
         key = _key(row.get("name"))
         texts = self.languages
         item: dict[str, Any] = {
