@@ -15,6 +15,8 @@ export interface SitePage {
   readonly label: string;
   /** False for pages reached by a link (personal links, staff consoles), not from the menu. */
   readonly nav?: false;
+  /** A page used on a phone for a long task (answering): a compact header, the menu folded. */
+  readonly compact?: true;
 }
 
 export const PAGES: readonly SitePage[] = [
@@ -25,7 +27,7 @@ export const PAGES: readonly SitePage[] = [
   { file: "connexion.html", label: "Connexion" },
   { file: "disponibilites.html", label: "Vos disponibilités (auditions)", nav: false },
   { file: "auditions-console.html", label: "Console des auditions", nav: false },
-  { file: "repondre.html", label: "Répondre au questionnaire", nav: false },
+  { file: "repondre.html", label: "Répondre au questionnaire", nav: false, compact: true },
   { file: "enquetes-console.html", label: "Console des enquêtes", nav: false },
   { file: "observatoire-campagne.html", label: "Résultats d'une campagne", nav: false },
   { file: "fiche.html", label: "Fiche cas d'usage", nav: false },
@@ -41,13 +43,30 @@ function href(file: string): string {
 
 /** The skip link, the header with the plan name and the main navigation. */
 export function renderHeader(currentFile: string): string {
-  if (!PAGES.some((page) => page.file === currentFile)) {
+  const page = PAGES.find((candidate) => candidate.file === currentFile);
+  if (!page) {
     throw new Error(`Page inconnue de la navigation : ${currentFile}`);
   }
   const links = PAGES.filter((page) => page.nav !== false).map((page) => {
     const current = page.file === currentFile ? ' aria-current="page"' : "";
     return `<li><a href="${href(page.file)}"${current}>${page.label}</a></li>`;
   }).join("\n          ");
+  if (page.compact) {
+    return `<a class="skip-link" href="#contenu">Aller au contenu</a>
+    <header class="site-header site-header--compact">
+      <div class="container site-header__inner">
+        <a class="site-title" href="./">${PLAN_NAME}</a>
+        <details class="site-menu">
+          <summary>Menu</summary>
+          <nav class="site-nav" aria-label="Navigation principale">
+            <ul class="site-nav__list">
+              ${links}
+            </ul>
+          </nav>
+        </details>
+      </div>
+    </header>`;
+  }
   return `<a class="skip-link" href="#contenu">Aller au contenu</a>
     <header class="site-header">
       <div class="container site-header__inner">

@@ -33,6 +33,19 @@ MESSAGES = {
     "required": "Cette question est obligatoire.",
     "filtered": "Ce choix n'est pas proposé avec vos réponses précédentes.",
 }
+# What a "type" error says, by question type: what is expected, in plain words.
+EXPECTED = {
+    "integer": "Indiquez un nombre entier, par exemple 12.",
+    "decimal": "Indiquez un nombre, par exemple 12 ou 12,5.",
+    "date": "Indiquez une date, par exemple 15/03/2026.",
+    "select_one": "Choisissez une des options proposées.",
+    "yes_no": "Choisissez une des options proposées.",
+    "scale": "Choisissez une valeur de 1 à 5.",
+    "select_multiple": "Cochez une ou plusieurs des options proposées.",
+    "matrix": "Choisissez une option par ligne.",
+    "text": "Indiquez un texte.",
+    "textarea": "Indiquez un texte.",
+}
 
 
 @dataclass(frozen=True)
@@ -147,6 +160,8 @@ def message_for(flat: FlatQuestion, code: str) -> str:
         return str(question.constraint_message)
     if code == "required" and getattr(question, "required_message", None):
         return str(question.required_message)
+    if code == "type" and flat.type in EXPECTED:
+        return EXPECTED[flat.type]
     values = {
         "min": _bound(getattr(question, "min", None), 1),
         "max": _bound(getattr(question, "max", None), 5),

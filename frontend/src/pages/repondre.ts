@@ -13,7 +13,7 @@ import { applyExclusive, readValue, renderForm, writeValue, type QuestionBlock }
 import { offered } from "../survey/choice-filter";
 import { DEFAULT, languagesOf, translate } from "../survey/languages";
 import { pipe } from "../survey/piping";
-import { checkAnswer, flatten, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
+import { checkAnswer, flatten, isAnswered, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
 import "../survey/survey.css";
 
 const POLL_MS = 2000;
@@ -37,6 +37,8 @@ const submitStatus = byId("envoi-etat", HTMLElement);
 const title = byId("titre", HTMLElement);
 const languagePicker = byId("langues", HTMLElement);
 const languageSelect = byId("langue", HTMLSelectElement);
+const nextRequired = byId("suivante", HTMLAnchorElement);
+const sectionList = byId("sections", HTMLElement);
 
 const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
 const author = tabLabel();
@@ -90,6 +92,38 @@ function showFieldError(key: string, message: string): void {
   }
 }
 
+/** The sticky bar's link to the first required question, shown, that has no answer yet. */
+function showNextRequired(relevant: Set<string>): void {
+  const next = flats.find((flat) => flat.required && relevant.has(flat.key) && !isAnswered(values[flat.key]));
+  nextRequired.hidden = next === undefined;
+  if (next) {
+    nextRequired.href = `#question-${next.key}`;
+    nextRequired.textContent = `Question obligatoire suivante : ${next.label}`;
+  }
+}
+
+/** The sticky bar's list of sections to jump to. */
+function showSections(): void {
+  const items = [...questions.querySelectorAll<HTMLElement>("section[data-section]")].map((section) => {
+    const heading = section.querySelector("h2, h3");
+    return el("li", { attributes: { "data-target": section.id } }, [el("a", { text: heading?.textContent ?? "", attributes: { href: `#${section.id}` } })]);
+  });
+  sectionList.replaceChildren(...items);
+  byId("sommaire", HTMLElement).hidden = items.length < 2;
+}
+
+/** Following a link of the sticky bar puts the keyboard in the question, not only the view. */
+function focusTarget(event: Event): void {
+  const link = (event.target as HTMLElement).closest("a");
+  const target = link ? document.getElementById(link.hash.slice(1)) : null;
+  if (!target) return;
+  event.preventDefault();
+  target.scrollIntoView({ block: "start" });
+  const control = target.querySelector<HTMLElement>("input:not([disabled]), textarea, select, h2, h3");
+  if (control && !control.matches("input, textarea, select")) control.setAttribute("tabindex", "-1");
+  control?.focus({ preventScroll: true });
+}
+
 /** `${question}` in labels and hints shows the answer given so far. */
 function refreshPiping(): void {
   for (const element of questions.querySelectorAll<HTMLElement>("[data-template]")) {
@@ -126,6 +160,10 @@ function refreshRelevance(): void {
   for (const [key, block] of blocks) block.wrapper.hidden = !relevant.has(key);
   for (const section of questions.querySelectorAll<HTMLElement>("[data-section]")) {
     section.hidden = [...section.querySelectorAll<HTMLElement>(".survey-question")].every((q) => q.hidden);
+  }
+  showNextRequired(relevant);
+  for (const item of sectionList.querySelectorAll<HTMLElement>("[data-target]")) {
+    item.hidden = document.getElementById(item.dataset["target"] ?? "")?.hidden ?? true;
   }
   const answered = Object.keys(kept).length;
   progress.max = Math.max(1, relevant.size);
@@ -341,6 +379,7 @@ function showForm(language: string): void {
   blocks = renderForm(definition, flats, questions);
   for (const [key, block] of blocks) if (key in values) writeValue(block, values[key]);
   bindBlocks();
+  showSections();
   refreshRelevance();
   if (!open) disableControls();
 }
@@ -385,6 +424,8 @@ function bindBlocks(): void {
 }
 
 function bindPage(): void {
+  nextRequired.addEventListener("click", focusTarget);
+  sectionList.addEventListener("click", focusTarget);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     void submit();

@@ -40,7 +40,7 @@ export function renderForm(definition: Definition, flats: readonly FlatQuestion[
     for (const item of items) {
       if (item.kind === "section") {
         const headingId = uid("titre");
-        const section = el("section", { className: "survey-section", attributes: { "aria-labelledby": headingId, "data-section": item.key } }, [
+        const section = el("section", { className: "survey-section", attributes: { id: `section-${item.key}`, "aria-labelledby": headingId, "data-section": item.key } }, [
           el(level, { text: item.label, attributes: templated(item.label, { id: headingId }) }),
           item.description ? el("p", { className: "hint", text: item.description, attributes: templated(item.description) }) : null,
         ]);
@@ -127,7 +127,9 @@ function renderQuestion(definition: Definition, flat: FlatQuestion): QuestionBlo
           attributes: { type: "radio", name, value: code.code, "data-row": row.code, "aria-label": `${row.label} : ${code.label}` },
         });
         inputs.push(input);
-        return el("td", {}, [input]);
+        // The choice's own text, hidden where the column header says it, shown on a phone where
+        // each row becomes a list of choices.
+        return el("td", {}, [el("label", { className: "survey-matrix__option" }, [input, el("span", { className: "survey-matrix__label", text: code.label })])]);
       });
       body.append(el("tr", { attributes: { role: "radiogroup", "aria-labelledby": rowId } }, [el("th", { text: row.label, attributes: { scope: "row", id: rowId } }), ...cells]));
     }

@@ -294,11 +294,26 @@ const MESSAGES: Readonly<Record<string, string>> = {
   filtered: "Ce choix n'est pas proposé avec vos réponses précédentes.",
   required: "Cette question est obligatoire.",
 };
+/** What a "type" error says, by question type (EXPECTED in services/survey/rules.py). */
+const EXPECTED: Readonly<Record<string, string>> = {
+  integer: "Indiquez un nombre entier, par exemple 12.",
+  decimal: "Indiquez un nombre, par exemple 12 ou 12,5.",
+  date: "Indiquez une date, par exemple 15/03/2026.",
+  select_one: "Choisissez une des options proposées.",
+  yes_no: "Choisissez une des options proposées.",
+  scale: "Choisissez une valeur de 1 à 5.",
+  select_multiple: "Cochez une ou plusieurs des options proposées.",
+  matrix: "Choisissez une option par ligne.",
+  text: "Indiquez un texte.",
+  textarea: "Indiquez un texte.",
+};
 
 export function messageFor(flat: FlatQuestion, code: string): string {
   const question = flat.question;
   if (code === "constraint" && question?.constraint_message) return question.constraint_message;
   if (code === "required" && question?.required_message) return question.required_message;
+  const expected = EXPECTED[flat.type];
+  if (code === "type" && expected) return expected;
   const values: Record<string, string> = {
     min: String(question?.min ?? 1),
     max: String(question?.max ?? 5),
