@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := var/dev.env
 
-.PHONY: help up install frontend migrate seed test lint typecheck pytest bench load territories clean
+.PHONY: help up install frontend migrate seed test lint typecheck pytest bench load territories accessibility clean
 
 help:
 	@echo "make up     installe, migre, remplit la démo et lance les trois API et le site"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench  lance les mesures de performance (bench/)"
 	@echo "make load   charge de 64 clients pendant 60 s, puis avec PostgreSQL redémarré (docs/reliability.md)"
 	@echo "make territories  régénère le référentiel des territoires"
+	@echo "make accessibility  relance les tests du navigateur et régénère la déclaration d'accessibilité"
 
 # --- installation -----------------------------------------------------------------------------
 
@@ -89,6 +90,13 @@ bench: $(VENV)/.installed
 
 load: $(VENV)/.installed
 	$(BIN)/python bench/load_faults.py
+
+# The accessibility statement is built from what axe-core finds during the browser tests.
+accessibility: install frontend
+	rm -rf var/axe
+	AXE_RECORD_DIR=$(CURDIR)/var/axe REQUIRE_BROWSER=1 $(BIN)/pytest -q -p no:xdist tests/e2e
+	$(BIN)/python -m tests.e2e.accessibility_audit var/axe
+	cd frontend && npm run build
 
 territories: $(VENV)/.installed
 	cd tools/territories && npm ci --no-audit --no-fund

@@ -1,10 +1,24 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
-import { PAGES, renderFooter, renderHeader } from "./src/site.ts";
+import { type Audit, conformity, type ManualChecks, renderStatement } from "./src/accessibility/statement.ts";
+import { PAGES, renderFooter, renderHeader, renderSiteMap } from "./src/site.ts";
 
 const HEADER_SLOT = "<!-- site:header -->";
 const FOOTER_SLOT = "<!-- site:footer -->";
+const MAP_SLOT = "<!-- site:map -->";
+const STATEMENT_SLOT = "<!-- site:accessibility -->";
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(file, import.meta.url)), "utf-8"));
+
+const audit = (): Audit => readJson("src/accessibility/audit.json") as Audit;
+const manualChecks = (): ManualChecks => readJson("src/accessibility/manual-checks.json") as ManualChecks;
+
+/** The accessibility statement, from the browser tests' axe records and the manual checks. */
+function statement(): string {
+  const labels = Object.fromEntries(PAGES.map((page) => [page.file, page.label]));
+  return renderStatement(audit(), manualChecks(), labels);
+}
 
 /** Puts the shared header, navigation and footer into every page, as static HTML. */
 function siteLayout(): Plugin {
@@ -17,7 +31,11 @@ function siteLayout(): Plugin {
         if (!html.includes(HEADER_SLOT) || !html.includes(FOOTER_SLOT)) {
           throw new Error(`${file} doit contenir ${HEADER_SLOT} et ${FOOTER_SLOT}`);
         }
-        return html.replace(HEADER_SLOT, renderHeader(file)).replace(FOOTER_SLOT, renderFooter());
+        return html
+          .replace(HEADER_SLOT, renderHeader(file))
+          .replace(FOOTER_SLOT, renderFooter(conformity(audit(), manualChecks())))
+          .replace(MAP_SLOT, () => renderSiteMap())
+          .replace(STATEMENT_SLOT, () => statement());
       },
     },
   };

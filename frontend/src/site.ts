@@ -17,6 +17,8 @@ export interface SitePage {
   readonly nav?: false;
   /** A page used on a phone for a long task (answering): a compact header, the menu folded. */
   readonly compact?: true;
+  /** Linked from the footer of every page (what a French public service must show). */
+  readonly footer?: true;
 }
 
 export const PAGES: readonly SitePage[] = [
@@ -35,6 +37,11 @@ export const PAGES: readonly SitePage[] = [
   { file: "fiche-modifier.html", label: "Modifier votre fiche", nav: false },
   { file: "collectivite.html", label: "Collectivité", nav: false },
   { file: "moderation.html", label: "Modération de la bibliothèque", nav: false },
+  { file: "accessibilite.html", label: "Accessibilité", nav: false, footer: true },
+  { file: "mentions-legales.html", label: "Mentions légales", nav: false, footer: true },
+  { file: "donnees-personnelles.html", label: "Données personnelles", nav: false, footer: true },
+  { file: "contact.html", label: "Contact", nav: false, footer: true },
+  { file: "plan-du-site.html", label: "Plan du site", nav: false, footer: true },
 ];
 
 function href(file: string): string {
@@ -81,12 +88,31 @@ export function renderHeader(currentFile: string): string {
     </header>`;
 }
 
-/** The footer shared by every page. */
-export function renderFooter(): string {
+/**
+ * The footer shared by every page, with the pages a French public service must show; the
+ * accessibility link states the conformity level, as the RGAA requires.
+ */
+export function renderFooter(conformity: string): string {
+  const label = (page: SitePage): string => (page.file === "accessibilite.html" ? `${page.label} : ${conformity}` : page.label);
+  const links = PAGES.filter((page) => page.footer).map((page) => `<li><a href="${href(page.file)}">${label(page)}</a></li>`).join("");
   return `<footer class="site-footer">
       <div class="container">
         <p>${PLAN_NAME} : plan d'action national annoncé le 6 juillet 2023 par Les Interconnectés, France urbaine et Intercommunalités de France.</p>
         <p>Les données de la bibliothèque sont publiées en données ouvertes.</p>
+        <nav aria-label="Informations sur le site"><ul class="site-footer__links">${links}</ul></nav>
       </div>
     </footer>`;
+}
+
+/** The site map: every page reached from the menu or the footer, and what the others are. */
+export function renderSiteMap(): string {
+  const item = (page: SitePage): string => `<li><a href="${href(page.file)}">${page.label}</a></li>`;
+  const menu = PAGES.filter((page) => page.nav !== false).map(item).join("");
+  const footer = PAGES.filter((page) => page.footer).map(item).join("");
+  return `<h2>Pages du menu</h2>
+        <ul>${menu}</ul>
+        <h2>Informations sur le site</h2>
+        <ul>${footer}</ul>
+        <h2>Pages atteintes par un lien</h2>
+        <p>Une fiche de la bibliothèque, les résultats d'une campagne et la page d'une collectivité s'ouvrent depuis la bibliothèque et l'observatoire ; la page de réponse à un questionnaire et celle des disponibilités s'ouvrent par le lien personnel reçu par courriel ; les consoles du personnel s'ouvrent après la <a href="connexion.html">connexion</a>.</p>`;
 }

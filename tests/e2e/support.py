@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
@@ -60,7 +63,29 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
         "async () => await axe.run(document, { resultTypes: ['violations'] })"
     )
     violations: list[dict[str, Any]] = result["violations"]
+    record_audit(page, result)
     return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+def record_audit(page: Page, result: dict[str, Any]) -> None:
+    """With AXE_RECORD_DIR set (`make accessibility`), keep what axe found on this page: the
+    accessibility statement is generated from these records (tools/accessibility_audit.py)."""
+    folder = os.environ.get("AXE_RECORD_DIR")
+    if not folder:
+        return
+    path = urlsplit(page.url).path.rsplit("/", 1)[-1] or "index.html"
+    record = {
+        "page": path,
+        "axe": result.get("testEngine", {}).get("version"),
+        "rules_passed": len(result.get("passes", [])),
+        "violations": [
+            {"id": v["id"], "impact": v.get("impact"), "nodes": len(v.get("nodes", []))}
+            for v in result["violations"]
+        ],
+    }
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    name = f"{path}-{time.time_ns()}.json"
+    (Path(folder) / name).write_text(json.dumps(record), encoding="utf-8")
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:

@@ -107,7 +107,9 @@ def test_the_default_questionnaire_fits_the_screen_and_keeps_progress_in_view(
         assert header is not None
         assert header["height"] < 120
         # Every choice of a matrix row is on screen, its label beside it.
-        agree = page.locator("#question-principes tbody tr").first.get_by_text("Tout à fait d'accord")
+        agree = page.locator("#question-principes tbody tr").first.get_by_text(
+            "Tout à fait d'accord"
+        )
         agree.scroll_into_view_if_needed()
         box = agree.bounding_box()
         assert box is not None
