@@ -17,13 +17,23 @@ const { outputText } = ts.transpileModule(source, {
 const folder = mkdtempSync(join(tmpdir(), "rules-"));
 const file = join(folder, "rules.mjs");
 writeFileSync(file, outputText);
+// NaN and the infinities, which JSON cannot hold, as vectors.json writes them.
+const encoded = (value) =>
+  typeof value === "number" && !Number.isFinite(value) ? { number: Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity" } : value;
+
 try {
   const rules = await import(pathToFileURL(file).href);
   const vectors = JSON.parse(readFileSync(join(root, "services/survey/expressions/vectors.json"), "utf8"));
   const flats = rules.flatten(vectors.definition);
   const byKey = new Map(flats.map((flat) => [flat.key, flat]));
   const out = {
-    expressions: vectors.expressions.map((c) => rules.evaluate(c.expression, c.answers, c.org)),
+    expressions: vectors.expressions.map((own) => {
+      const c = { ...vectors.expression_defaults, ...own };
+      return {
+        value: encoded(rules.evaluateValue(c.expression, c.answers, c.org, c.today)),
+        truth: rules.evaluate(c.expression, c.answers, c.org, c.today),
+      };
+    }),
     values: vectors.values.map((c) =>
       rules.checkAnswer(vectors.definition, byKey.get(c.key), { ...c.answers, [c.key]: c.value }, c.org, c.complete),
     ),

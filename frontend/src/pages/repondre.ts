@@ -10,7 +10,7 @@ import { formatDate } from "../format";
 import { privateLinkHeaders } from "../headers";
 import { call, detailOf, type Reply } from "../survey/client";
 import { applyExclusive, readValue, renderForm, writeValue, type QuestionBlock } from "../survey/form";
-import { checkAnswer, flatten, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
+import { checkAnswer, flatten, messageFor, progress as progressOf, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
 import "../survey/survey.css";
 
 const POLL_MS = 2000;
@@ -84,15 +84,17 @@ function showFieldError(key: string, message: string): void {
 }
 
 function refreshRelevance(): void {
-  const { kept, relevant } = relevantAnswers(flats, values, org);
+  const { relevant } = relevantAnswers(flats, values, org);
   for (const [key, block] of blocks) block.wrapper.hidden = !relevant.has(key);
   for (const section of questions.querySelectorAll<HTMLElement>("[data-section]")) {
     section.hidden = [...section.querySelectorAll<HTMLElement>(".survey-question")].every((q) => q.hidden);
   }
-  const answered = Object.keys(kept).length;
-  progress.max = Math.max(1, relevant.size);
+  // Calculations count neither as asked nor as answered, as on the server.
+  const counts = progressOf(flats, values, org);
+  const answered = counts.answered;
+  progress.max = Math.max(1, counts.relevant);
   progress.value = answered;
-  progressText.textContent = `${answered} question${answered > 1 ? "s" : ""} répondue${answered > 1 ? "s" : ""} sur ${relevant.size}`;
+  progressText.textContent = `${answered} question${answered > 1 ? "s" : ""} répondue${answered > 1 ? "s" : ""} sur ${counts.relevant}`;
 }
 
 function onLocalChange(block: QuestionBlock, immediate: boolean): void {

@@ -3,8 +3,8 @@
 Supported: select_one / select_multiple (with `or_other`), integer, decimal, text (multiline
 appearance: long text), date, note, range 1–5 (scale), groups (sections; a `table-list` group
 of select_one sharing one list is a matrix), `yes_no` written as select_one; `required`,
-`relevant`, `constraint`, `constraint_message`, `hint`. Metadata fields (start, end, today,
-deviceid…) are skipped. Every other row is refused, each one named.
+`relevant`, `constraint`, `constraint_message`, `hint`; `calculate` with its `calculation` (a
+computed value, never shown). Metadata fields (start, end, today, deviceid…) are skipped. Every other row is refused, each one named.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from services.survey.definition import Definition
 from services.survey.questionnaires.xlsform_expressions import (
     FormulaError,
     from_xlsform,
+    value_from_xlsform,
 )
 
 METADATA = {
@@ -250,6 +251,8 @@ def _question(
     row: dict[str, str], kind: str, argument: str, lists: dict[str, Any], multiple: set[str]
 ) -> dict[str, Any] | None:
     key = _key(row.get("name", ""))
+    if kind == "calculate":
+        return _calculate(row, key, multiple)
     item: dict[str, Any] = {"kind": "question", "key": key, "label": _label(row) or key}
     if kind == "note":
         item = {"kind": "note", "key": key, "label": item["label"]}
@@ -298,4 +301,20 @@ def _question(
         item["constraint"] = from_xlsform(row["constraint"], self_key=key, multiple=multiple)
         if _label(row, "constraint_message"):
             item["constraint_message"] = _label(row, "constraint_message")[:300]
+    return item
+
+
+def _calculate(row: dict[str, str], key: str, multiple: set[str]) -> dict[str, Any]:
+    """A `calculate` row: its `calculation` (required), its label as the export's column title."""
+    if not row.get("calculation"):
+        raise FormulaError("un « calculate » demande une formule dans la colonne calculation")
+    tree = value_from_xlsform(row["calculation"], self_key=key, multiple=multiple)
+    if not isinstance(tree, dict):
+        # A literal alone: kept as number() or string() of itself, an operation like the others.
+        tree = {"op": "string" if isinstance(tree, str) else "number", "args": [tree]}
+    item: dict[str, Any] = {"kind": "calculate", "key": key, "calculation": tree}
+    if _label(row):
+        item["label"] = _label(row)
+    if row.get("relevant"):
+        item["relevant"] = from_xlsform(row["relevant"], self_key=key, multiple=multiple)
     return item

@@ -34,6 +34,7 @@ def write_xlsform(definition: Definition) -> bytes:
             "appearance",
             "parameters",
             *EXTRA,
+            "calculation",
         ],
     )
     choices = workbook.create_sheet("choices")
@@ -82,6 +83,9 @@ def _write_item(sheet: Any, item: Any) -> None:
     if item.kind == "note":
         _append(sheet, ["note", item.key, item.label, "", "", relevant])
         return
+    if item.kind == "calculate":
+        _write_calculate(sheet, item, relevant)
+        return
     required = "yes" if item.required else ""
     constraint = _formula(getattr(item, "constraint", None), item.key)
     message = getattr(item, "constraint_message", None) or ""
@@ -122,6 +126,13 @@ def _write_item(sheet: Any, item: Any) -> None:
         _append(sheet, ["text", item.key, item.label, *common, "multiline", "", *_extra(item)])
     else:
         _append(sheet, [item.type, item.key, item.label, *common, "", "", *_extra(item)])
+
+
+def _write_calculate(sheet: Any, item: Any, relevant: str) -> None:
+    # The formula goes in the last column, "calculation", after ours (EXTRA).
+    blanks = [""] * (4 + len(EXTRA))
+    formula = to_xlsform(item.calculation, self_key=item.key)
+    _append(sheet, ["calculate", item.key, item.label or "", "", "", relevant, *blanks, formula])
 
 
 def _extra(item: Any) -> list[Any]:
