@@ -209,6 +209,8 @@ def check_answers(
     for flat in flats:
         if keys is not None and flat.key not in keys:
             continue
+        # A calculation's value is the server's own (stored at submission): nothing to judge;
+        # one sent by a respondent is refused before (value_error: "calculated").
         if flat.key not in relevant or flat.type == "calculate":
             continue
         value = answers.get(flat.key)

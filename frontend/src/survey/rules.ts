@@ -478,6 +478,8 @@ export function progress(flats: readonly FlatQuestion[], answers: Answers, org: 
 
 /** What is wrong with the answer to `flat` (null: nothing), as the server would say. */
 export function checkAnswer(definition: Definition, flat: FlatQuestion, answers: Answers, org: Org, complete = false): string | null {
+  // A calculation's value is the server's own (stored at submission): nothing to judge.
+  if (flat.type === "calculate") return null;
   const value = answers[flat.key];
   const { kept } = relevantAnswers(flatten(definition), answers, org);
   let code = valueError(definition, flat, value);

@@ -187,6 +187,9 @@ class _Parser:
                 str(least) if least == most else f"{least} à {most}" if most else f"{least} ou plus"
             )
             raise FormulaError(f"« {name}() » prend {expected} argument(s), pas {len(args)}")
+        if op == "selected" and isinstance(args[1], (int, float)):
+            # JavaRosa refuses it too: "must be in quotes".
+            raise FormulaError("le code de selected() s'écrit entre guillemets (comme '1')")
         if op == "selected" and isinstance(args[0], dict) and "var" in args[0]:
             # On a question: a multiple choice holds the code, a single one equals it.
             return {"op": "includes" if args[0]["var"] in self.multiple else "eq", "args": args}
@@ -282,8 +285,8 @@ def _write(tree: Any, self_key: str) -> str:
         symbol = ">=" if op == "count_gte" else "<="
         right = _wrapped(args[1], self_key, LEVEL_OF["lt"] + 1)
         return f"count-selected({_write(args[0], self_key)}) {symbol} {right}"
-    if op == "includes":
-        return f"selected({_write(args[0], self_key)}, {_write(args[1], self_key)})"
+    if op in ("includes", "selected"):
+        return f"selected({_write(args[0], self_key)}, {_code(args[1], self_key)})"
     if op in ("in", "includes_any", "includes_all"):
         values = args[1] if isinstance(args[1], list) else []
         joiner = " and " if op == "includes_all" else " or "
@@ -292,10 +295,17 @@ def _write(tree: Any, self_key: str) -> str:
             parts = [f"{left} = {_literal(value, self_key)}" for value in values]
             return joiner.join(parts) or "false()"
         subject = _write(args[0], self_key)
-        parts = [f"selected({subject}, {_literal(value, self_key)})" for value in values]
+        parts = [f"selected({subject}, {_code(value, self_key)})" for value in values]
         return joiner.join(parts) or ("true()" if op == "includes_all" else "false()")
     name = FUNCTION_OF[op]
     return f"{name}({', '.join(_write(arg, self_key) for arg in args)})"
+
+
+def _code(value: Any, self_key: str) -> str:
+    """The code argument of selected(), which ODK wants quoted even when it is a number."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _literal(format_number(float(value)), self_key)
+    return _write(value, self_key)
 
 
 def _literal(value: Any, self_key: str) -> str:
