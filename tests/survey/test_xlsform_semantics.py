@@ -28,7 +28,12 @@ SURVEY_ROWS = [
 ]
 CHOICES = [
     ["list_name", "name", "label"],
-    *[["satisf", str(code), label] for code, label in enumerate("abcde", start=1)],
+    *[
+        ["satisf", str(code), label]
+        for code, label in enumerate(
+            ["Pas du tout", "Plutôt pas", "Moyennement", "Plutôt", "Tout à fait"], start=1
+        )
+    ],
 ]
 
 
