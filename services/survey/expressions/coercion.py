@@ -26,7 +26,9 @@ EPOCH = date(1970, 1, 1).toordinal()
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # type() rather than isinstance(): a bool is an int to Python, never a number to XPath.
+    kind = type(value)
+    return kind is float or kind is int
 
 
 def days_of(text: str) -> float | None:
@@ -69,6 +71,8 @@ def format_number(number: float) -> str:
 
 def to_string(value: Any) -> str:
     """XPath string(): a multiple choice as ODK holds it, codes joined by spaces."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -95,6 +99,8 @@ def to_boolean(value: Any) -> bool:
 def equal(left: Any, right: Any) -> bool:
     """XPath `=`: as booleans if either side is one, else as numbers if either side is one,
     else as strings. NaN equals nothing, itself included."""
+    if type(left) is str and type(right) is str:  # the usual case: a code and a code
+        return left == right
     if isinstance(left, bool) or isinstance(right, bool):
         return to_boolean(left) == to_boolean(right)
     if is_number(left) or is_number(right):

@@ -21,13 +21,16 @@ Answers = Mapping[str, Any]
 
 
 class _Context:
-    __slots__ = ("answers", "org", "today")
+    __slots__ = ("answers", "fixed_today", "org")
 
     def __init__(self, answers: Answers, org: Mapping[str, Any], today: str | None) -> None:
         self.answers = answers
         self.org = org
-        # today() is the server's date, unless the caller fixes it (the tests do).
-        self.today = today if today is not None else date.today().isoformat()
+        self.fixed_today = today
+
+    def today(self) -> str:
+        # The server's date, unless the caller fixes it (the tests do); read only when asked.
+        return self.fixed_today if self.fixed_today is not None else date.today().isoformat()
 
 
 def evaluate(
@@ -49,16 +52,22 @@ def evaluate_value(
 
 
 def _value(tree: Any, context: _Context) -> Any:
-    if isinstance(tree, (bool, str, list)):
+    kind = type(tree)
+    if kind is dict:
+        if "op" not in tree:
+            if "var" in tree:
+                return _stored(context.answers.get(tree["var"]))
+            return _stored(context.org.get(tree["org"]))
+    elif kind is str or kind is bool or kind is list:
         return tree
-    if isinstance(tree, (int, float)):
+    elif kind is float or kind is int:
         return float(tree)
-    if tree is None:
+    elif tree is None:
         return ""
-    if "var" in tree:
-        return _stored(context.answers.get(tree["var"]))
-    if "org" in tree:
-        return _stored(context.org.get(tree["org"]))
+    elif isinstance(tree, Mapping):
+        return _value(dict(tree), context)
+    else:
+        return tree
     op = tree["op"]
     args = tree["args"]
     if op == "and":
@@ -71,17 +80,16 @@ def _value(tree: Any, context: _Context) -> Any:
     if op == "coalesce":
         first = _value(args[0], context)
         return first if to_string(first) != "" else _value(args[1], context)
-    values = [_value(arg, context) for arg in args]
     if op == "today":
-        return context.today
-    return _OPERATIONS[op](*values)
+        return context.today()
+    return _OPERATIONS[op](*[_value(arg, context) for arg in args])
 
 
 def _stored(value: Any) -> Any:
     """An answer as a value: absent is the empty string, numbers are floats."""
     if value is None:
         return ""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if type(value) is int:
         return float(value)
     return value
 
