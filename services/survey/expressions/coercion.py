@@ -19,9 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 # XPath 1.0 Number, after the whitespace (space, tab, CR, LF) is trimmed.
-NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only, as in XPath (and JavaScript's \d): Python's \d also takes "٣".
+NUMBER = re.compile(r"^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 XPATH_SPACE = " \t\r\n"
+SPACES = re.compile(r"[ \t\r\n]+")
 EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -125,4 +127,4 @@ def codes_of(value: Any) -> list[str]:
     """The codes a value selects, as ODK's selected() reads them: the space-separated words."""
     if isinstance(value, list):
         return [to_string(item) for item in value]
-    return to_string(value).split()
+    return [code for code in SPACES.split(to_string(value)) if code]

@@ -19,7 +19,8 @@ from services.survey.expressions.coercion import days_of
 TOKEN = re.compile(
     r"\s*(?:(?P<var>\$\{[A-Za-z_][A-Za-z0-9_.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
     r"|(?P<num>\d+(?:\.\d*)?|\.\d+)|(?P<op><=|>=|!=|=|<|>|\+|-|\*)|(?P<punct>[(),])"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<dot>\.))"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_-]*)|(?P<dot>\.))",
+    re.ASCII,
 )
 # The local authority's attributes, written `${org_kind}`, `${org_population}`… in XLSForm.
 ORG_PREFIX = "org_"
