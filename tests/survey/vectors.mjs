@@ -1,5 +1,6 @@
-// Runs frontend/src/survey/rules.ts on services/survey/expressions/vectors.json and prints
-// what it answers, as JSON, for tests/survey/test_vectors.py to compare with the expected.
+// Runs frontend/src/survey/rules.ts on services/survey/expressions/vectors.json (or on the file
+// given as argument, with the same shape: expressions and expression_defaults at least) and
+// prints what it answers, as JSON, for tests/survey/ to compare with the expected.
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -23,8 +24,9 @@ const encoded = (value) =>
 
 try {
   const rules = await import(pathToFileURL(file).href);
-  const vectors = JSON.parse(readFileSync(join(root, "services/survey/expressions/vectors.json"), "utf8"));
-  const flats = rules.flatten(vectors.definition);
+  const path = process.argv[2] ?? join(root, "services/survey/expressions/vectors.json");
+  const vectors = { values: [], relevance: [], ...JSON.parse(readFileSync(path, "utf8")) };
+  const flats = vectors.definition ? rules.flatten(vectors.definition) : [];
   const byKey = new Map(flats.map((flat) => [flat.key, flat]));
   const out = {
     expressions: vectors.expressions.map((own) => {

@@ -203,6 +203,7 @@ function quotient(a: number, b: number): number {
 
 function truncate(value: Value): number {
   const number = toNumber(value);
+  // The sign stays, as in JavaRosa (and Python): int(-0.5) is -0, 1 div int(-0.5) -Infinity.
   return Number.isFinite(number) ? Math.trunc(number) : number;
 }
 

@@ -129,7 +129,10 @@ def _modulo(left: Any, right: Any) -> float:
 
 def _int(value: Any) -> float:
     number = to_number(value)
-    return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
+    if math.isnan(number) or math.isinf(number):
+        return number
+    # The sign stays, as in JavaRosa and JavaScript: int(-0.5) is -0, 1 div int(-0.5) -Infinity.
+    return math.copysign(float(math.trunc(number)), number)
 
 
 def _round(value: Any, places: Any = 0.0) -> float:

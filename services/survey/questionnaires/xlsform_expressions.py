@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from services.survey.expressions import ORG_ATTRIBUTES, format_number
-from services.survey.expressions.coercion import days_of
+from services.survey.expressions.coercion import codes_of, days_of
 
 TOKEN = re.compile(
     r"\s*(?:(?P<var>\$\{[A-Za-z_][A-Za-z0-9_.-]*\})|(?P<str>'[^']*'|\"[^\"]*\")"
@@ -192,8 +192,12 @@ class _Parser:
             # JavaRosa refuses it too: "must be in quotes".
             raise FormulaError("le code de selected() s'écrit entre guillemets (comme '1')")
         if op == "selected" and isinstance(args[0], dict) and "var" in args[0]:
-            # On a question: a multiple choice holds the code, a single one equals it.
-            return {"op": "includes" if args[0]["var"] in self.multiple else "eq", "args": args}
+            # On a question: a multiple choice holds the code, a single one equals it (a code
+            # is one word: anything else keeps selected()'s own reading).
+            if args[0]["var"] in self.multiple:
+                return {"op": "includes", "args": args}
+            if isinstance(args[1], str) and codes_of(args[1]) == [args[1]]:
+                return {"op": "eq", "args": args}
         return {"op": op, "args": args}
 
 
@@ -244,9 +248,14 @@ def _level(tree: Any) -> int:
     if isinstance(tree, dict) and "op" in tree:
         op = tree["op"]
         if op in LEVEL_OF:
-            return LEVEL_OF[op] if op not in ("and", "or") or tree["args"] else PRIMARY_LEVEL
+            return (
+                LEVEL_OF[op] if op not in ("and", "or") or len(tree["args"]) > 1 else PRIMARY_LEVEL
+            )
         if op in ("answered", "count_gte", "count_lte"):
-            return LEVEL_OF["eq"] if op == "answered" else LEVEL_OF["lt"]
+            computed = (
+                op == "answered" and isinstance(tree["args"][0], dict) and "op" in tree["args"][0]
+            )
+            return LEVEL_OF["eq"] if op == "answered" and not computed else LEVEL_OF["lt"]
         if op in ("in", "includes_any", "includes_all"):
             return LEVEL_OF["or"] if op != "includes_all" else LEVEL_OF["and"]
         if op == "neg":
@@ -268,6 +277,8 @@ def _write(tree: Any, self_key: str) -> str:
     if op in ("and", "or"):
         if not args:
             return "true()" if op == "and" else "false()"
+        if len(args) == 1:  # still a boolean, whatever its argument
+            return f"boolean({_write(args[0], self_key)})"
         level = LEVEL_OF[op]
         return f" {op} ".join(_wrapped(arg, self_key, level + 1) for arg in args)
     if op in SYMBOLS:
@@ -281,7 +292,10 @@ def _write(tree: Any, self_key: str) -> str:
             return f"-({_write(operand, self_key)})"  # `-3` would read back as the literal -3
         return "-" + _wrapped(operand, self_key, UNARY_LEVEL)
     if op == "answered":
-        return f"{_wrapped(args[0], self_key, LEVEL_OF['eq'])} != ''"
+        if isinstance(args[0], dict) and "op" not in args[0]:
+            return f"{_write(args[0], self_key)} != ''"
+        # Of a computed value: `!= ''` would compare a boolean or a number, not emptiness.
+        return f"string-length(string({_write(args[0], self_key)})) > 0"
     if op in ("count_gte", "count_lte"):
         symbol = ">=" if op == "count_gte" else "<="
         right = _wrapped(args[1], self_key, LEVEL_OF["lt"] + 1)
