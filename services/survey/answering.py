@@ -399,6 +399,47 @@ def missing_or_invalid(
     return check_answers(parsed.definition, parsed.flats, answers, org, complete=True)
 
 
+CALCULATED_BY = "calcul"
+
+
+def store_calculations(
+    connection: Connection,
+    who: Respondent,
+    parsed: Parsed,
+    answers: Mapping[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """Recompute the questionnaire's calculations from `answers` and store those that changed,
+    as answers written by "calcul"; the answers with them."""
+    kept, _ = relevant_answers(parsed.flats, answers, who.org)
+    changed = {
+        flat.key: kept.get(flat.key)
+        for flat in parsed.flats
+        if flat.type == "calculate" and kept.get(flat.key) != answers.get(flat.key)
+    }
+    if not changed:
+        return dict(answers)
+    revision = connection.execute(
+        select(invitation_t.c.revision).where(invitation_t.c.id == who.invitation_id)
+    ).scalar_one()
+    rows = [
+        {"invitation_id": who.invitation_id, "key": key, "value": value, "revision": revision}
+        for key, value in changed.items()
+    ]
+    connection.execute(
+        _UPSERT[connection.dialect.name],
+        [{**row, "author": CALCULATED_BY, "updated_at": now} for row in rows],
+    )
+    connection.execute(
+        _EVENT,
+        [
+            {**row, "previous": answers.get(row["key"]), "author": CALCULATED_BY, "at": now}
+            for row in rows
+        ],
+    )
+    return {**answers, **changed}
+
+
 def mark_submitted(connection: Connection, invitation_id: int, parsed: Parsed) -> datetime:
     """Submit a response (again, after changes, keeps it submitted and counted once)."""
     now = utcnow()

@@ -15,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.survey.choice_filter import substitute
 from services.survey.expressions import (
-    BINARY_OPS,
+    ARITY,
     ORG_ATTRIBUTES,
-    UNARY_OPS,
     ExpressionError,
     check_expression,
+    check_value,
     variables_of,
 )
 
@@ -171,6 +171,26 @@ class Note(Strict):
     relevant: Expression | None = None
 
 
+class Calculate(Strict):
+    """A value computed from earlier answers (XLSForm `calculate`): never shown, computed live
+    by the respondent page, recomputed by the server, stored and exported like an answer."""
+
+    kind: Literal["calculate"]
+    key: Key
+    calculation: Annotated[
+        dict[str, Any],
+        Field(description="Valeur calculée : une expression de valeur (voir la documentation)."),
+    ]
+    # The column title of exports; never shown to the respondent.
+    label: Label | None = None
+    relevant: Expression | None = None
+
+    @property
+    def type(self) -> str:
+        """As a question's: what exports, receipts and the observatory tell apart."""
+        return "calculate"
+
+
 class Section(Strict):
     kind: Literal["section"]
     key: Key
@@ -178,12 +198,12 @@ class Section(Strict):
     description: str | None = Field(None, max_length=2000)
     relevant: Expression | None = None
     appearance: str | None = Field(None, max_length=100)
-    items: list[Question | Note] = Field(min_length=1)
+    items: list[Question | Note | Calculate] = Field(min_length=1)
 
 
 # No discriminator on "kind": Question is itself discriminated by "type", and OpenAPI cannot
 # describe a discriminator nested in another.
-Item = Section | Note | Question
+Item = Section | Note | Calculate | Question
 
 
 class Definition(Strict):
@@ -236,6 +256,8 @@ def _flat(items: list[Any], conditions: list[dict[str, Any]]) -> Iterator[FlatQu
         own = [*conditions, item.relevant] if item.relevant is not None else conditions
         if isinstance(item, Section):
             yield from _flat(item.items, own)
+        elif isinstance(item, Calculate):
+            yield FlatQuestion(item.key, "calculate", item.label or item.key, item, own, False)
         elif not isinstance(item, Note):
             yield FlatQuestion(item.key, item.type, item.label, item, own, item.required)
             other = getattr(item, "other", None)
@@ -285,11 +307,12 @@ def coherence_problems(definition: Definition) -> Iterator[str]:
             ("constraint", getattr(item, "constraint", None)),
             # A choice's columns read as text: what is left must be an expression of the language.
             ("choice_filter", substitute(getattr(item, "choice_filter", None), {})),
+            ("calculation", getattr(item, "calculation", None)),
         ):
             if expression is None:
                 continue
             try:
-                check_expression(expression)
+                (check_value if field == "calculation" else check_expression)(expression)
             except ExpressionError as error:
                 yield f"« {item.key} » ({field}) : {error}"
                 continue
@@ -339,7 +362,10 @@ def _all_items(items: list[Any]) -> Iterator[Any]:
 
 
 OPERAND_SCHEMA: dict[str, Any] = {
-    "description": "Une valeur littérale, une liste de valeurs, une réponse ou un attribut de la collectivité.",
+    "description": (
+        "Une valeur littérale, une liste de valeurs, une réponse, un attribut de la collectivité "
+        "ou une expression de valeur."
+    ),
     "anyOf": [
         {"type": ["string", "number", "boolean", "null"]},
         {"type": "array", "items": {"type": ["string", "number", "boolean", "null"]}},
@@ -355,48 +381,34 @@ OPERAND_SCHEMA: dict[str, Any] = {
             "required": ["org"],
             "additionalProperties": False,
         },
+        {"$ref": "#/$defs/Expression"},
     ],
 }
+
+
+def _operation(ops: list[str], least: int, most: int | None) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "type": "array",
+        "minItems": least,
+        "items": {"$ref": "#/$defs/Operand"},
+    }
+    if most is not None:
+        args["maxItems"] = most
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["op", "args"],
+        "properties": {"op": {"enum": ops}, "args": args},
+    }
+
+
+# One branch per arity, each naming its operators (services/survey/expressions/grammar.py).
+_ARITIES = sorted(set(ARITY.values()), key=lambda a: (a[0], a[1] or 99))
 EXPRESSION_SCHEMA: dict[str, Any] = {
-    "description": "Arbre d'expression : relevance ou contrainte, évalué sans code.",
+    "description": "Arbre d'expression : relevance, contrainte ou calcul, évalué sans code.",
     "oneOf": [
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["op", "args"],
-            "properties": {
-                "op": {"enum": ["and", "or", "not"]},
-                "args": {"type": "array", "items": {"$ref": "#/$defs/Expression"}},
-            },
-        },
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["op", "args"],
-            "properties": {
-                "op": {"enum": sorted(BINARY_OPS)},
-                "args": {
-                    "type": "array",
-                    "minItems": 2,
-                    "maxItems": 2,
-                    "items": {"$ref": "#/$defs/Operand"},
-                },
-            },
-        },
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["op", "args"],
-            "properties": {
-                "op": {"enum": sorted(UNARY_OPS)},
-                "args": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": 1,
-                    "items": {"$ref": "#/$defs/Operand"},
-                },
-            },
-        },
+        _operation(sorted(op for op, arity in ARITY.items() if arity == (least, most)), least, most)
+        for least, most in _ARITIES
     ],
 }
 
@@ -406,6 +418,9 @@ def _point_expressions(node: Any) -> Any:
     if isinstance(node, dict):
         if str(node.get("description", "")).startswith("Arbre d'expression"):
             return {"$ref": "#/$defs/Expression"}
+        if str(node.get("description", "")).startswith("Valeur calculée"):
+            # An answer, an attribute or an operation (a literal would be no calculation).
+            return {"anyOf": [*OPERAND_SCHEMA["anyOf"][2:4], {"$ref": "#/$defs/Expression"}]}
         return {key: _point_expressions(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_point_expressions(item) for item in node]

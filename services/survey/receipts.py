@@ -30,7 +30,8 @@ def receipt_text(
         "",
     ]
     for flat in parsed.flats:
-        if flat.key in kept:
+        # A calculation is no answer the respondent gave: the copy leaves it out.
+        if flat.key in kept and flat.type != "calculate":
             lines.append(f"- {flat.label}")
             lines.append(f"  {display_value(parsed, flat.key, kept[flat.key])}")
     lines += [

@@ -14,7 +14,7 @@ from typing import Any
 
 from services.survey.choice_filter import offered
 from services.survey.definition import DONT_KNOW, Definition, FlatQuestion, codes_of
-from services.survey.expressions import evaluate, is_answered
+from services.survey.expressions import evaluate, evaluate_value, is_answered, to_string
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Beyond this JSON numbers lose precision in a browser: refused as not a number.
@@ -32,6 +32,7 @@ MESSAGES = {
     "constraint": "La réponse ne respecte pas la règle de la question.",
     "required": "Cette question est obligatoire.",
     "filtered": "Ce choix n'est pas proposé avec vos réponses précédentes.",
+    "calculated": "Cette valeur est calculée à partir des autres réponses : elle ne se saisit pas.",
 }
 # What a "type" error says, by question type: what is expected, in plain words.
 EXPECTED = {
@@ -85,6 +86,8 @@ def value_error(definition: Definition, flat: FlatQuestion, value: Any) -> str |
         return None
     question = flat.question
     kind = flat.type
+    if kind == "calculate":
+        return "calculated"
     if question is None or kind in ("text", "textarea"):
         limit = question.max_length if question is not None else 500
         if not isinstance(value, str) or "\x00" in value:
@@ -176,20 +179,35 @@ def _bound(value: Any, default: Any) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def stored_calculation(value: Any) -> Any:
+    """A calculation's value as it is kept: a finite number (an integer when it is one), else
+    its XPath string, the empty string being no value (NaN and ±Infinity are none either)."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) <= MAX_ABS_NUMBER else value
+    text = to_string(value)
+    return text if text != "" else None
+
+
 def relevant_answers(
     flats: list[FlatQuestion], answers: Mapping[str, Any], org: Mapping[str, Any]
 ) -> tuple[dict[str, Any], set[str]]:
     """The answers that count (relevant and answered), and the keys of relevant questions.
 
     Questions are taken in order and a condition only sees the answers kept so far, so an
-    answer to a question that is no longer shown never makes a later one appear.
+    answer to a question that is no longer shown never makes a later one appear. A calculation
+    is computed from the answers kept before it, whatever was stored under its key.
     """
     kept: dict[str, Any] = {}
     relevant: set[str] = set()
     for flat in flats:
         if all(evaluate(condition, kept, org) for condition in flat.relevant):
             relevant.add(flat.key)
-            value = answers.get(flat.key)
+            if flat.type == "calculate":
+                value = stored_calculation(evaluate_value(flat.question.calculation, kept, org))
+            else:
+                value = answers.get(flat.key)
             if is_answered(value):
                 kept[flat.key] = value
     return kept, relevant
@@ -210,7 +228,9 @@ def check_answers(
     for flat in flats:
         if keys is not None and flat.key not in keys:
             continue
-        if flat.key not in relevant:
+        # A calculation's value is the server's own (stored at submission): nothing to judge;
+        # one sent by a respondent is refused before (value_error: "calculated").
+        if flat.key not in relevant or flat.type == "calculate":
             continue
         value = answers.get(flat.key)
         code = value_error(definition, flat, value)
@@ -251,4 +271,6 @@ def progress(
     flats: list[FlatQuestion], answers: Mapping[str, Any], org: Mapping[str, Any]
 ) -> dict[str, int]:
     kept, relevant = relevant_answers(flats, answers, org)
-    return {"answered": len(kept), "relevant": len(relevant)}
+    # A calculation is no question: it counts neither as asked nor as answered.
+    calculated = {flat.key for flat in flats if flat.type == "calculate"}
+    return {"answered": len(kept.keys() - calculated), "relevant": len(relevant - calculated)}

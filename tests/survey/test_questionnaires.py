@@ -194,7 +194,8 @@ def test_each_unsupported_row_is_named(survey: Survey) -> None:
         [
             ["type", "name", "label", "relevant"],
             ["geopoint", "lieu", "Où ?", ""],
-            ["text", "nom", "Nom", "${x} + 2 > 3"],
+            # Arithmetic is supported now; substr() is not.
+            ["text", "nom", "Nom", "substr(${x}, 0, 2) = 'ab'"],
             ["begin repeat", "outils", "Outils", ""],
         ]
     )
@@ -205,7 +206,7 @@ def test_each_unsupported_row_is_named(survey: Survey) -> None:
     body = assert_problem(response, 422)
     messages = [error["msg"] for error in body["errors"]]  # type: ignore[attr-defined]
     assert any("ligne 2" in m and "geopoint" in m for m in messages)
-    assert any("ligne 3" in m and "+" in m for m in messages)
+    assert any("ligne 3" in m and "substr()" in m for m in messages)
     assert any("ligne 4" in m and "begin repeat" in m for m in messages)
 
 

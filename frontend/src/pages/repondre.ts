@@ -13,7 +13,7 @@ import { applyExclusive, readValue, renderForm, writeValue, type QuestionBlock }
 import { offered } from "../survey/choice-filter";
 import { DEFAULT, languagesOf, translate } from "../survey/languages";
 import { pipe } from "../survey/piping";
-import { checkAnswer, flatten, isAnswered, messageFor, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
+import { checkAnswer, flatten, isAnswered, messageFor, progress as progressOf, relevantAnswers, type Definition, type FlatQuestion, type Json, type Org } from "../survey/rules";
 import "../survey/survey.css";
 
 const POLL_MS = 2000;
@@ -165,10 +165,12 @@ function refreshRelevance(): void {
   for (const item of sectionList.querySelectorAll<HTMLElement>("[data-target]")) {
     item.hidden = document.getElementById(item.dataset["target"] ?? "")?.hidden ?? true;
   }
-  const answered = Object.keys(kept).length;
-  progress.max = Math.max(1, relevant.size);
+  // Calculations count neither as asked nor as answered, as on the server.
+  const counts = progressOf(flats, values, org);
+  const answered = counts.answered;
+  progress.max = Math.max(1, counts.relevant);
   progress.value = answered;
-  progressText.textContent = `${answered} question${answered > 1 ? "s" : ""} répondue${answered > 1 ? "s" : ""} sur ${relevant.size}`;
+  progressText.textContent = `${answered} question${answered > 1 ? "s" : ""} répondue${answered > 1 ? "s" : ""} sur ${counts.relevant}`;
 }
 
 function onLocalChange(block: QuestionBlock, immediate: boolean): void {

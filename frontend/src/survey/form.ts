@@ -6,7 +6,7 @@
 
 import { el } from "../dom";
 import { hasPiping } from "./piping";
-import { choicesOf, DONT_KNOW, type Definition, type FlatQuestion, type Json, type Note, type Question, type Section } from "./rules";
+import { choicesOf, DONT_KNOW, type Calculate, type Definition, type FlatQuestion, type Json, type Note, type Question, type Section } from "./rules";
 
 export interface QuestionBlock {
   readonly flat: FlatQuestion;
@@ -36,7 +36,7 @@ function describedBy(...ids: (string | null)[]): string {
 export function renderForm(definition: Definition, flats: readonly FlatQuestion[], container: HTMLElement): Map<string, QuestionBlock> {
   const blocks = new Map<string, QuestionBlock>();
   const byKey = new Map(flats.map((flat) => [flat.key, flat]));
-  const renderItems = (items: readonly (Section | Note | Question)[], parent: HTMLElement, level: "h2" | "h3"): void => {
+  const renderItems = (items: readonly (Section | Note | Calculate | Question)[], parent: HTMLElement, level: "h2" | "h3"): void => {
     for (const item of items) {
       if (item.kind === "section") {
         const headingId = uid("titre");
@@ -53,6 +53,9 @@ export function renderForm(definition: Definition, flats: readonly FlatQuestion[
             item.hint ? el("p", { className: "hint", text: item.hint, attributes: templated(item.hint) }) : null,
           ]),
         );
+      } else if (item.kind === "calculate") {
+        // A calculation is computed from the answers (rules.ts), never asked: nothing to show.
+        continue;
       } else {
         const flat = byKey.get(item.key);
         if (!flat) continue;

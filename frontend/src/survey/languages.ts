@@ -5,7 +5,7 @@
  * the default one, as ODK Collect does.
  */
 
-import type { Choice, Definition, Note, Question, Section } from "./rules";
+import type { Calculate, Choice, Definition, Note, Question, Section } from "./rules";
 
 export const DEFAULT = "";
 
@@ -30,7 +30,7 @@ export function languagesOf(definition: Definition): Language[] {
 }
 
 type Texts = Readonly<Record<string, string>>;
-type Item = Section | Note | Question;
+type Item = Section | Note | Calculate | Question;
 
 function text(texts: Texts, path: string, fallback: string | null | undefined): string | null {
   return texts[path] ?? fallback ?? null;
@@ -43,9 +43,10 @@ function translateItem(item: Item, texts: Texts): Item {
       ...item,
       label: text(texts, path("label"), item.label) ?? item.label,
       description: text(texts, path("description"), item.description),
-      items: item.items.map((child) => translateItem(child, texts) as Question | Note),
+      items: item.items.map((child) => translateItem(child, texts) as Question | Note | Calculate),
     };
   }
+  if (item.kind === "calculate") return item;
   if (item.kind === "note") return { ...item, label: text(texts, path("label"), item.label) ?? item.label, hint: text(texts, path("hint"), item.hint) };
   const translated: Question = {
     ...item,

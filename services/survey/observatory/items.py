@@ -66,6 +66,8 @@ def item_rates(
 def _compute(connection: Connection, campaign_id: int, parsed: Parsed) -> list[dict[str, Any]]:
     params = {"campaign": campaign_id, "submitted": InvitationStatus.SUBMITTED.value}
     conditions = [condition for flat in parsed.flats for condition in flat.relevant]
+    # A condition on a calculation reads what the calculation reads.
+    conditions += [f.question.calculation for f in parsed.flats if f.type == "calculate"]
     keys = sorted({name for condition in conditions for name in variables_of(condition)})
     attributes = sorted({name for condition in conditions for name in _org_attributes(condition)})
     orgs = {row[0]: row[1:] for row in connection.execute(_RESPONDENTS, params)}

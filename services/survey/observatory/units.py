@@ -15,6 +15,7 @@ UNPUBLISHED = {
     "text": "Réponse libre : jamais publiée.",
     "textarea": "Réponse libre : jamais publiée.",
     "date": "Date : non agrégée.",
+    "calculate": "Valeur calculée : non agrégée.",
 }
 
 

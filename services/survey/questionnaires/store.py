@@ -47,10 +47,10 @@ def parse(document: dict[str, Any]) -> Parsed:
     depends_on: dict[str, frozenset[str]] = {}
     for flat in flats:
         conditions = [*flat.relevant]
-        for field in ("constraint", "choice_filter"):
-            tree = getattr(flat.question, field, None)
-            if tree is not None:
-                conditions.append(tree)
+        for field in ("constraint", "choice_filter", "calculation"):
+            expression = getattr(flat.question, field, None)
+            if expression is not None:
+                conditions.append(expression)
         direct = {name for condition in conditions for name in variables_of(condition)} - {flat.key}
         depends_on[flat.key] = frozenset(
             direct.union(*(depends_on.get(name, frozenset()) for name in direct))

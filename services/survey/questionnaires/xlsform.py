@@ -22,7 +22,11 @@ from services.common.errors import Unprocessable
 from services.survey.definition import Definition
 from services.survey.questionnaires import xlsform_authorities
 from services.survey.questionnaires.xlsform_choice_filter import parse_choice_filter
-from services.survey.questionnaires.xlsform_expressions import FormulaError, from_xlsform
+from services.survey.questionnaires.xlsform_expressions import (
+    FormulaError,
+    from_xlsform,
+    value_from_xlsform,
+)
 from services.survey.questionnaires.xlsform_languages import Languages
 from services.survey.questionnaires.xlsform_sheets import (
     Problems,
@@ -307,6 +311,8 @@ class _Reader:
                 self.problem(row, "type", f"« {row.get('type')} » : {refused[name]}")
                 return None
         key = _key(row.get("name"))
+        if kind == "calculate":
+            return self.calculate(row, key)
         texts = self.languages
         item: dict[str, Any] = {
             "kind": "question",
@@ -338,9 +344,6 @@ class _Reader:
                 )
                 return None
             item["type"] = "scale"
-        elif kind == "calculate":
-            self.problem(row, "type", "« calculate » n'est pas encore pris en charge")
-            return None
         else:
             self.problem(
                 row,
@@ -349,6 +352,29 @@ class _Reader:
             )
             return None
         self.common(row, kind, item)
+        return item
+
+    def calculate(self, row: Row, key: str) -> dict[str, Any] | None:
+        """A `calculate` row: its `calculation` (required), its label as the export's column title."""
+        if not row.get("calculation"):
+            self.problem(
+                row, "calculation", "un « calculate » demande une formule dans cette colonne"
+            )
+            return None
+        try:
+            tree = value_from_xlsform(row.get("calculation"), self_key=key, multiple=self.multiple)
+        except FormulaError as error:
+            self.problem(row, "calculation", str(error))
+            return None
+        if not isinstance(tree, dict):
+            # A literal alone: kept as number() or string() of itself, an operation like the others.
+            tree = {"op": "string" if isinstance(tree, str) else "number", "args": [tree]}
+        item: dict[str, Any] = {"kind": "calculate", "key": key, "calculation": tree}
+        label = self.languages.text_and_translations(row, "label", f"item:{key}:label")
+        if label:
+            item["label"] = label
+        if row.get("relevant"):
+            self.formula(row, "relevant", item)
         return item
 
     def select(

@@ -161,6 +161,10 @@ def _write_item(writer: _Writer, item: Any) -> None:
             _write_item(writer, child)
         writer.add({"type": "end group", "name": item.key})
         return
+    if item.kind == "calculate":
+        formula = to_xlsform(item.calculation, self_key=item.key)
+        writer.add({**row, "type": "calculate", "calculation": formula})
+        return
     writer.texts(row, "hint", item.hint, f"item:{item.key}:hint")
     if item.kind == "note":
         row["type"] = "note"

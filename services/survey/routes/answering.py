@@ -193,6 +193,7 @@ def _submit(token: str, session: Session, settings: SurveySettings) -> Any:
             slug="validation-error",
             extra={"errors": _problems(problems)},
         )
+    values = answering.store_calculations(connection, who, parsed, values, utcnow())
     submitted_at = answering.mark_submitted(connection, who.invitation_id, parsed)
     invitation = session.get(Invitation, who.invitation_id)
     if invitation is not None and invitation.emails:
