@@ -6,6 +6,8 @@ interface StoredSession {
   readonly accessToken: string;
   /** Milliseconds since the epoch. */
   readonly expiresAt: number;
+  /** The roles the token carries, for the menu of every page (the APIs check them anyway). */
+  readonly roles?: readonly string[];
 }
 
 export function saveToken(accessToken: string, expiresInSeconds: number): void {
@@ -43,5 +45,25 @@ export function clearToken(): void {
     window.sessionStorage.removeItem(KEY);
   } catch {
     // Nothing stored.
+  }
+}
+
+/** The roles of the signed-in person, kept at sign-in; [] when nobody is signed in. */
+export function loadRoles(): readonly string[] {
+  if (loadToken() === null) return [];
+  try {
+    const session = JSON.parse(window.sessionStorage.getItem(KEY) ?? "{}") as Partial<StoredSession>;
+    return Array.isArray(session.roles) ? session.roles : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveRoles(roles: readonly string[]): void {
+  try {
+    const session = JSON.parse(window.sessionStorage.getItem(KEY) ?? "{}") as StoredSession;
+    window.sessionStorage.setItem(KEY, JSON.stringify({ ...session, roles }));
+  } catch {
+    // Storage disabled: the menu keeps "Connexion".
   }
 }

@@ -60,6 +60,7 @@ export function renderHeader(currentFile: string): string {
   }).join("\n          ");
   if (page.compact) {
     return `<a class="skip-link" href="#contenu">Aller au contenu</a>
+    <script type="module" src="/src/menu.ts"></script>
     <header class="site-header site-header--compact">
       <div class="container site-header__inner">
         <a class="site-title" href="./">${PLAN_NAME}</a>
@@ -75,6 +76,7 @@ export function renderHeader(currentFile: string): string {
     </header>`;
   }
   return `<a class="skip-link" href="#contenu">Aller au contenu</a>
+    <script type="module" src="/src/menu.ts"></script>
     <header class="site-header">
       <div class="container site-header__inner">
         <a class="site-title" href="./">${PLAN_NAME}</a>

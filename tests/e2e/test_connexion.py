@@ -44,7 +44,7 @@ def test_demo_admin_signs_in_and_out(page: Page, stack: Stack) -> None:
     page.reload()
     expect(identity).to_contain_text(stack.admin_email)
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("main").get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Vous êtes déconnecté.")
     assert page.evaluate(f"() => sessionStorage.getItem({json.dumps(TOKEN_KEY)})") is None

@@ -2,8 +2,11 @@
 
 import { ApiError, errorMessage } from "../api";
 import { announce, byId, showError } from "../dom";
+import { consolesFor, returnPage } from "../consoles";
+import { el } from "../dom";
 import { fetchIdentity, requestToken, type Identity } from "../resources";
-import { clearToken, loadToken, saveToken } from "../session";
+import { clearToken, loadToken, saveRoles, saveToken } from "../session";
+import { PAGES } from "../site";
 
 const form = byId("formulaire-connexion", HTMLFormElement);
 const email = byId("courriel", HTMLInputElement);
@@ -15,6 +18,7 @@ const signedIn = byId("session", HTMLElement);
 const signedInHeading = byId("session-titre", HTMLElement);
 const identityText = byId("session-identite", HTMLElement);
 const signOut = byId("deconnexion", HTMLButtonElement);
+const consoles = byId("session-consoles", HTMLElement);
 
 function describe(identity: Identity): string {
   const roles = identity.roles.length > 0 ? identity.roles.join(", ") : "aucun";
@@ -23,6 +27,9 @@ function describe(identity: Identity): string {
 
 function showSignedIn(identity: Identity, moveFocus: boolean): void {
   identityText.textContent = describe(identity);
+  const open = consolesFor(identity.roles);
+  consoles.replaceChildren(...open.map((console) => el("li", {}, [el("a", { text: console.label, attributes: { href: console.file } })])));
+  consoles.hidden = open.length === 0;
   signedIn.hidden = false;
   form.hidden = true;
   if (moveFocus) signedInHeading.focus();
@@ -50,6 +57,13 @@ async function signIn(): Promise<void> {
     saveToken(token.accessToken, token.expiresIn);
     const identity = await fetchIdentity(token.accessToken);
     password.value = "";
+    saveRoles(identity.roles);
+    // Back to the page that asked for a sign-in, or to the one console the person's roles open.
+    const next = returnPage(window.location.search, PAGES.map((page) => page.file)) ?? (consolesFor(identity.roles).length === 1 ? consolesFor(identity.roles)[0]?.file : null);
+    if (next) {
+      window.location.assign(next);
+      return;
+    }
     announce(status, "Connexion réussie.");
     showSignedIn(identity, true);
   } catch (failure) {
@@ -75,7 +89,9 @@ async function restore(): Promise<void> {
   if (token === null) return;
   announce(status, "Vérification de votre session…");
   try {
-    showSignedIn(await fetchIdentity(token), false);
+    const identity = await fetchIdentity(token);
+    saveRoles(identity.roles);
+    showSignedIn(identity, false);
     announce(status, "");
   } catch (failure) {
     if (failure instanceof ApiError && failure.status === 401) {
