@@ -43,7 +43,13 @@ def multi_line(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`text` as a one-line value (SUMMARY, LOCATION, a CN): line breaks become spaces."""
-    return " ".join(part for part in multi_line(text).split("\n") if part.strip()).strip()
+    return " ".join(part.strip() for part in multi_line(text).split("\n") if part.strip())
+
+
+def parameter_text(text: str) -> str:
+    """`text` as a parameter value (a CN): one line, and no DQUOTE, which RFC 6868 would
+    write as ^' that Outlook shows as it is."""
+    return one_line(text).replace('"', "'")
 
 
 def mailto(email: str) -> str:
@@ -111,7 +117,7 @@ def _event(entry: CalendarEntry, zone: ZoneInfo, stamp: datetime, organizer: str
         attendee = vCalAddress(mailto(email))
         attendee.params.update(
             {
-                "cn": one_line(person),
+                "cn": parameter_text(person),
                 "role": "REQ-PARTICIPANT",
                 "partstat": "NEEDS-ACTION",
                 "rsvp": "TRUE",
