@@ -17,6 +17,7 @@ from services.auditions.models import (
     Actor,
     Contact,
     Event,
+    Hearing,
     HearingReply,
     Invitation,
     PanelMember,
@@ -33,6 +34,7 @@ invitation_t = Invitation.__table__  # type: ignore[attr-defined]
 actor_t = Actor.__table__  # type: ignore[attr-defined]
 event_t = Event.__table__  # type: ignore[attr-defined]
 reply_t = HearingReply.__table__  # type: ignore[attr-defined]
+hearing_t = Hearing.__table__  # type: ignore[attr-defined]
 
 SECRETS = ("feed_token_hash", "token_hash")
 # What links killed before the kernel's revoked_digest() hold: they stay dead, and are not
@@ -169,6 +171,16 @@ def apply_retention(
         "contact": _anonymise_contacts(connection, contacts),
         "panel_member": _anonymise_members(
             connection, member_t.c.event_id.in_(long_over) & (member_t.c.email != "")
+        ),
+        # The answers go with the people they name.
+        "hearing_reply": int(
+            connection.execute(
+                delete(reply_t).where(
+                    reply_t.c.hearing_id.in_(
+                        select(hearing_t.c.id).where(hearing_t.c.event_id.in_(long_over))
+                    )
+                )
+            ).rowcount
         ),
         "outbox": common.expire_outbox(
             connection, outbox, before=common.days_ago(now, settings.outbox_days)

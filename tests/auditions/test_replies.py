@@ -10,7 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from services.auditions import personal_data
+from services.auditions.models import HearingReply
+from services.common.database import create_db_engine
 from tests.auditions.conftest import Make
 from tests.auditions.itip_support import Stage, stage
 from tests.auditions.reply_samples import (
@@ -21,6 +25,7 @@ from tests.auditions.reply_samples import (
     thunderbird,
     thunderbird_mail,
 )
+from tests.conftest import Databases
 from tests.helpers import assert_problem
 
 CLAIRE = ("Claire Martin", "claire.martin@commission.example")
@@ -210,3 +215,25 @@ def test_replies_need_an_organiser(published: tuple[Stage, Any]) -> None:
     assert_problem(anonymous, 401)
     assert_problem(scene.client.get(f"/events/{scene.event_id}/participation"), 401)
     assert statuses(scene)[CLAIRE[1]] == ("NEEDS-ACTION", False)
+
+
+def test_an_answer_is_exported_and_erased_with_its_person(
+    published: tuple[Stage, Any], databases: Databases
+) -> None:
+    scene, hearing = published
+    upload(scene, outlook(_answer(hearing))).raise_for_status()
+    engine = create_db_engine(databases.urls["auditions"], pool_size=1)
+    try:
+        with engine.begin() as connection:
+            exported = personal_data.export(connection, CLAIRE[1])
+            counts = personal_data.erase(connection, CLAIRE[1])
+        with engine.connect() as connection:
+            left = connection.execute(select(HearingReply.__table__)).all()  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+
+    [row] = exported["hearing_reply"]
+    assert (row["email"], row["partstat"]) == (CLAIRE[1], "ACCEPTED")
+    assert counts["hearing_reply"] == 1
+    assert left == []
+    assert CLAIRE[1] not in statuses(scene)
