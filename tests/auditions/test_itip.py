@@ -10,14 +10,15 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from tests.auditions.conftest import EVENT, Make
+from tests.auditions.conftest import EVENT, Make, organiser_headers
 from tests.auditions.ical_checks import calendar_part, checked_calendar, vobject_event
 from tests.auditions.itip_support import Stage, stage
 from tests.auditions.support import editing
-from tests.conftest import ClientFactory
+from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem
 from tests.mailbox import Mailbox
 
@@ -228,11 +229,15 @@ def test_a_move_with_a_new_member_leaves_nobody_with_a_stale_copy(
 
 
 def test_an_invitation_written_to_a_folder_keeps_its_crlf(
-    client_for: ClientFactory, organiser: dict[str, str], make: Make, tmp_path: Path
+    client_for: ClientFactory,
+    databases: Databases,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     """Without SMTP, messages are .eml files (LF line endings): the calendar part still
-    decodes to CRLF lines."""
+    decodes to CRLF lines. (This service alone runs: no other one's sender takes the mail.)"""
     service = client_for("auditions", mail={"smtp_host": None, "folder": str(tmp_path)})
+    organiser = organiser_headers(databases, monkeypatch)
     scene = stage(service, organiser, Make(service, organiser))
     anne = scene.member(*ANNE)
     scene.place(scene.hearing(), member_ids=[anne["id"]])
