@@ -15,6 +15,7 @@ is the event's organiser mailbox, where calendar clients send their answers.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,25 +53,60 @@ def calendar_entry(
     )
 
 
-def invited_people(
+@dataclass(frozen=True)
+class Invitee:
+    name: str
+    email: str
+    kind: str  # member (of the commission) or contact (of an organisation heard)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The contacts and members that some entries invite, read in two queries."""
+
+    contacts: dict[int, list[Contact]]  # by actor
+    members: dict[int, PanelMember]
+
+    @classmethod
+    def load(
+        cls, session: Session, *, member_ids: Iterable[int], actor_ids: Iterable[int]
+    ) -> Directory:
+        actors, members = sorted(set(actor_ids)), sorted(set(member_ids))
+        contacts: dict[int, list[Contact]] = {}
+        if actors:
+            query = (
+                select(Contact).where(col(Contact.actor_id).in_(actors)).order_by(col(Contact.id))
+            )
+            for contact in session.exec(query):
+                contacts.setdefault(contact.actor_id, []).append(contact)
+        sitting: dict[int, PanelMember] = {}
+        if members:
+            query_members = select(PanelMember).where(col(PanelMember.id).in_(members))
+            sitting = {m.id: m for m in session.exec(query_members) if m.id is not None}
+        return cls(contacts, sitting)
+
+    def invitees(self, *, member_ids: Iterable[int], actor_ids: Iterable[int]) -> list[Invitee]:
+        """The contacts of these organisations, then these members (without an address: none)."""
+        people = [
+            Invitee(c.name, c.email, "contact")
+            for actor in sorted(set(actor_ids))
+            for c in self.contacts.get(actor, [])
+        ]
+        people += [
+            Invitee(m.name, m.email, "member")
+            for m in (self.members.get(i) for i in sorted(set(member_ids)))
+            if m is not None
+        ]
+        return [p for p in people if p.email]
+
+
+def invitees(
     session: Session, *, member_ids: Iterable[int], actor_ids: Iterable[int]
-) -> list[tuple[str, str]]:
-    """(name, e-mail) of the contacts of these organisations, then of these members."""
-    people: list[tuple[str, str]] = []
-    actors, members = list(actor_ids), list(member_ids)
-    if actors:
-        contacts = (
-            select(Contact).where(col(Contact.actor_id).in_(actors)).order_by(col(Contact.id))
-        )
-        people.extend((c.name, c.email) for c in session.exec(contacts) if c.email)
-    if members:
-        sitting = (
-            select(PanelMember)
-            .where(col(PanelMember.id).in_(members))
-            .order_by(col(PanelMember.id))
-        )
-        people.extend((m.name, m.email) for m in session.exec(sitting) if m.email)
-    return people
+) -> list[Invitee]:
+    """Whom an entry invites: the contacts of its organisations, then its sitting members."""
+    members, actors = list(member_ids), list(actor_ids)
+    directory = Directory.load(session, member_ids=members, actor_ids=actors)
+    return directory.invitees(member_ids=members, actor_ids=actors)
 
 
 def invitation_changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -81,7 +117,7 @@ def send_request(
     session: Session, event: Event, entry: dict[str, Any], settings: AuditionsSettings
 ) -> None:
     """The invitation (or its update) to everyone the entry invites."""
-    people = invited_people(session, member_ids=entry["member_ids"], actor_ids=entry["actor_ids"])
+    people = invitees(session, member_ids=entry["member_ids"], actor_ids=entry["actor_ids"])
     when = _when(event, entry)
     _send(
         session,
@@ -111,7 +147,7 @@ def send_cancel(
 ) -> None:
     """The cancellation of `entry` (as these people hold it) to the members and organisations
     given: the whole hearing, or (`uninvited`) only their part in it."""
-    people = invited_people(session, member_ids=member_ids, actor_ids=actor_ids)
+    people = invitees(session, member_ids=member_ids, actor_ids=actor_ids)
     when = _when(event, entry)
     text = (
         f"Vous n'êtes plus convié(e) à l'audition « {entry['title']} » prévue {when}.\n"
@@ -145,7 +181,7 @@ def _send(
     entry: dict[str, Any],
     settings: AuditionsSettings,
     *,
-    people: list[tuple[str, str]],
+    people: list[Invitee],
     method: str,
     subject: str,
     text: str,
@@ -154,7 +190,13 @@ def _send(
         return
     organizer = organizer_of(event, settings)
     calendar = build_calendar(
-        [calendar_entry(entry, cancelled=method == "CANCEL", attendees=tuple(people))],
+        [
+            calendar_entry(
+                entry,
+                cancelled=method == "CANCEL",
+                attendees=tuple((p.name, p.email) for p in people),
+            )
+        ],
         timezone=event.timezone,
         first_day=event.starts_on,
         last_day=event.ends_on,
@@ -166,7 +208,7 @@ def _send(
         session,
         outbox,
         settings.mail,
-        to=[email for _, email in people],
+        to=[p.email for p in people],
         subject=subject,
         text=text,
         kind="hearing-cancel" if method == "CANCEL" else "hearing-invitation",

@@ -20,7 +20,8 @@ from icalendar import Calendar, Component, vCalAddress
 from sqlmodel import Session, col, select
 
 from services.auditions.calendars import multi_line
-from services.auditions.models import Contact, Event, Hearing, HearingReply, PanelMember
+from services.auditions.itip import Directory, Invitee, invitees
+from services.auditions.models import Event, Hearing, HearingReply
 from services.auditions.releases import latest_release
 from services.common.errors import Conflict, Unprocessable
 from services.common.sql import utcnow
@@ -39,13 +40,6 @@ class Answer:
     sequence: int
     replied_at: datetime
     comment: str | None
-
-
-@dataclass(frozen=True)
-class Invitee:
-    name: str
-    email: str
-    kind: str  # member or contact
 
 
 def calendar_text(data: bytes) -> str:
@@ -210,7 +204,10 @@ def _checked(
             f"L'audition « {hearing.title} » n'est pas dans l'agenda publié : personne n'y est "
             "convié à ce jour."
         )
-    if answer.email not in {p.email.lower() for p in invitees(session, entry)}:
+    invited = invitees(
+        session, member_ids=entry.get("member_ids", []), actor_ids=entry.get("actor_ids", [])
+    )
+    if answer.email not in {p.email.lower() for p in invited}:
         raise Unprocessable(f"{answer.email} n'est pas convié(e) à l'audition « {hearing.title} ».")
     if answer.sequence > entry["sequence"]:
         raise Unprocessable(
@@ -236,23 +233,16 @@ def _checked(
     return hearing, answer, row
 
 
-def invitees(session: Session, entry: dict[str, Any]) -> list[Invitee]:
-    """The people a released entry invites, as the invitations were addressed."""
-    people: list[Invitee] = []
-    if entry.get("actor_ids"):
-        contacts = select(Contact).where(col(Contact.actor_id).in_(entry["actor_ids"]))
-        people += [Invitee(c.name, c.email, "contact") for c in session.exec(contacts) if c.email]
-    if entry.get("member_ids"):
-        members = select(PanelMember).where(col(PanelMember.id).in_(entry["member_ids"]))
-        people += [Invitee(m.name, m.email, "member") for m in session.exec(members) if m.email]
-    return people
-
-
 def participation(session: Session, event: Event) -> list[dict[str, Any]]:
     """Each published hearing with the people it invites and their latest answer."""
     assert event.id is not None
     release = latest_release(session, event.id)
     entries = release.entries if release else []
+    directory = Directory.load(
+        session,
+        member_ids=[i for e in entries for i in e.get("member_ids", [])],
+        actor_ids=[i for e in entries for i in e.get("actor_ids", [])],
+    )
     replies = {
         (r.hearing_id, r.email): r
         for r in session.exec(
@@ -269,7 +259,9 @@ def participation(session: Session, event: Event) -> list[dict[str, Any]]:
             "sequence": entry["sequence"],
             "attendees": [
                 _attendee(person, replies.get((entry["hearing_id"], person.email.lower())), entry)
-                for person in invitees(session, entry)
+                for person in directory.invitees(
+                    member_ids=entry.get("member_ids", []), actor_ids=entry.get("actor_ids", [])
+                )
             ],
         }
         for entry in entries
