@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary, Text
+from sqlalchemy import JSON, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.common.audit import audit_table
@@ -54,6 +54,9 @@ class Event(AuditionsModel, table=True):
     lunch_end: time | None = time(14, 0)
     grid_minutes: int = 15
     buffer_minutes: int = 15
+    # The invitations' ORGANIZER, which receives the answers; None: the deployment's
+    # (AUDITIONS_ORGANIZER_EMAIL).
+    organizer_email: str | None = Field(default=None, max_length=320)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
     version: int = Field(default=1)
 
@@ -172,6 +175,29 @@ class Hearing(AuditionsModel, table=True):
     ical_uid: str = Field(max_length=200, unique=True)
     ical_sequence: int = 0
     version: int = 1
+
+
+class HearingReply(AuditionsModel, table=True):
+    """One invited person's answer to a hearing's invitation (an imported iMIP REPLY).
+
+    One row per person and hearing, replaced by a newer answer: SEQUENCE first, then DTSTAMP
+    order them (RFC 5546 §2.1.5), so an older reply imported late never wins.
+    """
+
+    __tablename__ = "hearing_reply"
+    __table_args__ = (UniqueConstraint("hearing_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = Field(foreign_key="hearing.id", index=True)
+    # Lower-cased, as the invitation was addressed.
+    email: str = Field(max_length=320)
+    # ACCEPTED, DECLINED, TENTATIVE
+    partstat: str = Field(max_length=20)
+    sequence: int
+    replied_at: datetime = Field(sa_type=UTCDateTime())
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    # The COMMENT a client lets the person add ("je serai en retard"), shown as text.
+    comment: str | None = Field(default=None, max_length=1000)
 
 
 class Release(AuditionsModel, table=True):

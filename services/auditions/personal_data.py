@@ -1,6 +1,6 @@
 """The hearings' personal data: the contact persons of the heard organisations and their
 availability links, the commission members, the messages sent to them, and the organisers'
-addresses in the audit log.
+addresses in the audit log, and the answers to the invitations (imported REPLY).
 
 Erasure keeps the organisations, the hearings and the schedule: the person's name and address
 become blank, and their private links (availability form, calendar feed) stop working.
@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, select, update
 
 from services.auditions.models import (
     Actor,
     Contact,
     Event,
+    Hearing,
+    HearingReply,
     Invitation,
     PanelMember,
     audit_log,
@@ -31,6 +33,8 @@ member_t = PanelMember.__table__  # type: ignore[attr-defined]
 invitation_t = Invitation.__table__  # type: ignore[attr-defined]
 actor_t = Actor.__table__  # type: ignore[attr-defined]
 event_t = Event.__table__  # type: ignore[attr-defined]
+reply_t = HearingReply.__table__  # type: ignore[attr-defined]
+hearing_t = Hearing.__table__  # type: ignore[attr-defined]
 
 SECRETS = ("feed_token_hash", "token_hash")
 # What links killed before the kernel's revoked_digest() hold: they stay dead, and are not
@@ -102,10 +106,12 @@ def export(connection: Connection, email: str) -> dict[str, Rows]:
     members = connection.execute(
         select(member_t).where(func.lower(member_t.c.email) == email)
     ).all()
+    replies = connection.execute(select(reply_t).where(reply_t.c.email == email)).all()
     return {
         "contact": [common.as_json(row._mapping, omit=SECRETS) for row in contacts],
         "invitation": [common.as_json(row._mapping, omit=SECRETS) for row in invitations],
         "panel_member": [common.as_json(row._mapping, omit=SECRETS) for row in members],
+        "hearing_reply": [common.as_json(row._mapping) for row in replies],
         "outbox": common.export_outbox(connection, outbox, email),
         "audit_log": common.export_audit(connection, audit_log, email),
     }
@@ -117,6 +123,10 @@ def erase(connection: Connection, email: str) -> dict[str, int]:
         "invitation": _kill_links(connection, contact_ids),
         "contact": _anonymise_contacts(connection, contact_ids),
         "panel_member": _anonymise_members(connection, func.lower(member_t.c.email) == email),
+        # An answer is nothing without its person: it goes.
+        "hearing_reply": int(
+            connection.execute(delete(reply_t).where(reply_t.c.email == email)).rowcount
+        ),
         "outbox": common.erase_outbox(connection, outbox, email),
         "audit_log": common.erase_audit(connection, audit_log, email),
     }
@@ -161,6 +171,16 @@ def apply_retention(
         "contact": _anonymise_contacts(connection, contacts),
         "panel_member": _anonymise_members(
             connection, member_t.c.event_id.in_(long_over) & (member_t.c.email != "")
+        ),
+        # The answers go with the people they name.
+        "hearing_reply": int(
+            connection.execute(
+                delete(reply_t).where(
+                    reply_t.c.hearing_id.in_(
+                        select(hearing_t.c.id).where(hearing_t.c.event_id.in_(long_over))
+                    )
+                )
+            ).rowcount
         ),
         "outbox": common.expire_outbox(
             connection, outbox, before=common.days_ago(now, settings.outbox_days)

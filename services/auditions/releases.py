@@ -1,36 +1,27 @@
 """Releases: the draft frozen under a name, the public agenda, and the iTIP messages.
 
 Like pretalx, one draft and named frozen versions; unlike it, each published change of a
-hearing raises its SEQUENCE and sends an invitation (METHOD:REQUEST) or a cancellation
-(METHOD:CANCEL) to the people concerned, held in the outbox until organisers release it.
+hearing (moved, added, cancelled, people invited or no longer invited) raises its SEQUENCE
+and sends an invitation (METHOD:REQUEST) or a cancellation (METHOD:CANCEL) to the people
+concerned (services.auditions.itip), held in the outbox until organisers release it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from services.auditions.calendars import CalendarEntry, build_calendar
+from services.auditions.calendars import build_calendar
 from services.auditions.conflicts import HARD
 from services.auditions.draft import draft_warnings, hearings_of
-from services.auditions.models import (
-    Actor,
-    Contact,
-    Event,
-    PanelMember,
-    Release,
-    Room,
-    Theme,
-    outbox,
-)
+from services.auditions.itip import calendar_entry, invitation_changed, send_cancel, send_request
+from services.auditions.models import Actor, Event, Release, Room, Theme
 from services.auditions.schemas.releases import AgendaEntry, ReleaseDiff
 from services.auditions.settings import AuditionsSettings
 from services.common.errors import Conflict
-from services.common.mail import enqueue_mail
 
 # The fields of an entry whose change is a new SEQUENCE for calendar clients.
 TIMING = ("starts_at", "ends_at", "room")
@@ -97,10 +88,13 @@ def freeze(
     before = {e["hearing_id"]: e for e in (previous.entries if previous else [])}
     hearings = {h.id: h for h in hearings_of(session, event.id)}
     current = draft_entries(session, event)
+    # A new SEQUENCE for what calendars must update: a new, moved or re-staffed hearing.
     changed = [
         e["hearing_id"]
         for e in current
-        if e["hearing_id"] not in before or any(before[e["hearing_id"]][k] != e[k] for k in TIMING)
+        if e["hearing_id"] not in before
+        or _moved(before[e["hearing_id"]], e)
+        or invitation_changed(before[e["hearing_id"]], e)
     ]
     removed = [hid for hid in before if hid not in {e["hearing_id"] for e in current}]
     # Calendars already hold a published (or cancelled) copy of these: they need a newer one.
@@ -120,12 +114,48 @@ def freeze(
     session.flush()
     by_id = {e["hearing_id"]: e for e in entries}
     for hid in changed:
-        _notify(session, event, by_id[hid], settings, cancel=False)
+        send_request(session, event, by_id[hid], settings)
+        if hid in before:
+            _uninvite(session, event, before[hid], by_id[hid], settings)
     for hid in removed:
         old = dict(before[hid])
         old["sequence"] = hearings[hid].ical_sequence if hid in hearings else old["sequence"] + 1
-        _notify(session, event, old, settings, cancel=True)
+        send_cancel(
+            session,
+            event,
+            old,
+            settings,
+            member_ids=old.get("member_ids", []),
+            actor_ids=old.get("actor_ids", []),
+            uninvited=False,
+        )
     return release
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return any(before[k] != after[k] for k in TIMING)
+
+
+def _uninvite(
+    session: Session,
+    event: Event,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    settings: AuditionsSettings,
+) -> None:
+    """A CANCEL, at the new SEQUENCE, to the people the hearing no longer invites."""
+    members = set(before.get("member_ids", [])) - set(after["member_ids"])
+    actors = set(before.get("actor_ids", [])) - set(after["actor_ids"])
+    if members or actors:
+        send_cancel(
+            session,
+            event,
+            {**before, "sequence": after["sequence"]},
+            settings,
+            member_ids=sorted(members),
+            actor_ids=sorted(actors),
+            uninvited=True,
+        )
 
 
 def _ever_released(session: Session, event_id: int) -> set[int]:
@@ -133,108 +163,20 @@ def _ever_released(session: Session, event_id: int) -> set[int]:
     return {entry["hearing_id"] for release in releases for entry in release.entries}
 
 
-def calendar_entry(
-    entry: dict[str, Any], *, cancelled: bool = False, attendees: tuple[tuple[str, str], ...] = ()
-) -> CalendarEntry:
-    actors = ", ".join(entry["actors"])
-    return CalendarEntry(
-        uid=entry["uid"],
-        sequence=entry["sequence"],
-        start=datetime.fromisoformat(entry["starts_at"]),
-        end=datetime.fromisoformat(entry["ends_at"]),
-        summary=f"Audition : {entry['title']}",
-        location=entry["room"],
-        description=f"Organisation(s) : {actors}" if actors else "",
-        cancelled=cancelled,
-        attendees=attendees,
-    )
-
-
 def event_calendar(
     event: Event,
     entries: Sequence[dict[str, Any]],
     *,
     name: str,
-    method: str | None = None,
-    organizer: str | None = None,
-    cancelled: bool = False,
-    attendees: tuple[tuple[str, str], ...] = (),
 ) -> str:
+    """A feed (no METHOD) of released entries: the public agenda or a personal one."""
     return build_calendar(
-        [calendar_entry(e, cancelled=cancelled, attendees=attendees) for e in entries],
+        [calendar_entry(e) for e in entries],
         timezone=event.timezone,
         first_day=event.starts_on,
         last_day=event.ends_on,
         name=name,
-        method=method,
-        organizer=organizer,
     )
-
-
-def _recipients(session: Session, entry: dict[str, Any]) -> list[tuple[str, str]]:
-    people: list[tuple[str, str]] = []
-    if entry["actor_ids"]:
-        for contact in session.exec(
-            select(Contact).where(col(Contact.actor_id).in_(entry["actor_ids"]))
-        ):
-            people.append((contact.name, contact.email))
-    if entry["member_ids"]:
-        for member in session.exec(
-            select(PanelMember).where(col(PanelMember.id).in_(entry["member_ids"]))
-        ):
-            people.append((member.name, member.email))
-    return people
-
-
-def _notify(
-    session: Session,
-    event: Event,
-    entry: dict[str, Any],
-    settings: AuditionsSettings,
-    *,
-    cancel: bool,
-) -> None:
-    people = _recipients(session, entry)
-    if not people:
-        return
-    method = "CANCEL" if cancel else "REQUEST"
-    calendar = event_calendar(
-        event,
-        [entry],
-        name=event.title,
-        method=method,
-        organizer=_address(settings.mail.from_address),
-        cancelled=cancel,
-        attendees=tuple(people),
-    )
-    start = datetime.fromisoformat(entry["starts_at"]).astimezone(ZoneInfo(event.timezone))
-    when = f"le {start:%d/%m/%Y} à {start:%H:%M} (heure de Paris), {entry['room']}"
-    if cancel:
-        subject = f"Annulée : audition « {entry['title']} »"
-        text = f"L'audition « {entry['title']} » prévue {when} est annulée.\n"
-    else:
-        subject = f"Audition « {entry['title']} » : {start:%d/%m à %H:%M}"
-        text = (
-            f"L'audition « {entry['title']} » ({event.title}) aura lieu {when}.\n\n"
-            "L'invitation jointe s'ajoute à votre agenda ; elle remplace toute version précédente.\n"
-        )
-    enqueue_mail(
-        session,
-        outbox,
-        settings.mail,
-        to=[email for _, email in people],
-        subject=subject,
-        text=text,
-        kind="hearing-cancel" if cancel else "hearing-invitation",
-        reference=f"event:{event.id}:hearing:{entry['hearing_id']}",
-        calendar=calendar,
-        calendar_method=method,
-        held=True,
-    )
-
-
-def _address(from_address: str) -> str:
-    return from_address.rsplit("<", 1)[-1].strip(" >")
 
 
 def public_entries(entries: Sequence[dict[str, Any]]) -> list[AgendaEntry]:

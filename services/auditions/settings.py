@@ -31,6 +31,12 @@ class AuditionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AUDITIONS_", extra="ignore")
 
     database_url: str = "sqlite:///var/auditions.db"
+    # The ORGANIZER of the invitations, where calendar clients send their answers (iMIP
+    # REPLY): a mailbox the secretariat reads, never the no-reply sender. An event may
+    # name its own (its `organizer_email`).
+    organizer_email: str = Field(
+        default="secretariat-auditions@example.org", max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"
+    )
     solver: SolverSettings = Field(default_factory=SolverSettings)
 
 

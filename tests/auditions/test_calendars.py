@@ -1,13 +1,16 @@
-"""iCalendar documents parsed back with icalendar: Paris times, across a change of summer time."""
+"""iCalendar documents parsed back with icalendar and vobject: Paris times across a change of
+summer time, CRLF lines folded at 75 octets, and staff text that cannot add a property."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from services.auditions.calendars import CalendarEntry, build_calendar
+from tests.auditions.ical_checks import checked_calendar, physical_lines, vobject_event
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -86,3 +89,74 @@ def test_a_cancellation_keeps_the_uid_and_says_so() -> None:
     assert str(event["ATTENDEE"]) == "mailto:claire@example.org"
     assert event["ATTENDEE"].params["ROLE"] == "REQ-PARTICIPANT"
     assert event.decoded("DTSTART") == start
+
+
+# Staff-typed text that would end a property and start another if written as it is.
+INJECTIONS = {
+    "line feed": (
+        "Audition\nATTENDEE:mailto:intrus@example.org",
+        "Audition ATTENDEE:mailto:intrus@example.org",
+    ),
+    "carriage return": ("Audition\rMETHOD:CANCEL", "Audition METHOD:CANCEL"),
+    "CRLF and a fold": ("Audition\r\n X-INJECTE:oui", "Audition X-INJECTE:oui"),
+    "semicolon": ("Salle A; bâtiment B", "Salle A; bâtiment B"),
+    "comma": ("Paris, Lyon, Marseille", "Paris, Lyon, Marseille"),
+    "backslash": ("C:\\dossiers\\n-pas-un-saut", "C:\\dossiers\\n-pas-un-saut"),
+    "controls": ("Au\x01di\x1btion\x7f \x85fin\u2028ici", "Audition fin ici"),
+    "tab": ("Audition\tplénière", "Audition\tplénière"),
+}
+PROPERTIES = {"UID", "SEQUENCE", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION"}
+
+
+@pytest.mark.parametrize("case", sorted(INJECTIONS))
+def test_staff_text_never_breaks_or_extends_a_property(case: str) -> None:
+    typed, shown = INJECTIONS[case]
+    raw = build_calendar(
+        [
+            entry(
+                datetime(2023, 7, 12, 10, tzinfo=PARIS),
+                summary=typed,
+                location=typed,
+                description=f"Première ligne\n{typed}",
+                attendees=((typed, "claire@example.org"),),
+            )
+        ],
+        timezone="Europe/Paris",
+        first_day=date(2023, 7, 11),
+        last_day=date(2023, 7, 20),
+        name=typed,
+        method="REQUEST",
+        organizer="secretariat@example.org",
+    ).encode()
+
+    calendar = checked_calendar(raw)
+    [event] = calendar.walk("VEVENT")
+    assert set(event) == PROPERTIES | {"DESCRIPTION", "STATUS", "ORGANIZER", "ATTENDEE"}
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert (str(event["SUMMARY"]), str(event["LOCATION"])) == (shown, shown)
+    assert str(event["ATTENDEE"]) == "mailto:claire@example.org"
+    assert event["ATTENDEE"].params["CN"] == shown.replace('"', "'")
+    vevent = vobject_event(raw, "hearing-1@auditions")
+    assert (vevent.summary.value, vevent.location.value) == (shown, shown)
+    assert len(vevent.contents["attendee"]) == 1
+    lines = str(event["DESCRIPTION"]).split("\n")
+    # Multi-line text keeps its line breaks, as escaped "\n" inside the one property.
+    assert lines[0] == "Première ligne"
+    assert " ".join(line.strip() for line in lines[1:] if line.strip()) == shown
+
+
+def test_long_text_is_folded_at_75_octets_without_splitting_a_character() -> None:
+    title = "Audition : « Société numérique » — élus, 🏔️ montagne " * 12
+    raw = build_calendar(
+        [entry(datetime(2023, 7, 12, 10, tzinfo=PARIS), summary=title, description=title)],
+        timezone="Europe/Paris",
+        first_day=date(2023, 7, 11),
+        last_day=date(2023, 7, 20),
+        name="Auditions",
+    ).encode()
+
+    calendar = checked_calendar(raw)  # every line at most 75 octets, each valid UTF-8
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == title.strip()
+    assert vobject_event(raw, "hearing-1@auditions").summary.value == title.strip()
+    assert sum(line.startswith(b" ") for line in physical_lines(raw)) > 10

@@ -26,6 +26,12 @@ def _event(make: Make) -> Edit:
     return Edit("PUT", f"/events/{event['id']}", {**EVENT, "title": "Renommé"}, "")
 
 
+def _organizer(make: Make) -> Edit:
+    event = make.event()
+    body = {"organizer_email": "secretariat@commission.example"}
+    return Edit("PUT", f"/events/{event['id']}/organizer", body, "")
+
+
 def _hearing(make: Make, suffix: str, body: dict[str, Any] | None) -> Edit:
     event = make.event()
     hearing = make.hearing(event["id"])
@@ -49,6 +55,7 @@ def _minutes(make: Make) -> Edit:
 
 EDITS: dict[str, Callable[[Make], Edit]] = {
     "événement": _event,
+    "organisateur": _organizer,
     "audition": lambda make: _hearing(make, "", {"title": "Renommée", "duration_minutes": 60}),
     "placement": lambda make: _hearing(make, "/placement", {}),
     "annulation": lambda make: _hearing(make, "/cancel", None),

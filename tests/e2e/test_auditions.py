@@ -15,6 +15,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 
+from tests.auditions.reply_samples import Answer, outlook
 from tests.helpers import private_link
 
 from .support import Stack, describe_violations, run_axe
@@ -511,3 +512,100 @@ def test_one_click_plan_then_repair_after_an_actor_cancels_a_day(
     held = [m["subject"] for m in outbox if m["status"] == "held"]
     assert held
     assert all(hearing["title"] in subject for subject in held)
+
+
+def test_organiser_names_the_reply_mailbox_and_imports_a_calendar_answer(
+    page: Page, stack: Stack, api: httpx.Client, browser: Browser, base_url: str
+) -> None:
+    """The address set in the console is the invitation's ORGANIZER; the answer a calendar
+    client sends there, imported in the console, shows in the table (and a bad file says why)."""
+    suffix = uuid.uuid4().hex[:6]
+    base = stack.auditions_url
+    headers = organiser_headers(api, stack)
+    event_id = api.get(f"{base}/events").json()["items"][0]["id"]
+    secretariat = f"secretariat.{suffix}@commission.example"
+    email = f"camille.{suffix}@commission.example"
+    title = f"Audition des réponses {suffix}"
+
+    sign_in(page, stack.admin_email, stack.admin_password)
+    expect(page.locator("#session-identite")).to_contain_text(stack.admin_email)
+    page.goto("/auditions-console.html")
+    expect(page.locator("#console")).to_be_visible()
+    page.get_by_label("Adresse qui reçoit les réponses (organisateur)").fill(secretariat)
+    page.get_by_role("button", name="Enregistrer l'adresse").click()
+    expect(page.locator("#console-etat")).to_contain_text("Adresse de l'organisateur enregistrée")
+    assert api.get(f"{base}/events/{event_id}").json()["organizer_email"] == secretariat
+
+    # A new member sits in a new hearing; the release invites them.
+    member = api.post(
+        f"{base}/events/{event_id}/members",
+        headers=headers,
+        json={"name": f"Camille Bernard {suffix}", "email": email, "role": "member"},
+    ).json()
+    hearing = api.post(
+        f"{base}/events/{event_id}/hearings",
+        headers=headers,
+        json={"title": title, "duration_minutes": 45},
+    ).json()["hearing"]
+    room = api.get(f"{base}/events/{event_id}").json()["rooms"][-1]
+    api.put(
+        f"{base}/events/{event_id}/hearings/{hearing['id']}/placement",
+        headers={**headers, "If-Match": f'"{hearing["version"]}"'},
+        json={
+            "room_id": room["id"],
+            "starts_at": datetime(2023, 7, 20, 18, tzinfo=PARIS).isoformat(),
+            "member_ids": [member["id"]],
+        },
+    ).raise_for_status()
+    api.post(
+        f"{base}/events/{event_id}/releases",
+        headers=headers,
+        json={"name": f"Réponses {suffix}", "changelog": "Test.", "override_hard_warnings": True},
+    ).raise_for_status()
+    held = [m["id"] for m in api.get(f"{base}/events/{event_id}/outbox", headers=headers).json()]
+    api.post(f"{base}/events/{event_id}/outbox/release", headers=headers, json={"ids": held[:1000]})
+    invitation = calendar_of(stack.wait_for_mail(email))
+    assert invitation is not None
+    [sent] = invitation.walk("VEVENT")
+    assert str(sent["ORGANIZER"]) == f"mailto:{secretariat}"
+
+    # Camille's Outlook declines; the secretariat imports the answer it received.
+    reply = outlook(
+        Answer(str(sent["UID"]), email, "Camille Bernard", "DECLINED", int(str(sent["SEQUENCE"])))
+    )
+    page.reload()
+    expect(page.locator("#console")).to_be_visible()
+    upload = page.get_by_label("Réponse reçue (fichier .ics ou message .eml)")
+    upload.set_input_files(
+        files=FilePayload(name="Refusé.ics", mimeType="text/calendar", buffer=reply)
+    )
+    page.get_by_role("button", name="Importer la réponse").click()
+    expect(page.locator("#console-etat")).to_have_text(f"Réponse importée : {email} : Décline.")
+    row = page.locator("#reponses tr", has_text=email)
+    expect(row).to_contain_text(title)
+    expect(row).to_contain_text("Décline")
+    expect(row).to_contain_text("service juridique")
+
+    # Our own invitation is no answer: the console says what is wrong, the table stays.
+    own = FilePayload(name="invitation.ics", mimeType="text/calendar", buffer=invitation.to_ical())
+    upload.set_input_files(files=own)
+    page.get_by_role("button", name="Importer la réponse").click()
+    expect(page.locator("#console-erreur")).to_contain_text("METHOD:REPLY attendu")
+    expect(row).to_contain_text("Décline")
+
+    # At 390 px the section fits the screen; the table scrolls in its own box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    section = page.locator("section", has=page.locator("#reponses-titre"))
+    box = section.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    # What is wider (the table) scrolls inside its own box, never the section.
+    assert section.evaluate("s => s.scrollWidth <= s.clientWidth")
+    assert_accessible(
+        browser,
+        base_url,
+        "/auditions-console.html",
+        "#reponses tr",
+        credentials=(stack.admin_email, stack.admin_password),
+    )

@@ -20,6 +20,8 @@ export interface EventDetail {
   readonly lunch_start: string | null;
   readonly lunch_end: string | null;
   readonly grid_minutes: number;
+  /** Where calendar clients send their answers; null: the service's default. */
+  readonly organizer_email: string | null;
   readonly rooms: readonly Room[];
   readonly themes: readonly Theme[];
   readonly version: number;

@@ -13,6 +13,7 @@ import {
 } from "../auditions/api";
 import { fitFor, type Fit } from "../auditions/availability";
 import { MinutesEditor, showAttachments, showReleases, uploadAttachment } from "../auditions/console-extras";
+import { importReply, saveOrganizer, showParticipation } from "../auditions/replies-panel";
 import { SolverPanel } from "../auditions/solver-panel";
 
 const status = byId("console-etat", HTMLElement);
@@ -30,6 +31,8 @@ const placeTime = byId("place-heure", HTMLSelectElement);
 const placeRoom = byId("place-salle", HTMLSelectElement);
 const placeMember = byId("place-membre", HTMLSelectElement);
 const outboxBody = byId("envois", HTMLElement);
+const repliesBody = byId("reponses", HTMLElement);
+const organizerInput = byId("organisateur-adresse", HTMLInputElement);
 
 const token = loadToken();
 let eventId = 0;
@@ -83,6 +86,7 @@ async function refresh(): Promise<void> {
   renderOutbox(await call<OutboxItem[]>(`/events/${eventId}/outbox`, { token }));
   await showReleases(eventId, byId("versions", HTMLElement), byId("difference", HTMLElement));
   await showAttachments(eventId, minutesHearing.value, token, attachmentList);
+  await showParticipation(eventId, token, repliesBody);
 }
 
 function render(data: Draft): void {
@@ -114,6 +118,7 @@ function render(data: Draft): void {
     input.min = data.event.starts_on;
     input.max = data.event.ends_on;
   }
+  organizerInput.value = data.event.organizer_email ?? "";
   renderActors(data);
   renderWarnings(data.warnings.filter((w) => w.kind !== "unscheduled"));
   renderGrid(data, live);
@@ -417,6 +422,29 @@ byId("envoyer-tout", HTMLButtonElement).addEventListener("click", () => void run
   }
   await refresh();
 }, "Messages envoyés."));
+
+byId("organisateur-formulaire", HTMLFormElement).addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!draft) return;
+  const { version } = draft.event;
+  void run(async () => {
+    await saveOrganizer(eventId, token, organizerInput.value.trim(), version);
+    await refresh();
+  }, "Adresse de l'organisateur enregistrée : les prochaines invitations la portent.");
+});
+
+byId("reponse-formulaire", HTMLFormElement).addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = byId("reponse-fichier", HTMLInputElement);
+  const file = input.files?.[0];
+  if (!file) return;
+  void run(async () => {
+    const imported = await importReply(eventId, token, file);
+    input.value = "";
+    await refresh();
+    announce(status, `Réponse importée : ${imported}.`);
+  });
+});
 
 // Automatic scheduling, just above the draft grid it proposes to change.
 const solver = new SolverPanel(() => eventId, token, run, refresh);

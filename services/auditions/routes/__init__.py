@@ -13,6 +13,7 @@ from services.auditions.routes import (
     members,
     minutes,
     releases,
+    replies,
     rooms,
     solver,
 )
@@ -25,6 +26,7 @@ routers = [
     availability.router,
     hearings.router,
     releases.router,
+    replies.router,
     rooms.router,
     members.router,
     minutes.router,

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from fastapi import APIRouter, Response
 from slugify import slugify
 from sqlmodel import Session, col, select
 
-from services.auditions.dependencies import OrganisedEventDep, Organiser
+from services.auditions.dependencies import OrganisedEventDep, Organiser, SettingsDep
 from services.auditions.models import Event, Theme
 from services.auditions.schemas.events import (
     EventDetail,
     EventIn,
+    OrganizerIn,
     ThemeIn,
     ThemePublic,
     event_detail,
 )
+from services.auditions.settings import AuditionsSettings
 from services.common.database import SessionDep
 from services.common.errors import InvalidField
 from services.common.versions import RequiredVersion, set_etag
@@ -44,6 +48,17 @@ def check_event(body: EventIn) -> None:
             raise InvalidField(("excluded_dates", index), "Ce jour est en dehors de l'événement.")
 
 
+def check_organizer(address: str | None, settings: AuditionsSettings) -> None:
+    """The answers must reach someone: never the no-reply sender of the e-mails."""
+    sender = parseaddr(settings.mail.from_address)[1].lower()
+    if address is not None and address.strip().lower() == sender:
+        raise InvalidField(
+            ("organizer_email",),
+            "Cette adresse est celle des envois sans réponse : indiquez une boîte que le "
+            "secrétariat lit, les réponses aux invitations y arrivent.",
+        )
+
+
 def _apply(event: Event, body: EventIn) -> None:
     for name in (
         "title",
@@ -60,6 +75,7 @@ def _apply(event: Event, body: EventIn) -> None:
         "lunch_end",
         "grid_minutes",
         "buffer_minutes",
+        "organizer_email",
     ):
         setattr(event, name, getattr(body, name))
     event.excluded_dates = sorted({d.isoformat() for d in body.excluded_dates})
@@ -83,10 +99,11 @@ def list_all_events(session: SessionDep, _: Organiser) -> list[EventDetail]:
 
 @router.post("/events", status_code=201)
 def create_event(
-    body: EventIn, session: SessionDep, _: Organiser, response: Response
+    body: EventIn, session: SessionDep, _: Organiser, response: Response, settings: SettingsDep
 ) -> EventDetail:
     """Crée un événement (dates, jours exclus, horaires, grille, battement)."""
     check_event(body)
+    check_organizer(body.organizer_email, settings)
     event = Event(
         slug=_unique_slug(session, body.title),
         title=body.title,
@@ -109,11 +126,32 @@ def update_event(
     session: SessionDep,
     response: Response,
     expected: RequiredVersion,
+    settings: SettingsDep,
 ) -> EventDetail:
     """Modifie un événement (avec If-Match) ; les alertes du planning suivent."""
     expected.check(event.version, what="La fiche de l'événement")
     check_event(body)
+    check_organizer(body.organizer_email, settings)
     _apply(event, body)
+    event.version += 1
+    session.flush()
+    set_etag(response, event.version)
+    return event_detail(session, event)
+
+
+@router.put("/events/{event_id}/organizer")
+def update_organizer(
+    event: OrganisedEventDep,
+    body: OrganizerIn,
+    session: SessionDep,
+    response: Response,
+    expected: RequiredVersion,
+    settings: SettingsDep,
+) -> EventDetail:
+    """Change l'adresse de l'organisateur des invitations, qui reçoit les réponses (If-Match)."""
+    expected.check(event.version, what="La fiche de l'événement")
+    check_organizer(body.organizer_email, settings)
+    event.organizer_email = body.organizer_email
     event.version += 1
     session.flush()
     set_etag(response, event.version)

@@ -14,7 +14,7 @@ from pydantic import (
 from sqlmodel import Session, col, select
 
 from services.auditions.models import Event, Room, Theme
-from services.auditions.schemas.common import LocalTime, RoomKind, WindowIn
+from services.auditions.schemas.common import EMAIL_PATTERN, LocalTime, RoomKind, WindowIn
 from services.common.text import InputModel
 
 
@@ -38,6 +38,8 @@ class EventDetail(EventPublic):
     lunch_end: str | None
     grid_minutes: int
     buffer_minutes: int
+    # Where calendar clients send their answers; None: the service's default address.
+    organizer_email: str | None
     rooms: list[RoomPublic]
     themes: list[ThemePublic]
     # The version to send back in If-Match when editing the event.
@@ -80,6 +82,8 @@ class EventIn(InputModel):
     lunch_end: LocalTime | None = time(14, 0)
     grid_minutes: Literal[5, 10, 15, 20, 30, 60] = 15
     buffer_minutes: int = Field(default=15, ge=0, le=120)
+    # The invitations' ORGANIZER (it receives the answers); None: the service's default.
+    organizer_email: str | None = Field(default=None, max_length=320, pattern=EMAIL_PATTERN)
 
     @field_validator("timezone")
     @classmethod
@@ -87,6 +91,12 @@ class EventIn(InputModel):
         if value not in available_timezones():
             raise ValueError("fuseau horaire inconnu (nom IANA attendu, par exemple Europe/Paris)")
         return value
+
+
+class OrganizerIn(InputModel):
+    """The mailbox named ORGANIZER in the invitations; null: the service's default."""
+
+    organizer_email: str | None = Field(max_length=320, pattern=EMAIL_PATTERN)
 
 
 class ThemeIn(InputModel):
@@ -117,6 +127,7 @@ def event_detail(session: Session, event: Event) -> EventDetail:
         lunch_end=_hhmm(event.lunch_end),
         grid_minutes=event.grid_minutes,
         buffer_minutes=event.buffer_minutes,
+        organizer_email=event.organizer_email,
         rooms=[RoomPublic.model_validate(r, from_attributes=True) for r in rooms],
         themes=[ThemePublic.model_validate(t, from_attributes=True) for t in themes],
         version=event.version,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from services.common.mail.settings import MailSettings
 from services.common.sql import UTCDateTime, utcnow
 
 MAX_SUBJECT = 300
+_NOT_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 class OutboxStatus(StrEnum):
@@ -78,18 +80,29 @@ def build_message(
     attachments: Sequence[Attachment] = (),
     calendar: str | None = None,
     calendar_method: str = "REQUEST",
+    reply_to: str | None = None,
 ) -> EmailMessage:
     """A plain-text message; a calendar becomes a text/calendar alternative (iTIP)."""
     message = EmailMessage()
     message["From"] = settings.from_address
     message["To"] = ", ".join(to)
-    message["Subject"] = subject
+    if reply_to is not None:
+        message["Reply-To"] = reply_to
+    message["Subject"] = header_text(subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_domain(settings.from_address))
     message.set_content(text)
     if calendar is not None:
         # Calendar clients read the method from the part's parameters to offer "accept".
-        message.add_alternative(calendar, subtype="calendar", params={"method": calendar_method})
+        # RFC 5545 lines end in CRLF: base64 carries the bytes as they are, where a text
+        # encoding would have them rewritten to the local line ending (LF in a .eml file).
+        message.add_alternative(
+            calendar_bytes(calendar),
+            maintype="text",
+            subtype="calendar",
+            cte="base64",
+            params={"method": calendar_method, "charset": "utf-8"},
+        )
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         if calendar is not None:
@@ -99,6 +112,17 @@ def build_message(
             attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
         )
     return message
+
+
+def header_text(text: str) -> str:
+    """`text` as one header line: a line break or control character typed in a title (which
+    would end the header, or be refused by the library) becomes a space."""
+    return " ".join(_NOT_IN_HEADER.sub(" ", text).split())
+
+
+def calendar_bytes(calendar: str) -> bytes:
+    """The calendar's UTF-8 bytes with CRLF line endings, whatever the text it came as."""
+    return calendar.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
 def _domain(address: str) -> str:
@@ -118,6 +142,7 @@ def enqueue_mail(
     attachments: Sequence[Attachment] = (),
     calendar: str | None = None,
     calendar_method: str = "REQUEST",
+    reply_to: str | None = None,
     held: bool = False,
 ) -> int:
     """Put a message in the outbox, in the caller's transaction; returns its id."""
@@ -131,6 +156,7 @@ def enqueue_mail(
         attachments=attachments,
         calendar=calendar,
         calendar_method=calendar_method,
+        reply_to=reply_to,
     )
     # The session's connection, so the insert joins the caller's transaction.
     result = session.connection().execute(
@@ -140,7 +166,7 @@ def enqueue_mail(
             kind=kind,
             reference=reference,
             recipients=", ".join(to),
-            subject=subject[:MAX_SUBJECT],
+            subject=header_text(subject)[:MAX_SUBJECT],
             message=message.as_string(),
             attempts=0,
             next_attempt_at=utcnow(),
