@@ -153,6 +153,7 @@ def _dataset(
         "dcat:theme": _iri(THEME),
         "dct:publisher": _iri(f"{site_url}/#editeur"),
         "dcat:contactPoint": {
+            "@id": f"{site_url}/#contact",
             "@type": "vcard:Kind",
             "vcard:fn": "Les intelligences associées des territoires",
             "vcard:hasURL": _iri(f"{site_url}/"),
