@@ -31,11 +31,12 @@ from services.auditions.seed import seed_auditions
 from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE
 from tests.catalogue.support import token_from_mail as edit_token_from_mail
-from tests.conftest import SERVICES, TEST_SECRET_KEY, ClientFactory, Databases
+from tests.conftest import SERVICES, ClientFactory, Databases
 from tests.helpers import PASSWORD, add_staff
 from tests.mailbox import Mailbox
 from tests.survey.support import light_survey
 from tests.survey.support import token_from_mail as answer_token_from_mail
+from tests.test_operation_ids import served_document
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 # The generator reads only JSON, text and octet-stream answers; an XLSX download is a file.
@@ -46,20 +47,11 @@ CONTENT_TYPE_OVERRIDES = {
 Operation = Callable[[str], ModuleType]
 
 
-def _document(service: str) -> dict[str, Any]:
-    create_app, settings_class = SERVICES[service]
-    settings = settings_class.model_validate(
-        {"database_url": "sqlite://", "auth": {"secret_key": TEST_SECRET_KEY}}
-    )
-    document: dict[str, Any] = create_app(settings).openapi()
-    return document
-
-
 def _generate(service: str, folder: Path) -> str:
     """Generate the client of `service` into `folder`; returns its package name."""
     package = f"{service}_client"
     spec = folder / f"{service}.json"
-    spec.write_text(json.dumps(_document(service)), encoding="utf-8")
+    spec.write_text(json.dumps(served_document(service)), encoding="utf-8")
     config = folder / f"{service}.config.json"
     config.write_text(
         json.dumps(

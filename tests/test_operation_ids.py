@@ -27,7 +27,8 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
-def _document(service: str) -> dict[str, Any]:
+def served_document(service: str) -> dict[str, Any]:
+    """The OpenAPI document `service` serves at /openapi.json."""
     create_app, settings_class = SERVICES[service]
     settings = settings_class.model_validate(
         {"database_url": "sqlite://", "auth": {"secret_key": TEST_SECRET_KEY}}
@@ -48,7 +49,7 @@ def operation_ids() -> dict[str, dict[str, str]]:
     return {
         service: {
             key: operation["operationId"]
-            for key, operation in _operations(_document(service)).items()
+            for key, operation in _operations(served_document(service)).items()
         }
         for service in SERVICES
     }
@@ -56,7 +57,7 @@ def operation_ids() -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def documents() -> dict[str, dict[str, Any]]:
-    return {service: _document(service) for service in SERVICES}
+    return {service: served_document(service) for service in SERVICES}
 
 
 def test_operation_ids_are_the_checked_in_list() -> None:
