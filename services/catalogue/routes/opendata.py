@@ -2,9 +2,10 @@
 and the staff import.
 
 Every download states its licence (Licence Ouverte 2.0, services.common.licences): in a `Link`
-header (`rel="license"`) on each, beside the address of the fiche's JSON Schema
-(`rel="describedby"`); in the JSON envelope; in the XLSX's "licence" sheet. A CSV has no place
-for it that every reader skips, so the header and the DCAT description carry it.
+header (`rel="license"`) on each, with the address of the fiches' JSON Schema on the fiches'
+(`rel="describedby"`; a version of the history is not a fiche); in the JSON envelope; in the
+XLSX's "licence" sheet. A CSV has no place for it that every reader skips, so the header and
+the DCAT description carry it.
 """
 
 from __future__ import annotations
@@ -51,23 +52,27 @@ def _history(session: Session) -> list[dict[str, Any]]:
     return [opendata.history_record(version) for version in versions]
 
 
-def _links(request: Request) -> dict[str, str]:
-    """The licence and the schema of a download, as `Link` (RFC 8288)."""
-    schema = request.url_for("use_case_schema")
+def _links(request: Request, *, described: bool) -> dict[str, str]:
+    """The licence of a download and, for the fiches (`described`), their schema, as `Link`
+    (RFC 8288). A version of the history is not a fiche: it names no schema."""
     licence = open_licence().link_header()["Link"]
-    return {"Link": f'{licence}, <{schema}>; rel="describedby"'}
+    if not described:
+        return {"Link": licence}
+    return {"Link": f'{licence}, <{request.url_for("use_case_schema")}>; rel="describedby"'}
 
 
-def _download(request: Request, content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content, media_type=media_type, headers={**attachment(filename), **_links(request)}
-    )
+def _download(
+    request: Request, content: bytes, media_type: str, filename: str, *, described: bool
+) -> Response:
+    headers = {**attachment(filename), **_links(request, described=described)}
+    return Response(content, media_type=media_type, headers=headers)
 
 
-def _envelope(request: Request, items: list[dict[str, Any]]) -> dict[str, Any]:
+def _envelope(request: Request, items: list[dict[str, Any]], *, described: bool) -> dict[str, Any]:
+    schema = {"schema": str(request.url_for("use_case_schema"))} if described else {}
     return {
         **open_licence().fields(),
-        "schema": str(request.url_for("use_case_schema")),
+        **schema,
         "schema_version": SCHEMA_VERSION,
         "generated_at": datetime.now(UTC).isoformat(),
         "items": items,
@@ -87,6 +92,7 @@ def export_csv(request: Request, session: SessionDep) -> Response:
         opendata.to_csv(_published(session), opendata.COLUMNS),
         CSV_TYPE,
         "cas-d-usage-ia.csv",
+        described=True,
     )
 
 
@@ -103,6 +109,7 @@ def export_xlsx(request: Request, session: SessionDep) -> Response:
         opendata.to_xlsx(_published(session), opendata.COLUMNS),
         XLSX_TYPE,
         "cas-d-usage-ia.xlsx",
+        described=True,
     )
 
 
@@ -110,8 +117,8 @@ def export_xlsx(request: Request, session: SessionDep) -> Response:
 def export_json(request: Request, session: SessionDep) -> JSONResponse:
     """Fiches publiées en JSON, avec la licence et le schéma que suit chaque élément."""
     return JSONResponse(
-        _envelope(request, _published(session)),
-        headers={**attachment("cas-d-usage-ia.json"), **_links(request)},
+        _envelope(request, _published(session), described=True),
+        headers={**attachment("cas-d-usage-ia.json"), **_links(request, described=True)},
     )
 
 
@@ -127,6 +134,7 @@ def export_history_csv(request: Request, session: SessionDep) -> Response:
         opendata.to_csv(_history(session), opendata.HISTORY_COLUMNS),
         CSV_TYPE,
         "cas-d-usage-ia-historique.csv",
+        described=False,
     )
 
 
@@ -134,8 +142,11 @@ def export_history_csv(request: Request, session: SessionDep) -> Response:
 def export_history_json(request: Request, session: SessionDep) -> JSONResponse:
     """Historique complet des versions publiques, en JSON."""
     return JSONResponse(
-        _envelope(request, _history(session)),
-        headers={**attachment("cas-d-usage-ia-historique.json"), **_links(request)},
+        _envelope(request, _history(session), described=False),
+        headers={
+            **attachment("cas-d-usage-ia-historique.json"),
+            **_links(request, described=False),
+        },
     )
 
 
