@@ -96,6 +96,7 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/exports/use-cases.json"): PUBLIC,
         ("GET", "/exports/use-cases-history.csv"): PUBLIC,
         ("GET", "/exports/use-cases-history.json"): PUBLIC,
+        ("GET", "/catalogue/dcat.jsonld"): PUBLIC,
         ("POST", "/imports/use-cases"): MODERATOR,
     },
     "survey": {

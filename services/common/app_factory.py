@@ -25,7 +25,7 @@ from services.common.middleware import (
     UnexpectedErrorMiddleware,
     ValidTextMiddleware,
 )
-from services.common.openapi import install_problem_documentation
+from services.common.openapi import install_problem_documentation, operation_id
 from services.common.rate_limits import RateLimiter
 from services.common.settings import ServiceSettings
 from services.common.territories.routes import territories_router
@@ -65,7 +65,13 @@ def build_service_app(
         engine.dispose()
         accounts_engine.dispose()
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)

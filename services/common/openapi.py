@@ -5,11 +5,20 @@ as problem+json (services.common.errors). Integrators, and the contract fuzzing 
 each response against this document, need the truth: which problem statuses an operation can
 return, and their shape. Most of them follow from what the operation depends on (a required
 role gives 401 and 403), so the dependencies that cause
-them say so with `answers(...)`; the rest are declared on the route with `responses=`.
+them say so with `answers(...)`; the problems a route raises, itself or through the project's
+functions it calls, are read from their source (services.common.raised); a route may still
+declare more with `responses=`.
+
+Each operation's `operationId` is the name of its route function, in snake_case
+(`operation_id`): stable while the function keeps its name (FastAPI's default adds the path and
+method, so a moved route renamed every generated client method), unique in a service (FastAPI
+warns on a duplicate, which the tests make an error; `tests/test_operation_ids.py` holds the
+list, so a rename is a visible change).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -20,6 +29,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
 from services.common.errors import PROBLEM_MEDIA_TYPE
+from services.common.raised import statuses_raised
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,6 +67,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 
+def operation_id(route: APIRoute) -> str:
+    """The stable `operationId` of `route`: its function's name (`export_csv`)."""
+    return route.name
+
+
 def answers(*statuses: int, demands_credentials: bool = False) -> Callable[[F], F]:
     """Mark a dependency whose use lets an operation answer these problem statuses.
 
@@ -87,8 +102,12 @@ def problem_statuses(context: RouteContext) -> set[int]:
         statuses.update(WITH_BODY)
     if "{" in (context.path_format or ""):
         statuses.update(WITH_PATH_PARAMETERS)
+    if context.dependant.call is not None:
+        statuses.update(statuses_raised(context.dependant.call))
     for call in _calls(context.dependant):
         statuses.update(_ANSWERS.get(call, ()))
+        if inspect.isfunction(call):
+            statuses.update(statuses_raised(call))
     return statuses
 
 

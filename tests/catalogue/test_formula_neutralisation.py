@@ -48,7 +48,8 @@ def test_every_open_data_spreadsheet_neutralises_formulas(
     content = catalogue.client.get("/exports/use-cases.xlsx").content
     sheet = load_workbook(io.BytesIO(content))["cas_d_usage"]
     header = [cell.value for cell in sheet[1]]
-    line = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == str(fiche_id))
+    # The identifier is a number there, as every number of the XLSX export.
+    line = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == fiche_id)
     cells = {name: line[header.index(name)] for name in EXPECTED}
     assert {name: cell.value for name, cell in cells.items()} == EXPECTED
     assert all(cell.data_type == "s" for cell in cells.values())

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from services.catalogue import fiche, search, vocabularies
+from services.catalogue import fiche, record_schema, search, vocabularies
 from services.catalogue.dependencies import PublicUseCase
 from services.catalogue.french_text import best_snippet, parse_query
 from services.catalogue.models import UseCaseVersion
@@ -126,13 +126,7 @@ def read_vocabularies() -> dict[str, Any]:
 
 @router.get("/schema/use-case.json", tags=["référentiels"])
 def use_case_schema() -> dict[str, Any]:
-    """Schéma JSON (2020-12) d'une fiche, avec sa version et les champs requis pour publier."""
-    schema = fiche.UseCaseFields.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://intelligences-territoires.fr/schema/use-case.json",
-        "version": fiche.SCHEMA_VERSION,
-        **schema,
-        "title": "Fiche cas d'usage d'IA d'une collectivité",
-        "x-required-to-publish": list(fiche.QUICK_PUBLICATION),
-    }
+    """Schéma JSON (2020-12) d'une fiche et de chaque élément des données ouvertes, avec sa
+    version et les champs requis pour publier ; les champs en lecture seule sont ceux que le
+    catalogue ajoute."""
+    return record_schema.use_case_schema()

@@ -15,6 +15,7 @@ from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.errors import Conflict, NotFound, ProblemError
+from services.common.licences import open_licence
 from services.survey import invitations
 from services.survey.campaigns import french_day
 from services.survey.dependencies import RespondentDep, VisibleCampaignDep, is_analyst
@@ -117,15 +118,20 @@ def read_results(
     result = publish.results_for(session.connection(), campaign, parsed, breakdown, interval)
     if question is not None:
         result = {**result, "questions": _one(parsed, result, question)}
+    licence = open_licence()
     if format == "csv":
         suffix = "" if interval == "korn-graubard" else f"-{interval}"
         name = f"observatoire-{campaign.slug}-{breakdown}{suffix}.csv"
         return Response(
             export.as_csv(result),
             media_type="text/csv; charset=utf-8",
-            headers=attachment(name),
+            headers={**attachment(name), **licence.link_header()},
         )
-    return Response(publish.as_json(result), media_type="application/json")
+    return Response(
+        publish.as_json({**result, **licence.fields()}),
+        media_type="application/json",
+        headers=licence.link_header(),
+    )
 
 
 def _one(parsed: store.Parsed, result: dict[str, Any], key: str) -> list[dict[str, Any]]:
