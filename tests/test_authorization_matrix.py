@@ -105,6 +105,7 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("POST", "/campaigns"): ANALYST,
         ("GET", "/questionnaires/schema"): PUBLIC,
         ("GET", "/questionnaires"): PUBLIC,
+        ("GET", "/questionnaires/collectivites.csv"): PUBLIC,
         ("POST", "/questionnaires"): ANALYST,
         ("POST", "/questionnaires/xlsform"): ANALYST,
         ("GET", "/questionnaires/{questionnaire_id}"): PUBLIC,
