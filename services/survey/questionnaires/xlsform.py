@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from services.common.archives import check_xlsx
 from services.common.errors import Unprocessable
 from services.survey.definition import Definition
 from services.survey.questionnaires.xlsform_expressions import (
@@ -90,6 +91,7 @@ def _label(row: dict[str, str], column: str = "label") -> str:
 
 def read_xlsform(data: bytes) -> Definition:
     """The definition an XLSForm describes; 422 naming each row that cannot be taken."""
+    check_xlsx(data, document="classeur XLSForm")  # sizes, bombs, entities: before openpyxl
     # Imported here: openpyxl imports NumPy, which importing the service should not load.
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
