@@ -30,6 +30,7 @@ from services.auditions.models import (
 from services.auditions.schemas.releases import AgendaEntry, ReleaseDiff
 from services.auditions.settings import AuditionsSettings
 from services.common.errors import Conflict
+from services.common.header_text import header_text
 from services.common.mail import enqueue_mail
 
 # The fields of an entry whose change is a new SEQUENCE for calendar clients.
@@ -210,10 +211,10 @@ def _notify(
     start = datetime.fromisoformat(entry["starts_at"]).astimezone(ZoneInfo(event.timezone))
     when = f"le {start:%d/%m/%Y} à {start:%H:%M} (heure de Paris), {entry['room']}"
     if cancel:
-        subject = f"Annulée : audition « {entry['title']} »"
+        subject = f"Annulée : audition « {header_text(entry['title'])} »"
         text = f"L'audition « {entry['title']} » prévue {when} est annulée.\n"
     else:
-        subject = f"Audition « {entry['title']} » : {start:%d/%m à %H:%M}"
+        subject = f"Audition « {header_text(entry['title'])} » : {start:%d/%m à %H:%M}"
         text = (
             f"L'audition « {entry['title']} » ({event.title}) aura lieu {when}.\n\n"
             "L'invitation jointe s'ajoute à votre agenda ; elle remplace toute version précédente.\n"

@@ -13,7 +13,9 @@ from services.catalogue import imports, opendata
 from services.catalogue.dependencies import Moderator
 from services.catalogue.fiche import SCHEMA_VERSION
 from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
+from services.common.body_limits import upload_limit
 from services.common.database import SessionDep
+from services.common.downloads import attachment
 from services.common.errors import BadRequest, ProblemError
 
 router = APIRouter(tags=["données ouvertes"])
@@ -45,7 +47,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
         content,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=attachment(filename),
     )
 
 
@@ -87,7 +89,7 @@ def export_json(session: SessionDep) -> JSONResponse:
     """Fiches publiées en JSON, avec la licence et la version du schéma."""
     return JSONResponse(
         _envelope(_published(session)),
-        headers={"Content-Disposition": 'attachment; filename="cas-d-usage-ia.json"'},
+        headers=attachment("cas-d-usage-ia.json"),
     )
 
 
@@ -108,7 +110,9 @@ def export_history_csv(session: SessionDep) -> Response:
 @router.get("/exports/use-cases-history.json")
 def export_history_json(session: SessionDep) -> JSONResponse:
     """Historique complet des versions publiques, en JSON."""
-    return JSONResponse(_envelope(_history(session)))
+    return JSONResponse(
+        _envelope(_history(session)), headers=attachment("cas-d-usage-ia-historique.json")
+    )
 
 
 class ImportRejected(ProblemError):
@@ -119,9 +123,11 @@ class ImportRejected(ProblemError):
 @router.post(
     "/imports/use-cases",
     tags=["modération"],
+    openapi_extra=upload_limit(MAX_IMPORT_BYTES),
     responses={
         401: {"description": "Jeton requis"},
         403: {"description": "Rôle modérateur requis"},
+        413: {"description": "Fichier de plus de 5 Mo"},
         422: {"description": "Lignes refusées : rien n'est importé"},
     },
 )
