@@ -8,9 +8,9 @@ Coded fields take a code of `vocabularies`; the porteur is a code of the territo
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field
 
@@ -24,6 +24,10 @@ SCHEMA_VERSION = "1.0.0"
 LOCAL_AUTHORITY_CODE = r"^(\d{9}|\d{2}|2[AB]|97\d)$"
 URL_PATTERN = r"^https?://[^\s]+$"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# Items of the list fields, bounded in the schema as the validators below bound them.
+Keyword = Annotated[str, StringConstraints(max_length=60)]
+TerritoryCode = Annotated[str, StringConstraints(max_length=9)]
+CodeText = Annotated[str, StringConstraints(max_length=100)]
 
 
 def _coded(field: str) -> Any:
@@ -76,23 +80,27 @@ class UseCaseFields(InputModel):
     )
     project_status: str | None = _coded("project_status")
     start_date: str | None = Field(
-        None, description="Début (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
+        None, max_length=7, description="Début (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
     )
     end_date: str | None = Field(
-        None, description="Fin (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
+        None, max_length=7, description="Fin (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
     )
-    keywords: list[str] | None = Field(None, max_length=20, description="Mots-clés.")
+    keywords: list[Keyword] | None = Field(None, max_length=20, description="Mots-clés.")
     revision_date: str | None = Field(
-        None, description="Prochaine révision (AAAA-MM).", schema_extra={"pattern": MONTH_PATTERN}
+        None,
+        max_length=7,
+        description="Prochaine révision (AAAA-MM).",
+        schema_extra={"pattern": MONTH_PATTERN},
     )
     # B. Porteur
     local_authority_kind: str | None = _coded("local_authority_kind")
     local_authority_code: str | None = Field(
         None,
+        max_length=9,
         description="SIREN (commune, EPCI, EPT) ou code INSEE (département, région) du porteur.",
         schema_extra={"pattern": LOCAL_AUTHORITY_CODE},
     )
-    partner_codes: list[str] | None = Field(
+    partner_codes: list[TerritoryCode] | None = Field(
         None, max_length=50, description="Collectivités partenaires (SIREN ou code INSEE)."
     )
     department_service: str | None = _text(200, "Direction ou service.")
@@ -119,7 +127,7 @@ class UseCaseFields(InputModel):
     ai_act_class: str | None = _coded("ai_act_class")
     ai_act_role: str | None = _coded("ai_act_role")
     annex_iii_area: str | None = _coded("annex_iii_area")
-    art50_obligations: list[str] | None = _coded("art50_obligations")
+    art50_obligations: list[CodeText] | None = _coded("art50_obligations")
     fria_done: bool | None = Field(
         None, description="Analyse d'impact sur les droits fondamentaux réalisée."
     )

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from services.catalogue import fiche, workflow
-from services.common import valid_text
+from services.common import json_limits, valid_text
 
 _LIST_FIELDS = {"keywords", "partner_codes", "art50_obligations"}
 _BOOL_FIELDS = {"individual_decisions", "fria_done", "peer_contact"}
@@ -51,6 +51,8 @@ def parse(data: bytes, *, kind: str) -> list[dict[str, Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError("le fichier doit être en UTF-8") from error
+    if kind == "json" and json_limits.too_deep(data):
+        raise ValueError(f"JSON imbriqué sur plus de {json_limits.MAX_DEPTH} niveaux")
     _refuse_invalid_text(data, text, kind=kind)
     if kind == "json":
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import Table
 
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.routes import router as auth_router
+from services.common.body_limits import BodyLimits
 from services.common.database import create_db_engine
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
@@ -98,8 +99,12 @@ def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: Reques
     # before anything logs, and even a 500 goes out with CORS headers and its request id.
     app.add_middleware(UnexpectedErrorMiddleware)
     # Inside the size limit, so a body is read whole only once it is known to be small enough.
+    # The limit of each route is read from the document at the first request (the lambda: the
+    # documented one, which install_problem_documentation sets later).
     app.add_middleware(ValidTextMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware, limits=BodyLimits(settings.max_body_bytes, lambda: app.openapi())
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import request_text
+from services.common.body_limits import BodyLimits
 from services.common.errors import INTERNAL_ERROR, problem_response
 from services.common.metrics import RequestMetrics
 from services.common.valid_text import InvalidText, shown
@@ -31,16 +32,21 @@ def _too_large(max_bytes: int) -> str:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse request bodies over `max_bytes` with 413, whether announced or streamed."""
+    """Refuse request bodies over their route's limit (services.common.body_limits) with 413,
+    whether announced or streamed."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int = 1_048_576, limits: BodyLimits | None = None
+    ) -> None:
+        """`max_bytes` for every route, unless `limits` says per route."""
         self.app = app
-        self.max_bytes = max_bytes
+        self.limits = limits or BodyLimits(max_bytes, dict)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limits.for_request(scope["method"], scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and not declared.isdigit():
             response = problem_response(
@@ -48,8 +54,8 @@ class BodySizeLimitMiddleware:
             )
             await response(scope, receive, send)
             return
-        if declared is not None and int(declared) > self.max_bytes:
-            response = problem_response(413, _too_large(self.max_bytes), instance=scope.get("path"))
+        if declared is not None and int(declared) > max_bytes:
+            response = problem_response(413, _too_large(max_bytes), instance=scope.get("path"))
             await response(scope, receive, send)
             return
         received = 0
@@ -59,8 +65,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge(self.max_bytes)
+                if received > max_bytes:
+                    raise _BodyTooLarge(max_bytes)
             return message
 
         await self.app(scope, limited_receive, send)

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from services.common import json_limits
 from services.common.valid_text import (
     InvalidText,
     invalid_json_text,
@@ -86,7 +87,10 @@ def pairs_errors(raw: bytes, where: str) -> list[InvalidText]:
 
 
 def json_errors(body: bytes) -> list[InvalidText]:
-    """Every string of a JSON body (keys included) holding a refused character."""
+    """Every string of a JSON body (keys included) holding a refused character; or the body
+    nesting too deep for the parsers (services.common.json_limits), checked first."""
+    if json_limits.too_deep(body):
+        return [InvalidText(("body",), json_limits.too_deep_message(), kind="json_too_deep")]
     return invalid_json_text(body, ("body",))
 
 

@@ -58,9 +58,10 @@ class InvalidText:
 
     loc: tuple[str | int, ...]
     message: str
+    kind: str = "invalid_text"
 
     def as_error(self) -> dict[str, Any]:
-        return {"loc": list(self.loc), "msg": self.message, "type": "invalid_text"}
+        return {"loc": list(self.loc), "msg": self.message, "type": self.kind}
 
 
 def _describe(character: str) -> str:

@@ -26,12 +26,18 @@ from services.survey.expressions import (
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 MAX_TEXT = 2000
+# Items of a section or a questionnaire, lists, choices of a list: as many as an XLSForm's rows.
+MAX_ITEMS = 2000
 DONT_KNOW = "nsp"
 YES_NO_CHOICES = [("oui", "Oui"), ("non", "Non"), (DONT_KNOW, "Ne sait pas")]
 
-Key = Annotated[str, Field(pattern=KEY_PATTERN, description="Clé stable de la question.")]
-Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+Key = Annotated[
+    str, Field(pattern=KEY_PATTERN, max_length=63, description="Clé stable de la question.")
+]
+Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=40)]
 Label = Annotated[str, Field(min_length=1, max_length=1000)]
+# Bounded in size by the key count of each node ({"op", "args"}), the body limit and the
+# nesting limit at the edge (services.common.json_limits).
 LanguageName = Annotated[str, Field(min_length=1, max_length=60)]
 # Where a translated text goes: `item:<key>:<field>`, `choice:<list>:<code>`, `row:<key>:<code>`.
 TextPath = Annotated[
@@ -49,7 +55,10 @@ TRANSLATABLE = (
 )
 Expression = Annotated[
     dict[str, Any],
-    Field(description="Arbre d'expression JSON (voir la documentation : and, or, eq, var, org…)."),
+    Field(
+        max_length=2,
+        description="Arbre d'expression JSON (voir la documentation : and, or, eq, var, org…).",
+    ),
 ]
 
 ChoiceFilter = Annotated[
@@ -73,7 +82,7 @@ class Choice(Strict):
     # The other columns of the XLSForm choices sheet, which a `choice_filter` reads.
     properties: dict[
         Annotated[str, Field(max_length=63)], Annotated[str, Field(max_length=200)]
-    ] = Field(default_factory=dict)
+    ] = Field(default_factory=dict, max_length=64)
 
 
 class Other(Strict):
@@ -198,7 +207,7 @@ class Section(Strict):
     description: str | None = Field(None, max_length=2000)
     relevant: Expression | None = None
     appearance: str | None = Field(None, max_length=100)
-    items: list[Question | Note | Calculate] = Field(min_length=1)
+    items: list[Question | Note | Calculate] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 # No discriminator on "kind": Question is itself discriminated by "type", and OpenAPI cannot
@@ -213,14 +222,23 @@ class Definition(Strict):
     version: str = Field(min_length=1, max_length=40)
     title: Label
     description: str | None = Field(None, max_length=4000)
-    choice_lists: dict[Key, list[Choice]] = Field(default_factory=dict)
-    items: list[Item] = Field(min_length=1)
+    choice_lists: dict[Key, Annotated[list[Choice], Field(max_length=MAX_ITEMS)]] = Field(
+        default_factory=dict, max_length=MAX_ITEMS
+    )
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
     default_language: LanguageName | None = Field(
         None,
         description="Langue des libellés ci-dessus, nommée comme dans XLSForm (« Français (fr) »).",
     )
-    translations: dict[LanguageName, dict[TextPath, str]] = Field(
+    translations: dict[
+        LanguageName,
+        Annotated[
+            dict[TextPath, Annotated[str, Field(max_length=MAX_TEXT)]],
+            Field(max_length=20 * MAX_ITEMS),
+        ],
+    ] = Field(
         default_factory=dict,
+        max_length=20,
         description="Les textes dans d'autres langues, par chemin : `item:<clé>:label`, "
         "`item:<clé>:hint`, `choice:<liste>:<code>`, `row:<clé>:<code>`…",
     )

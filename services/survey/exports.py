@@ -2,7 +2,8 @@
 
 One row per responding local authority, one column per question key; a multiple choice gives
 its codes in one column and a 0/1 column per code; a matrix a column per row. Only relevant
-answers are exported. Text that a spreadsheet would read as a formula is neutralised.
+answers are exported. Text that a spreadsheet would read as a formula is neutralised, cell by
+cell, by the shared rule (services.common.spreadsheets), as each format writes it.
 E-mail addresses are never exported.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from services.common.spreadsheets import neutralise, printable, xlsx_cell
+from services.common.spreadsheets import neutralise, xlsx_cell
 from services.survey.answering import answer_t, invitation_t
 from services.survey.campaigns import BAND_LABELS
 from services.survey.models import InvitationStatus
@@ -72,12 +73,6 @@ def columns(parsed: Parsed) -> list[Column]:
                     )
                 )
     return result
-
-
-def rows(session: Session, parsed: Parsed, campaign_id: int) -> Iterator[list[Any]]:
-    """Spreadsheet rows: text a spreadsheet would run as a formula is neutralised."""
-    for values in raw_rows(session, parsed, campaign_id, columns(parsed)):
-        yield [neutralise(value) for value in values]
 
 
 def raw_rows(
@@ -162,8 +157,9 @@ CODEBOOK_HEADER = ["colonne", "question", "libellé", "type", "code", "libellé 
 def as_csv(session: Session, parsed: Parsed, campaign_id: int) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([column.name for column in columns(parsed)])
-    writer.writerows(rows(session, parsed, campaign_id))
+    writer.writerow([neutralise(column.name) for column in columns(parsed)])
+    for values in raw_rows(session, parsed, campaign_id, columns(parsed)):
+        writer.writerow([neutralise(value) for value in values])
     # The BOM tells spreadsheets the file is UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -193,9 +189,10 @@ def as_xlsx(session: Session, parsed: Parsed, campaign_id: int) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("reponses")
-    sheet.append([column.name for column in columns(parsed)])
-    for row in rows(session, parsed, campaign_id):
-        sheet.append([printable(value) for value in row])
+    sheet.append([xlsx_cell(column.name) for column in columns(parsed)])
+    # Made printable before neutralised: a dropped control character may unveil a formula.
+    for values in raw_rows(session, parsed, campaign_id, columns(parsed)):
+        sheet.append([xlsx_cell(value) for value in values])
     book = workbook.create_sheet("codebook")
     book.append(CODEBOOK_HEADER)
     for line in codebook(parsed):

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from services.common import private_links
 from services.common.errors import Unprocessable
+from services.common.header_text import header_text
 from services.common.mail import MailSettings, enqueue_mail
 from services.common.sql import utcnow
 from services.common.territories.search import Kind, Territory, get_index
@@ -230,7 +231,7 @@ def send(
         token = new_link(session, invitation.id)
         subject = (
             f"{'Relance — ' if reminder else ''}Observatoire des usages de l'IA : "
-            f"le questionnaire de {invitation.name}"
+            f"le questionnaire de {header_text(invitation.name)}"
         )
         enqueue_mail(
             session,

@@ -60,7 +60,7 @@ class Target(InputModel):
     """Who is asked; an empty list means no restriction on that criterion."""
 
     kinds: list[TargetKind] = Field(default_factory=list, max_length=4)
-    regions: list[Annotated[str, Field(pattern=r"^[0-9]{2,3}$")]] = Field(
+    regions: list[Annotated[str, Field(pattern=r"^[0-9]{2,3}$", max_length=3)]] = Field(
         default_factory=list, max_length=30
     )
     population_bands: list[Band] = Field(default_factory=list, max_length=6)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import json
 from datetime import date
 from typing import Any
 
@@ -12,8 +14,12 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlmodel import Session, col, select
 
 from services.common.database import create_db_engine
-from services.common.spreadsheets import neutralise
+from services.common.spreadsheets import neutralise, printable, would_evaluate, xlsx_cell
+from services.survey.exports import codebook_csv
 from services.survey.models import Answer, Invitation
+from services.survey.observatory import export as observatory_export
+from services.survey.questionnaires.observatoire_ia import DEFINITION
+from services.survey.questionnaires.store import parse
 from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem, private_link
 from tests.mailbox import Mailbox
@@ -22,6 +28,7 @@ from tests.survey.support import (
     Survey,
     create_campaign,
     invite,
+    light_survey,
     seeded_survey,
     token_from_mail,
 )
@@ -139,3 +146,118 @@ def export(survey: Survey, campaign: int, kind: str) -> bytes:
     )
     assert response.status_code == 200, response.text
     return response.content
+
+
+# OWASP's CSV-injection payloads, and the forms they take behind what a spreadsheet skips or
+# normalises (a control character, a space, an invisible character, a full-width sign).
+PAYLOADS = [
+    '=HYPERLINK("http://example.org/x";"voir")',
+    '\x01=HYPERLINK("http://example.org/x";"voir")',
+    "=cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    " =1+1",
+    "\u00a0@SUM(A1:A9)",
+    "\u200b=1+1",
+    "\ufeff=1+1",
+    '\uff1dHYPERLINK("http://example.org/x")',
+    "\ufe66 1+1",
+    "\uff0b1+1",
+    "\uff0d1+1",
+    "\uff20SUM(A1)",
+    "\u2212 1+1",
+    "\x1b\x07=1+1",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_owasp_payload_is_neutralised_after_normalising(payload: str) -> None:
+    assert neutralise(payload) == "'" + payload
+    # In an XLSX the control characters go first: what remains is still neutralised.
+    assert xlsx_cell(payload) == "'" + printable(payload)
+    assert not would_evaluate(xlsx_cell(payload))
+
+
+@pytest.mark.parametrize(
+    "text", ["a=b", "Tri + collecte", "x-1", "2 + 2 = 4", "\u00e9t\u00e9", " ", "\u200b"]
+)
+def test_text_that_starts_otherwise_passes(text: str) -> None:
+    assert neutralise(text) == text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_stored_payload_is_neutralised_in_every_export_of_the_responses(
+    databases: Databases, client_for: ClientFactory, mailbox: Mailbox, payload: str
+) -> None:
+    """Written past the API (a control character is refused at the edge, as legacy data may
+    hold it): the CSV and the XLSX show it as text, the JSON keeps it as it is."""
+    survey = light_survey(databases, client_for)
+    campaign = create_campaign(survey)
+    invite(survey, campaign, f"{RENNES_METROPOLE};dsi@metropole.example")
+    token = token_from_mail(mailbox, "dsi@metropole.example")
+    saved = survey.client.patch(
+        "/answering/answers",
+        headers=private_link(token),
+        json={"answers": {"usage_ia": "oui", "commentaire": "avant"}, "author": "a"},
+    )
+    assert saved.status_code == 200, saved.text
+    _store_comment_directly(databases, campaign, payload)
+
+    as_csv = export(survey, campaign, "csv").decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(as_csv, newline="")))
+    sheet = load_workbook(io.BytesIO(export(survey, campaign, "xlsx")))["reponses"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet[2][header.index("commentaire")]
+    as_json = json.loads(export(survey, campaign, "json"))
+
+    assert row["commentaire"] == "'" + payload
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'")
+    assert not would_evaluate(cell.value)
+    assert as_json[0]["commentaire"] == payload
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_labels_holding_a_payload_are_neutralised_in_the_codebook_and_the_observatory(
+    payload: str,
+) -> None:
+    """Labels come from a questionnaire (an XLSForm an analyst uploads)."""
+    document = copy.deepcopy(DEFINITION)
+    first_list = next(iter(document["choice_lists"].values()))
+    first_list[0]["label"] = payload
+    lines = list(csv.reader(io.StringIO(codebook_csv(parse(document)).decode("utf-8-sig"))))
+    result = {
+        "breakdown": "national",
+        "domains": [{"key": "ensemble", "label": payload}],
+        "questions": [{"key": "q", "label": payload, "answers": [], "cells": [_CELL]}],
+    }
+    observatory = list(
+        csv.reader(io.StringIO(observatory_export.as_csv(result).lstrip("\ufeff")), delimiter=";")
+    )
+
+    assert ["'" + payload] in [[cell] for line in lines for cell in line]
+    assert not any(would_evaluate(cell) for line in lines for cell in line)
+    mean = dict(zip(observatory[0], observatory[1], strict=True))
+    assert mean["question"] == "'" + payload
+    assert not any(would_evaluate(cell) for line in observatory[1:] for cell in line[:3])
+
+
+_CELL = {
+    "domain": "ensemble",
+    "code": None,
+    "suppressed": False,
+    "n": 40,
+    "population": 900,
+    "mean": -0.3,
+    "mean_ci_low": -0.5,
+    "mean_ci_high": -0.1,
+    "median": -0.25,
+    "total": -270.0,
+    "total_ci_low": -450.0,
+    "total_ci_high": -90.0,
+    "reliable": True,
+}

@@ -11,6 +11,8 @@ from services.auditions.dependencies import HearingDep, PublishedEventDep
 from services.auditions.models import Hearing, HearingAttachment
 from services.auditions.schemas.common import Visibility
 from services.auditions.schemas.hearings import AttachmentView
+from services.common import downloads
+from services.common.body_limits import upload_limit
 from services.common.database import SessionDep
 from services.common.errors import InvalidField, NotFound
 from services.common.pagination import RowId
@@ -18,15 +20,22 @@ from services.common.pagination import RowId
 router = APIRouter(tags=["pièces jointes"])
 
 MAX_BYTES = 5 * 1024 * 1024
-ALLOWED_TYPES = {
-    "application/pdf",
-    "text/plain",
-    "text/markdown",
-    "application/vnd.oasis.opendocument.text",
+# The types accepted, and the extension each download keeps (so it opens with the right program).
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "application/vnd.oasis.opendocument.text": ".odt",
 }
+ALLOWED_TYPES = set(EXTENSIONS)
 
 
-@router.post("/events/{event_id}/hearings/{hearing_id}/attachments", status_code=201)
+@router.post(
+    "/events/{event_id}/hearings/{hearing_id}/attachments",
+    status_code=201,
+    openapi_extra=upload_limit(MAX_BYTES),
+    responses={413: {"description": "Fichier de plus de 5 Mo"}},
+)
 async def add_attachment(
     hearing: HearingDep,
     session: SessionDep,
@@ -98,12 +107,17 @@ def download_attachment(
         or attachment.visibility != "public"
     ):
         raise NotFound("Pièce jointe inconnue.")
-    # Served as a download, never rendered by the browser in the site's origin.
+    # Served as a download under its own name, never rendered by the browser in the site's
+    # origin (services.common.downloads).
     return Response(
         attachment.data,
         media_type=attachment.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{attachment.id}"',
-            "X-Content-Type-Options": "nosniff",
-        },
+        headers=downloads.attachment(_with_extension(attachment)),
     )
+
+
+def _with_extension(attachment: HearingAttachment) -> str:
+    """The name it was sent with, ending with the extension of its type."""
+    extension = EXTENSIONS.get(attachment.content_type, "")
+    name = attachment.filename or f"piece-jointe-{attachment.id}"
+    return name if name.lower().endswith(extension) else name + extension

@@ -15,6 +15,7 @@ from services.auditions.schemas.invitations import (
 from services.auditions.settings import AuditionsSettings
 from services.common.database import SessionDep
 from services.common.errors import Conflict, InvalidField, NotFound
+from services.common.header_text import header_text
 from services.common.mail import enqueue_mail
 from services.common.pagination import RowId
 from services.common.private_links import issue
@@ -37,7 +38,7 @@ def _send_invitation(
 ) -> str:
     private = issue()
     link = settings.mail.link(f"/disponibilites.html#{private.token}")
-    subject = ("Rappel : " if reminder else "") + f"{event.title} : vos disponibilités"
+    subject = ("Rappel : " if reminder else "") + f"{header_text(event.title)} : vos disponibilités"
     text = (
         f"Bonjour {contact.name},\n\n"
         f"La commission souhaite entendre {actor.name} lors des « {event.title} » "

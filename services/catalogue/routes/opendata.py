@@ -21,6 +21,7 @@ from services.catalogue import dcat, imports, opendata
 from services.catalogue.dependencies import Moderator, SettingsDep
 from services.catalogue.fiche import SCHEMA_VERSION
 from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
+from services.common.body_limits import upload_limit
 from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.errors import BadRequest, ProblemError
@@ -177,9 +178,11 @@ class ImportRejected(ProblemError):
 @router.post(
     "/imports/use-cases",
     tags=["modération"],
+    openapi_extra=upload_limit(MAX_IMPORT_BYTES),
     responses={
         401: {"description": "Jeton requis"},
         403: {"description": "Rôle modérateur requis"},
+        413: {"description": "Fichier de plus de 5 Mo"},
         422: {"description": "Lignes refusées : rien n'est importé"},
     },
 )

@@ -4,9 +4,9 @@ a moderator's decision."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from services.catalogue import search, vocabularies
@@ -19,6 +19,9 @@ from services.common.text import InputModel
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 
 _TERRITORY_CODE = r"^(\d{2,3}|2[AB])$"
+# A filter's values: codes of a vocabulary or of the territories reference.
+MAX_FILTER_VALUES = 50
+QueryCode = Annotated[str, StringConstraints(max_length=100)]
 
 
 class Proposal(UseCaseFields):
@@ -37,33 +40,46 @@ class UseCaseQuery(PageQuery):
         None, max_length=200, description="Texte cherché (français, sans accents requis)."
     )
     tri: search.Sort | None = Field(None, description="Tri : pertinence (avec q), date ou nom.")
-    domain: list[str] = Field(default_factory=list, description="Domaine fonctionnel (codes).")
-    application_type: list[str] = Field(default_factory=list)
-    ai_technology: list[str] = Field(default_factory=list)
-    ai_act_class: list[str] = Field(default_factory=list)
-    project_status: list[str] = Field(default_factory=list)
-    reusability: list[str] = Field(default_factory=list)
-    automation_level: list[str] = Field(default_factory=list)
-    personal_data: list[str] = Field(default_factory=list)
-    interaction: list[str] = Field(default_factory=list)
-    algorithm_type: list[str] = Field(default_factory=list)
-    hosting: list[str] = Field(default_factory=list)
-    acquisition_mode: list[str] = Field(default_factory=list)
-    annex_iii_area: list[str] = Field(default_factory=list)
-    ai_act_role: list[str] = Field(default_factory=list)
-    local_authority_kind: list[str] = Field(
-        default_factory=list, description="Type de collectivité."
-    )
-    region: list[str] = Field(default_factory=list, description="Code INSEE de région.")
-    departement: list[str] = Field(default_factory=list, description="Code INSEE de département.")
-    local_authority_code: list[str] = Field(
-        default_factory=list, description="SIREN ou code INSEE du porteur."
-    )
-    individual_decisions: list[str] = Field(
-        default_factory=list, description="oui : fonde des décisions individuelles (CRPA)."
-    )
-    art50_obligations: list[str] = Field(
+    domain: list[QueryCode] = Field(
         default_factory=list,
+        max_length=MAX_FILTER_VALUES,
+        description="Domaine fonctionnel (codes).",
+    )
+    application_type: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    ai_technology: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    ai_act_class: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    project_status: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    reusability: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    automation_level: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    personal_data: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    interaction: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    algorithm_type: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    hosting: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    acquisition_mode: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    annex_iii_area: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    ai_act_role: list[QueryCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    local_authority_kind: list[QueryCode] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Type de collectivité."
+    )
+    region: list[QueryCode] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Code INSEE de région."
+    )
+    departement: list[QueryCode] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Code INSEE de département."
+    )
+    local_authority_code: list[QueryCode] = Field(
+        default_factory=list,
+        max_length=MAX_FILTER_VALUES,
+        description="SIREN ou code INSEE du porteur.",
+    )
+    individual_decisions: list[QueryCode] = Field(
+        default_factory=list,
+        max_length=MAX_FILTER_VALUES,
+        description="oui : fonde des décisions individuelles (CRPA).",
+    )
+    art50_obligations: list[QueryCode] = Field(
+        default_factory=list,
+        max_length=MAX_FILTER_VALUES,
         description="Obligations de transparence de l'article 50 (codes) : une fiche en a une ou plusieurs.",
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.dependencies import CurrentPrincipal
+from services.common.auth.forms import SignInForm
 
 router = APIRouter(prefix="/auth", tags=["authentification"])
 
@@ -36,9 +36,7 @@ class Me(BaseModel):
         429: {"description": "Trop d'essais"},
     },
 )
-def issue_token(
-    request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]
-) -> TokenResponse:
+def issue_token(request: Request, form: Annotated[SignInForm, Depends()]) -> TokenResponse:
     """Connexion du personnel : e-mail (`username`) et mot de passe contre un jeton signé."""
     authenticator: Authenticator = request.app.state.authenticator
     address = request.client.host if request.client else "inconnue"

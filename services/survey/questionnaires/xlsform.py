@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from services.common.archives import check_xlsx
 from services.common.errors import Unprocessable
 from services.survey.definition import Definition
 from services.survey.questionnaires import xlsform_authorities
@@ -80,6 +81,7 @@ def _open(data: bytes) -> Any:
 
 def read_xlsform(data: bytes) -> Definition:
     """The definition an XLSForm describes; 422 naming each construct that cannot be taken."""
+    check_xlsx(data, document="classeur XLSForm")  # sizes, bombs, entities: before openpyxl
     workbook = _open(data)
     if "survey" not in workbook.sheetnames:
         raise _refuse("Le classeur n'a pas de feuille « survey » : ce n'est pas un XLSForm.")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from services.common.database import EngineDep, SessionDep
 from services.common.errors import problem_response
+from services.common.header_text import header_text
 from services.common.mail import enqueue_mail
 from services.common.private_links import LinkToken
 from services.common.sql import utcnow
@@ -202,7 +203,10 @@ def _submit(token: str, session: Session, settings: SurveySettings) -> Any:
             outbox,
             settings.mail,
             to=invitation.emails.split(),
-            subject=f"Accusé de réception : réponses de {who.name} à « {who.campaign.title} »",
+            subject=(
+                f"Accusé de réception : réponses de {header_text(who.name)} "
+                f"à « {header_text(who.campaign.title)} »"
+            ),
             text=receipts.receipt_text(parsed, who, values, campaigns.today_in_paris(submitted_at)),
             kind="survey-receipt",
             reference=f"invitation:{who.invitation_id}",

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, UploadFile
 from sqlmodel import col, select
 
+from services.common.archives import XLSX_LIMITS
 from services.common.auth.dependencies import OptionalPrincipal
+from services.common.body_limits import upload_limit
 from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.pagination import Page, PageQuery, paginate
@@ -43,6 +45,8 @@ def list_questionnaires(
 @router.post(
     "/xlsform",
     status_code=201,
+    # The body may hold the largest workbook the archive checks admit, and its form.
+    openapi_extra=upload_limit(XLSX_LIMITS.max_compressed_bytes),
     responses={
         409: {"description": "Version déjà existante"},
         422: {"description": "XLSForm invalide"},
