@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Table
 
+from services.common.auth.alerts import SignInAlerts
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.routes import router as auth_router
 from services.common.database import create_db_engine
@@ -70,9 +71,14 @@ def build_service_app(
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)
     app.state.audit_table = audit
-    app.state.rate_limiter = RateLimiter(
+    app.state.rate_limiter = limiter = RateLimiter(
         accounts_engine, settings.rate_limits, secret=settings.auth.signing_key()
     )
+    if outbox is not None:
+        alerts = SignInAlerts(
+            engine=engine, outbox=outbox, mail=settings.mail, auth=settings.auth, limiter=limiter
+        )
+        app.state.authenticator.on_failure = alerts.repeated_failures
 
     install_error_handlers(app)
     metrics = RequestMetrics(name)

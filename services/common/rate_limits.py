@@ -26,11 +26,12 @@ from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from services.common.addresses import client_group
 from services.common.auth.dependencies import CurrentPrincipal
 from services.common.auth.models import RateLimitHit
 from services.common.errors import TooManyRequests
 from services.common.openapi import answers
-from services.common.settings import Bucket, RateLimitSettings
+from services.common.settings import Bucket, RateLimitSettings, Rule
 from services.common.sql import utcnow
 
 THROTTLED = {
@@ -55,7 +56,7 @@ class RateLimiter:
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
 
-    def digest(self, bucket: Bucket, key: str) -> str:
+    def digest(self, bucket: str, key: str) -> str:
         """What the store keeps of who is counted."""
         return hmac.new(self._secret, f"{bucket}\x00{key}".encode(), hashlib.sha256).hexdigest()
 
@@ -63,7 +64,17 @@ class RateLimiter:
         """Count one request of `key` in `bucket`; 429 once the window holds too many."""
         if not self.settings.enabled:
             return
-        rule = self.settings.rule(bucket)
+        wait = self.admit(bucket, key, self.settings.rule(bucket))
+        if wait is not None:
+            raise TooManyRequests(THROTTLED[bucket], retry_after=wait)
+
+    def admit(self, bucket: str, key: str, rule: Rule) -> int | None:
+        """Count one use of `key` under `rule` and return None; or, once the window holds
+        `rule.max_hits` uses, count nothing and return the seconds until one more fits.
+
+        Also what the kernel uses, whatever `enabled` says, to do a thing once per window:
+        one warning per account (sign-in alerts), one use per proof-of-work challenge.
+        """
         digest = self.digest(bucket, key)
         mine = (col(RateLimitHit.bucket) == bucket, col(RateLimitHit.key) == digest)
         window = timedelta(seconds=rule.window_seconds)
@@ -79,7 +90,7 @@ class RateLimiter:
             if earlier < rule.max_hits:
                 session.add(RateLimitHit(bucket=bucket, key=digest, at=now))
                 session.commit()
-                return
+                return None
             # The hit whose leaving the window lets one more request in.
             oldest = session.exec(
                 select(RateLimitHit.at)
@@ -89,8 +100,7 @@ class RateLimiter:
                 .limit(1)
             ).one()
             session.commit()
-        wait = max(1, math.ceil((oldest + window - now).total_seconds()))
-        raise TooManyRequests(THROTTLED[bucket], retry_after=wait)
+        return max(1, math.ceil((oldest + window - now).total_seconds()))
 
 
 def _serialise(session: Session, digest: str) -> None:
@@ -105,8 +115,8 @@ def _serialise(session: Session, digest: str) -> None:
 
 
 def client_address(request: Request) -> str:
-    # Behind the reverse proxy, uvicorn's --proxy-headers puts the client's own address here.
-    return request.client.host if request.client else "inconnue"
+    """Who is counted for a per-address limit: an IPv6 /64 counts as one address."""
+    return client_group(request)
 
 
 @answers(429)

@@ -32,8 +32,16 @@ class AuthSettings(BaseSettings):
     secret_key: SecretStr | None = None
     token_ttl_seconds: int = Field(3600, ge=60, le=86400)
     issuer: str = "intelligences-territoires"
+    # Sign-in throttling (docs/security.md): failures allowed per account *and* client
+    # address (an IPv6 /64) in the window, then per client address whatever the accounts.
+    # Nothing counts per account alone: a stranger's guesses never lock the owner out.
     login_max_failures: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(30, ge=1)
     login_window_seconds: int = Field(900, ge=1)
+    # Failures on one account within the window, from any address, that warn its owner by
+    # e-mail; at most one warning per account per interval.
+    login_alert_failures: int = Field(10, ge=1)
+    login_alert_interval_seconds: int = Field(86400, ge=60)
     oidc_jwks_url: str | None = None
     oidc_issuer: str | None = None
     oidc_audience: str | None = None

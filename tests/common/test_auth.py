@@ -219,30 +219,38 @@ def test_a_password_reset_ends_the_tokens_issued_before(
 def _assert_throttled(response: Response) -> None:
     body = assert_problem(response, 429)
     assert "access_token" not in response.text
-    assert int(response.headers["retry-after"]) == 900
+    # When the oldest counted failure leaves the 15-minute window (the test takes seconds).
+    assert 880 <= int(response.headers["retry-after"]) <= 900
     assert body["detail"]
 
 
-def test_too_many_failures_for_one_account_block_it_even_with_the_right_password(
+def test_failures_count_per_account_and_address_across_services_and_never_lock_the_owner_out(
     client_for: ClientFactory, databases: Databases
 ) -> None:
+    # Until issue 17, 6 failures from anywhere locked the account for everyone, its owner too.
     limited = {"login_max_failures": 3}
     clients = [client_for(service, auth=limited) for service in SERVICES]
     add_staff(databases.urls["accounts"], email="lea@example.org", roles=["moderator"])
-    # One failure per service, each from its own address: the account's count adds up.
-    for rank, client in enumerate(clients):
-        other = _other_address(client, f"192.0.2.{rank + 1}")
-        assert_problem(sign_in(other, email="lea@example.org", password="y" * 12), 401)
+    # One failure per service from the same address: the pair's count adds up everywhere.
+    for client in clients:
+        attacker = _other_address(client, "192.0.2.1")
+        assert_problem(sign_in(attacker, email="lea@example.org", password="y" * 12), 401)
 
     for client in clients:
-        _assert_throttled(sign_in(_other_address(client, "198.51.100.7"), email="lea@example.org"))
-        _assert_throttled(sign_in(client, email="lea@example.org"))
+        # That address is refused for this account, even with the right password...
+        _assert_throttled(sign_in(_other_address(client, "192.0.2.1"), email="lea@example.org"))
+        # ...while the owner, from their own address or another one, signs in.
+        assert sign_in(client, email="lea@example.org").status_code == 200
+        other = _other_address(client, "198.51.100.7")
+        assert sign_in(other, email="lea@example.org").status_code == 200
 
 
 def test_too_many_failures_from_one_address_block_that_address(
     client_for: ClientFactory, databases: Databases
 ) -> None:
-    client = client_for("catalogue", auth={"login_max_failures": 3})
+    client = client_for(
+        "catalogue", auth={"login_max_failures": 3, "login_max_failures_per_address": 3}
+    )
     add_staff(databases.urls["accounts"], email="lea@example.org", roles=["moderator"])
     attacker = _other_address(client, "203.0.113.66")
     for rank in range(3):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
+from services.common.addresses import client_group
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.dependencies import CurrentPrincipal
 
@@ -41,8 +42,9 @@ def issue_token(
 ) -> TokenResponse:
     """Connexion du personnel : e-mail (`username`) et mot de passe contre un jeton signé."""
     authenticator: Authenticator = request.app.state.authenticator
-    address = request.client.host if request.client else "inconnue"
-    issued = authenticator.sign_in(email=form.username, password=form.password, address=address)
+    issued = authenticator.sign_in(
+        email=form.username, password=form.password, address=client_group(request)
+    )
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
