@@ -27,6 +27,8 @@ from services.common.middleware import (
     ValidTextMiddleware,
 )
 from services.common.openapi import install_problem_documentation
+from services.common.proof_of_work import HEADER as PROOF_OF_WORK_HEADER
+from services.common.proof_of_work import proof_of_work_router
 from services.common.rate_limits import RateLimiter
 from services.common.settings import ServiceSettings
 from services.common.territories.routes import territories_router
@@ -86,6 +88,7 @@ def build_service_app(
     app.include_router(health_router(engine, accounts_engine))
     app.include_router(metrics_router(metrics))
     app.include_router(auth_router)
+    app.include_router(proof_of_work_router())
     app.include_router(territories_router())
     for router in routers:
         app.include_router(router)
@@ -104,7 +107,13 @@ def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: Reques
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "X-Request-ID",
+            PROOF_OF_WORK_HEADER,
+        ],
         expose_headers=["ETag", "X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestObserverMiddleware, metrics=metrics)

@@ -36,7 +36,8 @@ from services.common.sql import utcnow
 
 THROTTLED = {
     "public_submission": "Trop d'envois depuis cette adresse. Réessayez plus tard.",
-    "recipient": "Trop de courriels demandés pour ce destinataire. Réessayez plus tard.",
+    "recipient": "Trop de courriels demandés pour ce destinataire aujourd'hui. Réessayez plus tard.",
+    "anonymous_mail": "Trop de courriels demandés depuis cette adresse aujourd'hui. Réessayez plus tard.",
     "link_issue": "Trop de liens ou de jetons émis par ce compte. Réessayez plus tard.",
 }
 
@@ -128,9 +129,13 @@ def rate_limiter(request: Request) -> RateLimiter:
 Limiter = Annotated[RateLimiter, Depends(rate_limiter)]
 
 
-def limit_recipient(request: Request, email: str) -> None:
-    """Count one e-mail with a private link sent to `email` at an anonymous request's asking."""
-    rate_limiter(request).hit("recipient", email.strip().lower())
+def limit_anonymous_mail(request: Request, email: str) -> None:
+    """Count one e-mail sent to `email` at an anonymous request's asking: per client address
+    and per recipient, so the platform relays no flood, neither from one sender nor to one
+    mailbox."""
+    limiter = rate_limiter(request)
+    limiter.hit("anonymous_mail", client_address(request))
+    limiter.hit("recipient", email.strip().lower())
 
 
 def per_principal(bucket: Bucket = "link_issue") -> Callable[..., None]:

@@ -70,7 +70,7 @@ class AuthSettings(BaseSettings):
         return key
 
 
-Bucket = Literal["public_submission", "recipient", "link_issue"]
+Bucket = Literal["public_submission", "recipient", "anonymous_mail", "link_issue"]
 RULE_PATTERN = r"^[1-9][0-9]*/[1-9][0-9]*$"
 
 
@@ -88,8 +88,10 @@ class RateLimitSettings(BaseSettings):
     enabled: bool = True
     # Anonymous writes that create rows or send e-mail, per client address.
     public_submission: str = Field("20/3600", pattern=RULE_PATTERN)
-    # E-mails carrying a private link that an anonymous request sends, per recipient.
-    recipient: str = Field("10/3600", pattern=RULE_PATTERN)
+    # E-mails that anonymous requests make the platform send: per recipient address and per
+    # client address (an IPv6 /64), a day long, so that it cannot be used as a relay.
+    recipient: str = Field("5/86400", pattern=RULE_PATTERN)
+    anonymous_mail: str = Field("20/86400", pattern=RULE_PATTERN)
     # Staff or integrator actions that issue tokens or links (invitations, reminders, feeds),
     # per account or token.
     link_issue: str = Field("120/3600", pattern=RULE_PATTERN)
@@ -97,6 +99,25 @@ class RateLimitSettings(BaseSettings):
     def rule(self, bucket: Bucket) -> Rule:
         hits, seconds = str(getattr(self, bucket)).split("/")
         return Rule(max_hits=int(hits), window_seconds=int(seconds))
+
+
+class ProofOfWorkSettings(BaseSettings):
+    """`ALTCHA_` variables: the proof of work asked of anonymous forms (docs/security.md).
+
+    A challenge is solved by trying counters until PBKDF2 (`cost` iterations) of one gives a
+    key that starts with `key_prefix`: 256 tries on average for "00", a fraction of a second
+    in a browser, a real cost for whoever posts thousands of forms.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ALTCHA_", extra="ignore")
+
+    enabled: bool = True
+    algorithm: Literal["PBKDF2/SHA-256", "PBKDF2/SHA-512", "SHA-256"] = "PBKDF2/SHA-256"
+    cost: int = Field(5000, ge=1, le=1_000_000)
+    key_prefix: str = Field("00", pattern=r"^([0-9a-f]{2}){1,3}$")
+    # How long a challenge may be solved and used; a used one is kept that long to refuse
+    # its replay.
+    expiry_seconds: int = Field(600, ge=30, le=3600)
 
 
 class ServiceSettings(BaseSettings):
@@ -112,6 +133,7 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    proof_of_work: ProofOfWorkSettings = Field(default_factory=ProofOfWorkSettings)
 
 
 S = TypeVar("S", bound=ServiceSettings)

@@ -26,7 +26,7 @@ from services.common.settings import AuthSettings
 from services.common.sql import utcnow
 from tests.catalogue.support import COMPLETE
 from tests.conftest import TEST_SECRET_KEY, ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer, sign_in
+from tests.helpers import add_staff, assert_problem, bearer, proof_of_work, sign_in
 
 SERVICES = ("catalogue", "survey", "auditions")
 TITLE = "Détection des fuites d'eau par l'analyse des débits nocturnes"
@@ -346,7 +346,8 @@ def test_a_garbage_token_is_a_401(client_for: ClientFactory, token: str) -> None
         assert_problem(response, 401)
         assert response.headers["www-authenticate"] == "Bearer"
     # The very same proposal without a token is accepted: the 401 was the token's doing.
-    assert client.post("/use-cases", json=PROPOSAL).status_code == 201
+    anonymous = client.post("/use-cases", json=PROPOSAL, headers=proof_of_work(client))
+    assert anonymous.status_code == 201
 
 
 def _staff_token(databases: Databases, email: str, *, minutes: int, **settings: object) -> str:

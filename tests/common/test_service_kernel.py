@@ -20,7 +20,7 @@ from services.catalogue.seed import seed_catalogue
 from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import add_staff, assert_problem, bearer, proof_of_work
 
 SERVICES = ("catalogue", "survey", "auditions")
 # service -> (collection, template of one item, an example of one item)
@@ -298,7 +298,7 @@ class Saved:
 
 def _save_draft(client: TestClient, headers: dict[str, str], databases: Databases) -> Saved:
     """Propose a fiche, then note what is saved (public fiches, and every row)."""
-    created = client.post("/use-cases", json=VALID_PROPOSAL)
+    created = client.post("/use-cases", json=VALID_PROPOSAL, headers=proof_of_work(client))
     assert created.status_code == 201, created.text
     draft_id = created.json()["id"]
     assert isinstance(draft_id, int)
@@ -436,7 +436,9 @@ def test_a_body_under_the_limit_is_accepted(
     assert len(content) < 2048
 
     response = client.post(
-        "/use-cases", content=iter([content]), headers={"Content-Type": "application/json"}
+        "/use-cases",
+        content=iter([content]),
+        headers={"Content-Type": "application/json", **proof_of_work(client)},
     )
 
     assert response.status_code == 201, response.text
