@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Table
 
+from services.common.api_docs import install_api_docs
 from services.common.auth.alerts import SignInAlerts
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.routes import router as auth_router
@@ -30,6 +31,7 @@ from services.common.openapi import install_problem_documentation
 from services.common.proof_of_work import HEADER as PROOF_OF_WORK_HEADER
 from services.common.proof_of_work import proof_of_work_router
 from services.common.rate_limits import RateLimiter
+from services.common.security_headers import SecurityHeadersMiddleware
 from services.common.settings import ServiceSettings
 from services.common.territories.routes import territories_router
 from services.common.territories.search import get_index
@@ -68,7 +70,16 @@ def build_service_app(
         engine.dispose()
         accounts_engine.dispose()
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # /docs is served from the pinned Swagger UI package (services.common.api_docs), not
+    # FastAPI's pages, which load their scripts from a CDN.
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)
@@ -86,13 +97,14 @@ def build_service_app(
     metrics = RequestMetrics(name)
     _install_middleware(app, settings, metrics)
     app.include_router(health_router(engine, accounts_engine))
-    app.include_router(metrics_router(metrics))
+    app.include_router(metrics_router(metrics, token=settings.metrics.token))
     app.include_router(auth_router)
     app.include_router(proof_of_work_router())
     app.include_router(territories_router())
     for router in routers:
         app.include_router(router)
     install_problem_documentation(app)
+    install_api_docs(app)
     return app
 
 
@@ -118,3 +130,5 @@ def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: Reques
     )
     app.add_middleware(RequestObserverMiddleware, metrics=metrics)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    # Outermost: every answer gets them, a CORS preflight or a 500 included.
+    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)

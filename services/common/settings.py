@@ -120,6 +120,16 @@ class ProofOfWorkSettings(BaseSettings):
     expiry_seconds: int = Field(600, ge=30, le=3600)
 
 
+class MetricsSettings(BaseSettings):
+    """`METRICS_` variables, shared by the three services."""
+
+    model_config = SettingsConfigDict(env_prefix="METRICS_", extra="ignore")
+
+    # The bearer token Prometheus presents (`authorization` in its scrape config). Without
+    # one, /metrics is served to nobody: request counts and latencies per route are not public.
+    token: SecretStr | None = Field(None, min_length=32)
+
+
 class ServiceSettings(BaseSettings):
     """What every service is configured with; subclasses set the env prefix and defaults."""
 
@@ -134,6 +144,10 @@ class ServiceSettings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
     proof_of_work: ProofOfWorkSettings = Field(default_factory=ProofOfWorkSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    # Strict-Transport-Security on every API response when above 0: set it (31536000, a
+    # year) where the services are reached over HTTPS only, as in production.
+    hsts_seconds: int = Field(0, ge=0)
 
 
 S = TypeVar("S", bound=ServiceSettings)

@@ -88,8 +88,11 @@ def test_openapi_and_docs_are_served(client_for: ClientFactory, service: str) ->
 # --- metrics ---------------------------------------------------------------------------------
 
 
+SCRAPE_TOKEN = "jeton-de-collecte-" + "m" * 32
+
+
 def _request_counts(client: TestClient) -> dict[tuple[str, str, str, str], float]:
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     counts: dict[tuple[str, str, str, str], float] = {}
@@ -104,7 +107,7 @@ def _request_counts(client: TestClient) -> dict[tuple[str, str, str, str], float
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_metrics_count_requests_by_route_template(client_for: ClientFactory, service: str) -> None:
-    client = client_for(service)
+    client = client_for(service, metrics={"token": SCRAPE_TOKEN})
     collection, template = ROUTES[service]
 
     assert client.get(f"{collection}/123").status_code == 404
