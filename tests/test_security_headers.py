@@ -130,3 +130,22 @@ def test_docs_come_from_the_pinned_package_under_a_policy_that_allows_only_them(
     assert bundle.headers["content-type"].startswith("text/javascript")
     assert len(bundle.content) > 1_000_000
     assert client.get("/redoc").status_code == 404  # FastAPI's own page loads from a CDN
+
+
+def test_nginx_sends_hsts_for_a_year_and_denies_powerful_features() -> None:
+    nginx = _nginx_headers()
+    hsts = dict(
+        part.strip().partition("=")[::2] for part in nginx["Strict-Transport-Security"].split(";")
+    )
+    assert int(hsts["max-age"]) >= 31536000
+    assert "includeSubDomains" in hsts
+    features = nginx["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert f"{feature}=()" in features
+
+
+def test_nginx_declares_its_headers_once_for_every_location() -> None:
+    # An add_header inside a location would silently drop every server-level one there.
+    config = (ROOT / "frontend" / "nginx.conf").read_text(encoding="utf-8")
+    for block in re.findall(r"location[^{]*\{([^}]*)\}", config):
+        assert "add_header" not in block
