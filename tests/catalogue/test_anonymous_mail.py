@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from services.catalogue.notifications import EDIT_LINK_SUBJECT
-from tests.catalogue.support import COMPLETE, LINK
+from tests.catalogue.support import COMPLETE, LINK, Catalogue, wait_for_subject
 from tests.conftest import ClientFactory
 from tests.helpers import assert_problem, proof_of_work
 from tests.mailbox import Mailbox, text_of
@@ -87,3 +87,16 @@ def test_one_address_makes_the_platform_send_few_mails_a_day(
     assert 86000 < int(refused.headers["Retry-After"]) <= 86400
     other = TestClient(client.app, client=("2001:db8:5:7::1", 40000))
     assert propose(other, "agent9@ville.example.fr").status_code == 201
+
+
+def test_a_moderators_decision_names_the_proposal_by_its_number(catalogue: Catalogue) -> None:
+    title = "Gagnez 1000 euros sur spam.example"
+    created, _token = catalogue.propose(TARGET, **{**COMPLETE, "title": title})
+    catalogue.publish(created["id"])
+    for message in catalogue.mailbox.messages:
+        assert "spam" not in str(message["Subject"])
+    decision = wait_for_subject(catalogue.mailbox, TARGET, "Fiche publiée")
+    assert "spam" not in decision
+    assert f"/fiche.html?id={created['id']}" in decision
+    subjects = [str(m["Subject"]) for m in catalogue.mailbox.messages]
+    assert f"Fiche publiée : votre proposition n° {created['id']}" in subjects
