@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import altcha
 from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlmodel import Session, SQLModel, select
@@ -42,6 +43,15 @@ def bearer(client: TestClient, *, email: str, password: str = PASSWORD) -> dict[
 def private_link(token: str) -> dict[str, str]:
     """Authorization headers presenting a private link (the token of an e-mailed address)."""
     return {"Authorization": f"PrivateLink {token}"}
+
+
+def proof_of_work(client: TestClient) -> dict[str, str]:
+    """Headers with the solution of a fresh challenge of `client`'s service, solved for real
+    (as the ALTCHA widget does in a browser): what an anonymous form must send."""
+    challenge = altcha.Challenge.from_dict(client.get("/proof-of-work").json())
+    solution = altcha.solve_challenge(challenge)
+    assert solution is not None
+    return {"Altcha": altcha.Payload(challenge, solution).to_base64()}
 
 
 def assert_problem(response: Response, status: int) -> dict[str, object]:

@@ -34,7 +34,7 @@ from services.common.sql import utcnow
 from tests.catalogue.support import COMPLETE
 from tests.catalogue.support import token_from_mail as catalogue_token_from_mail
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, bearer, private_link
+from tests.helpers import add_staff, bearer, private_link, proof_of_work
 from tests.mailbox import Mailbox
 from tests.survey.support import (
     PLELAN,
@@ -45,9 +45,11 @@ from tests.survey.support import (
     token_from_mail,
 )
 
-# The kernel's own routes (health, metrics, sign-in, territories) are public by design and
-# tested in tests/common; this matrix is about the services' routes.
-KERNEL = re.compile(r"^/(health|ready|metrics|territories|auth/|openapi\.json|docs|redoc)")
+# The kernel's own routes (health, metrics, sign-in, territories, proof-of-work challenges) are
+# public by design and tested in tests/common; this matrix is about the services' routes.
+KERNEL = re.compile(
+    r"^/(health|ready|metrics|territories|auth/|proof-of-work|openapi\.json|docs|redoc)"
+)
 
 
 @dataclass(frozen=True)
@@ -404,7 +406,9 @@ def test_an_edit_link_opens_only_its_own_fiche(
 ) -> None:
     client = client_for("catalogue")
     mine = client.post(
-        "/use-cases", json={**COMPLETE, "submitter_email": "agent@rennes.example"}
+        "/use-cases",
+        json={**COMPLETE, "submitter_email": "agent@rennes.example"},
+        headers=proof_of_work(client),
     ).json()
     theirs = client.post(
         "/use-cases",
@@ -413,6 +417,7 @@ def test_an_edit_link_opens_only_its_own_fiche(
             "title": "Tri des courriers entrants",
             "submitter_email": "dsi@lyon.example",
         },
+        headers=proof_of_work(client),
     ).json()
     token = catalogue_token_from_mail(mailbox, "agent@rennes.example")
 

@@ -2,6 +2,11 @@
 
 Put in the service's outbox within the request's transaction (services.common.mail): a message
 leaves if and only if the change that causes it is saved.
+
+Both go to an address that an anonymous visitor typed, so neither carries what that visitor
+typed: a fixed subject and a fixed text naming the proposal by its number, never its title.
+Otherwise anyone could make the platform send their text ("Gagnez… sur spam.example") to
+anyone, from its own trusted address. The moderators' own words, in a decision, are staff text.
 """
 
 from __future__ import annotations
@@ -12,29 +17,33 @@ from services.catalogue.models import UseCase, outbox
 from services.common.mail import MailSettings, enqueue_mail
 
 SIGNATURE = "Les intelligences associées des territoires"
+EDIT_LINK_SUBJECT = "Votre proposition de cas d'usage d'IA"
 
 
-def one_line(text: str) -> str:
-    """Text for a mail header: no line breaks, spaces collapsed."""
-    return " ".join(text.split())
+def edit_link_text(*, number: int, link: str) -> str:
+    return (
+        "Bonjour,\n\n"
+        f"Une proposition de cas d'usage (n° {number}) a été déposée dans la bibliothèque d'IA "
+        "territorialisées avec cette adresse de contact. L'équipe de modération la relira "
+        "avant publication.\n\n"
+        "Pour la compléter ou la corriger, utilisez ce lien personnel (ne le transmettez pas) :\n"
+        f"{link}\n\n"
+        "Si vous n'êtes pas à l'origine de cette proposition, ignorez ce message : "
+        "rien ne sera publié sous votre adresse, qui n'est jamais rendue publique.\n\n"
+        f"{SIGNATURE}"
+    )
 
 
 def send_edit_link(session: Session, mail: MailSettings, use_case: UseCase, token: str) -> None:
     """The private link to complete or correct a proposal, to its submitter."""
-    link = mail.link(f"/fiche-modifier.html#{token}")
+    assert use_case.id is not None
     enqueue_mail(
         session,
         outbox,
         mail,
         to=[use_case.submitter_email or ""],
-        subject=f"Votre proposition de cas d'usage : {one_line(use_case.title)}",
-        text=(
-            "Bonjour,\n\n"
-            f"Votre proposition « {use_case.title} » est enregistrée ; l'équipe de modération "
-            "la relira avant publication.\n\n"
-            "Pour la compléter ou la corriger, utilisez ce lien personnel (ne le transmettez pas) :\n"
-            f"{link}\n\n{SIGNATURE}"
-        ),
+        subject=EDIT_LINK_SUBJECT,
+        text=edit_link_text(number=use_case.id, link=mail.link(f"/fiche-modifier.html#{token}")),
         kind="edit-link",
         reference=f"use_case:{use_case.id}",
     )
@@ -51,7 +60,7 @@ def notify_submitter(
         outbox,
         mail,
         to=[use_case.submitter_email],
-        subject=f"{subject} : {one_line(use_case.title)}",
+        subject=f"{subject} : votre proposition n° {use_case.id}",
         text=f"Bonjour,\n\n{text}\n\n{SIGNATURE}",
         kind="moderation",
         reference=f"use_case:{use_case.id}",

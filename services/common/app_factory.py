@@ -11,6 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Table
 
+from services.common.api_docs import install_api_docs
+from services.common.auth.alerts import SignInAlerts
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.routes import router as auth_router
 from services.common.body_limits import BodyLimits
@@ -27,7 +29,10 @@ from services.common.middleware import (
     ValidTextMiddleware,
 )
 from services.common.openapi import install_problem_documentation, operation_id
+from services.common.proof_of_work import HEADER as PROOF_OF_WORK_HEADER
+from services.common.proof_of_work import proof_of_work_router
 from services.common.rate_limits import RateLimiter
+from services.common.security_headers import SecurityHeadersMiddleware
 from services.common.settings import ServiceSettings
 from services.common.territories.routes import territories_router
 from services.common.territories.search import get_index
@@ -66,31 +71,42 @@ def build_service_app(
         engine.dispose()
         accounts_engine.dispose()
 
+    # /docs is served from the pinned Swagger UI package (services.common.api_docs), not
+    # FastAPI's pages, which load their scripts from a CDN.
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.authenticator = Authenticator(settings.auth, accounts_engine)
     app.state.audit_table = audit
-    app.state.rate_limiter = RateLimiter(
+    app.state.rate_limiter = limiter = RateLimiter(
         accounts_engine, settings.rate_limits, secret=settings.auth.signing_key()
     )
+    if outbox is not None:
+        alerts = SignInAlerts(
+            engine=engine, outbox=outbox, mail=settings.mail, auth=settings.auth, limiter=limiter
+        )
+        app.state.authenticator.on_failure = alerts.repeated_failures
 
     install_error_handlers(app)
     metrics = RequestMetrics(name)
     _install_middleware(app, settings, metrics)
     app.include_router(health_router(engine, accounts_engine))
-    app.include_router(metrics_router(metrics))
+    app.include_router(metrics_router(metrics, token=settings.metrics.token))
     app.include_router(auth_router)
+    app.include_router(proof_of_work_router())
     app.include_router(territories_router())
     for router in routers:
         app.include_router(router)
     install_problem_documentation(app)
+    install_api_docs(app)
     return app
 
 
@@ -109,8 +125,16 @@ def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: Reques
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "X-Request-ID",
+            PROOF_OF_WORK_HEADER,
+        ],
         expose_headers=["ETag", "X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestObserverMiddleware, metrics=metrics)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    # Outermost: every answer gets them, a CORS preflight or a 500 included.
+    app.add_middleware(SecurityHeadersMiddleware, hsts_seconds=settings.hsts_seconds)

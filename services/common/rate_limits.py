@@ -26,16 +26,18 @@ from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from services.common.addresses import client_group
 from services.common.auth.dependencies import CurrentPrincipal
 from services.common.auth.models import RateLimitHit
 from services.common.errors import TooManyRequests
 from services.common.openapi import answers
-from services.common.settings import Bucket, RateLimitSettings
+from services.common.settings import Bucket, RateLimitSettings, Rule
 from services.common.sql import utcnow
 
 THROTTLED = {
     "public_submission": "Trop d'envois depuis cette adresse. Réessayez plus tard.",
-    "recipient": "Trop de courriels demandés pour ce destinataire. Réessayez plus tard.",
+    "recipient": "Trop de courriels demandés pour ce destinataire aujourd'hui. Réessayez plus tard.",
+    "anonymous_mail": "Trop de courriels demandés depuis cette adresse aujourd'hui. Réessayez plus tard.",
     "link_issue": "Trop de liens ou de jetons émis par ce compte. Réessayez plus tard.",
 }
 
@@ -55,7 +57,7 @@ class RateLimiter:
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
 
-    def digest(self, bucket: Bucket, key: str) -> str:
+    def digest(self, bucket: str, key: str) -> str:
         """What the store keeps of who is counted."""
         return hmac.new(self._secret, f"{bucket}\x00{key}".encode(), hashlib.sha256).hexdigest()
 
@@ -63,7 +65,17 @@ class RateLimiter:
         """Count one request of `key` in `bucket`; 429 once the window holds too many."""
         if not self.settings.enabled:
             return
-        rule = self.settings.rule(bucket)
+        wait = self.admit(bucket, key, self.settings.rule(bucket))
+        if wait is not None:
+            raise TooManyRequests(THROTTLED[bucket], retry_after=wait)
+
+    def admit(self, bucket: str, key: str, rule: Rule) -> int | None:
+        """Count one use of `key` under `rule` and return None; or, once the window holds
+        `rule.max_hits` uses, count nothing and return the seconds until one more fits.
+
+        Also what the kernel uses, whatever `enabled` says, to do a thing once per window:
+        one warning per account (sign-in alerts), one use per proof-of-work challenge.
+        """
         digest = self.digest(bucket, key)
         mine = (col(RateLimitHit.bucket) == bucket, col(RateLimitHit.key) == digest)
         window = timedelta(seconds=rule.window_seconds)
@@ -79,7 +91,7 @@ class RateLimiter:
             if earlier < rule.max_hits:
                 session.add(RateLimitHit(bucket=bucket, key=digest, at=now))
                 session.commit()
-                return
+                return None
             # The hit whose leaving the window lets one more request in.
             oldest = session.exec(
                 select(RateLimitHit.at)
@@ -89,8 +101,7 @@ class RateLimiter:
                 .limit(1)
             ).one()
             session.commit()
-        wait = max(1, math.ceil((oldest + window - now).total_seconds()))
-        raise TooManyRequests(THROTTLED[bucket], retry_after=wait)
+        return max(1, math.ceil((oldest + window - now).total_seconds()))
 
 
 def _serialise(session: Session, digest: str) -> None:
@@ -105,8 +116,8 @@ def _serialise(session: Session, digest: str) -> None:
 
 
 def client_address(request: Request) -> str:
-    # Behind the reverse proxy, uvicorn's --proxy-headers puts the client's own address here.
-    return request.client.host if request.client else "inconnue"
+    """Who is counted for a per-address limit: an IPv6 /64 counts as one address."""
+    return client_group(request)
 
 
 @answers(429)
@@ -118,9 +129,13 @@ def rate_limiter(request: Request) -> RateLimiter:
 Limiter = Annotated[RateLimiter, Depends(rate_limiter)]
 
 
-def limit_recipient(request: Request, email: str) -> None:
-    """Count one e-mail with a private link sent to `email` at an anonymous request's asking."""
-    rate_limiter(request).hit("recipient", email.strip().lower())
+def limit_anonymous_mail(request: Request, email: str) -> None:
+    """Count one e-mail sent to `email` at an anonymous request's asking: per client address
+    and per recipient, so the platform relays no flood, neither from one sender nor to one
+    mailbox."""
+    limiter = rate_limiter(request)
+    limiter.hit("anonymous_mail", client_address(request))
+    limiter.hit("recipient", email.strip().lower())
 
 
 def per_principal(bucket: Bucket = "link_issue") -> Callable[..., None]:

@@ -32,8 +32,16 @@ class AuthSettings(BaseSettings):
     secret_key: SecretStr | None = None
     token_ttl_seconds: int = Field(3600, ge=60, le=86400)
     issuer: str = "intelligences-territoires"
+    # Sign-in throttling (docs/security.md): failures allowed per account *and* client
+    # address (an IPv6 /64) in the window, then per client address whatever the accounts.
+    # Nothing counts per account alone: a stranger's guesses never lock the owner out.
     login_max_failures: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(30, ge=1)
     login_window_seconds: int = Field(900, ge=1)
+    # Failures on one account within the window, from any address, that warn its owner by
+    # e-mail; at most one warning per account per interval.
+    login_alert_failures: int = Field(10, ge=1)
+    login_alert_interval_seconds: int = Field(86400, ge=60)
     oidc_jwks_url: str | None = None
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
@@ -62,7 +70,7 @@ class AuthSettings(BaseSettings):
         return key
 
 
-Bucket = Literal["public_submission", "recipient", "link_issue"]
+Bucket = Literal["public_submission", "recipient", "anonymous_mail", "link_issue"]
 RULE_PATTERN = r"^[1-9][0-9]*/[1-9][0-9]*$"
 
 
@@ -80,8 +88,10 @@ class RateLimitSettings(BaseSettings):
     enabled: bool = True
     # Anonymous writes that create rows or send e-mail, per client address.
     public_submission: str = Field("20/3600", pattern=RULE_PATTERN)
-    # E-mails carrying a private link that an anonymous request sends, per recipient.
-    recipient: str = Field("10/3600", pattern=RULE_PATTERN)
+    # E-mails that anonymous requests make the platform send: per recipient address and per
+    # client address (an IPv6 /64), a day long, so that it cannot be used as a relay.
+    recipient: str = Field("5/86400", pattern=RULE_PATTERN)
+    anonymous_mail: str = Field("20/86400", pattern=RULE_PATTERN)
     # Staff or integrator actions that issue tokens or links (invitations, reminders, feeds),
     # per account or token.
     link_issue: str = Field("120/3600", pattern=RULE_PATTERN)
@@ -89,6 +99,35 @@ class RateLimitSettings(BaseSettings):
     def rule(self, bucket: Bucket) -> Rule:
         hits, seconds = str(getattr(self, bucket)).split("/")
         return Rule(max_hits=int(hits), window_seconds=int(seconds))
+
+
+class ProofOfWorkSettings(BaseSettings):
+    """`ALTCHA_` variables: the proof of work asked of anonymous forms (docs/security.md).
+
+    A challenge is solved by trying counters until PBKDF2 (`cost` iterations) of one gives a
+    key that starts with `key_prefix`: 256 tries on average for "00", a fraction of a second
+    in a browser, a real cost for whoever posts thousands of forms.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ALTCHA_", extra="ignore")
+
+    enabled: bool = True
+    algorithm: Literal["PBKDF2/SHA-256", "PBKDF2/SHA-512", "SHA-256"] = "PBKDF2/SHA-256"
+    cost: int = Field(5000, ge=1, le=1_000_000)
+    key_prefix: str = Field("00", pattern=r"^([0-9a-f]{2}){1,3}$")
+    # How long a challenge may be solved and used; a used one is kept that long to refuse
+    # its replay.
+    expiry_seconds: int = Field(600, ge=30, le=3600)
+
+
+class MetricsSettings(BaseSettings):
+    """`METRICS_` variables, shared by the three services."""
+
+    model_config = SettingsConfigDict(env_prefix="METRICS_", extra="ignore")
+
+    # The bearer token Prometheus presents (`authorization` in its scrape config). Without
+    # one, /metrics is served to nobody: request counts and latencies per route are not public.
+    token: SecretStr | None = Field(None, min_length=32)
 
 
 class ServiceSettings(BaseSettings):
@@ -104,6 +143,11 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    proof_of_work: ProofOfWorkSettings = Field(default_factory=ProofOfWorkSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    # Strict-Transport-Security on every API response when above 0: set it (31536000, a
+    # year) where the services are reached over HTTPS only, as in production.
+    hsts_seconds: int = Field(0, ge=0)
 
 
 S = TypeVar("S", bound=ServiceSettings)

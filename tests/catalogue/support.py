@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import add_staff, bearer, private_link
+from tests.helpers import add_staff, bearer, private_link, proof_of_work
 from tests.mailbox import Mailbox, text_of
 
 MODERATOR = "moderatrice@example.org"
@@ -47,7 +47,11 @@ class Catalogue:
         self, email: str = "agent@ville.example.fr", **fields: Any
     ) -> tuple[dict[str, Any], str]:
         """Propose a fiche; returns its private view and the token of the e-mailed link."""
-        response = self.client.post("/use-cases", json={"submitter_email": email, **fields})
+        response = self.client.post(
+            "/use-cases",
+            json={"submitter_email": email, **fields},
+            headers=proof_of_work(self.client),
+        )
         assert response.status_code == 201, response.text
         return response.json(), token_from_mail(self.mailbox, email)
 

@@ -10,7 +10,7 @@ from services.catalogue.models import UseCase
 from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import add_staff, assert_problem, bearer, proof_of_work
 from tests.mailbox import Mailbox
 
 
@@ -29,8 +29,15 @@ def test_too_many_proposals_from_one_address_get_429(
     client = client_for("catalogue", rate_limits={"public_submission": "2/3600"})
     for number in range(2):
         proposal = {**COMPLETE, "submitter_email": f"agent{number}@ville.example.fr"}
-        assert client.post("/use-cases", json=proposal).status_code == 201
-    refused = client.post("/use-cases", json={**COMPLETE, "submitter_email": "x@ville.example.fr"})
+        assert (
+            client.post("/use-cases", json=proposal, headers=proof_of_work(client)).status_code
+            == 201
+        )
+    refused = client.post(
+        "/use-cases",
+        json={**COMPLETE, "submitter_email": "x@ville.example.fr"},
+        headers=proof_of_work(client),
+    )
     assert_problem(refused, 429)
     assert 3000 < int(refused.headers["Retry-After"]) <= 3600
     assert fiches(databases) == 2
@@ -46,11 +53,13 @@ def test_one_mailbox_cannot_be_flooded_with_edit_links(
 ) -> None:
     client = client_for("catalogue", rate_limits={"recipient": "1/3600"})
     proposal = {**COMPLETE, "submitter_email": "Cible@ville.example.fr"}
-    assert client.post("/use-cases", json=proposal).status_code == 201
+    assert (
+        client.post("/use-cases", json=proposal, headers=proof_of_work(client)).status_code == 201
+    )
     again = {**COMPLETE, "submitter_email": "cible@ville.example.fr"}
-    assert_problem(client.post("/use-cases", json=again), 429)
+    assert_problem(client.post("/use-cases", json=again, headers=proof_of_work(client)), 429)
     other = {**COMPLETE, "submitter_email": "autre@ville.example.fr"}
-    assert client.post("/use-cases", json=other).status_code == 201
+    assert client.post("/use-cases", json=other, headers=proof_of_work(client)).status_code == 201
     assert fiches(databases) == 2
 
 
@@ -65,7 +74,7 @@ def test_parallel_proposals_cannot_slip_under_the_limit(
             "title": f"{COMPLETE['title']} {number}",
             "submitter_email": f"agent{number}@ville.example.fr",
         }
-        return client.post("/use-cases", json=proposal).status_code
+        return client.post("/use-cases", json=proposal, headers=proof_of_work(client)).status_code
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = list(pool.map(propose, range(12)))

@@ -20,7 +20,7 @@ from services.catalogue.seed import seed_catalogue
 from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE
 from tests.conftest import ClientFactory, Databases
-from tests.helpers import add_staff, assert_problem, bearer
+from tests.helpers import add_staff, assert_problem, bearer, proof_of_work
 
 SERVICES = ("catalogue", "survey", "auditions")
 # service -> (collection, template of one item, an example of one item)
@@ -88,8 +88,11 @@ def test_openapi_and_docs_are_served(client_for: ClientFactory, service: str) ->
 # --- metrics ---------------------------------------------------------------------------------
 
 
+SCRAPE_TOKEN = "jeton-de-collecte-" + "m" * 32
+
+
 def _request_counts(client: TestClient) -> dict[tuple[str, str, str, str], float]:
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     counts: dict[tuple[str, str, str, str], float] = {}
@@ -104,7 +107,7 @@ def _request_counts(client: TestClient) -> dict[tuple[str, str, str, str], float
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_metrics_count_requests_by_route_template(client_for: ClientFactory, service: str) -> None:
-    client = client_for(service)
+    client = client_for(service, metrics={"token": SCRAPE_TOKEN})
     collection, template = ROUTES[service]
 
     assert client.get(f"{collection}/123").status_code == 404
@@ -298,7 +301,7 @@ class Saved:
 
 def _save_draft(client: TestClient, headers: dict[str, str], databases: Databases) -> Saved:
     """Propose a fiche, then note what is saved (public fiches, and every row)."""
-    created = client.post("/use-cases", json=VALID_PROPOSAL)
+    created = client.post("/use-cases", json=VALID_PROPOSAL, headers=proof_of_work(client))
     assert created.status_code == 201, created.text
     draft_id = created.json()["id"]
     assert isinstance(draft_id, int)
@@ -436,7 +439,9 @@ def test_a_body_under_the_limit_is_accepted(
     assert len(content) < 2048
 
     response = client.post(
-        "/use-cases", content=iter([content]), headers={"Content-Type": "application/json"}
+        "/use-cases",
+        content=iter([content]),
+        headers={"Content-Type": "application/json", **proof_of_work(client)},
     )
 
     assert response.status_code == 201, response.text

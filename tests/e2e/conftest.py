@@ -30,6 +30,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from .csp import watch_violations
 from .support import AXE_SCRIPT, FRONTEND, Stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,12 +312,6 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
 def page(page: Page) -> Iterator[Page]:
     """The browser page; a test fails if the page broke the Content-Security-Policy."""
     page.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            blocked.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    blocked = watch_violations(page)
     yield page
     assert not blocked, "Content-Security-Policy enfreinte :\n" + "\n".join(blocked)

@@ -5,6 +5,7 @@ import { errorMessage } from "../api";
 import { byId, showError } from "../dom";
 import { FieldErrors, getVocabularies, send, type Content, type UseCasePrivate } from "../catalogue/api";
 import { buildFicheForm } from "../catalogue/form";
+import { mountProofOfWork, type ProofOfWork } from "../proof-of-work";
 
 const DRAFT_KEY = "iat.catalogue.proposition";
 
@@ -17,6 +18,7 @@ const error = byId("proposition-erreur", HTMLElement);
 const submit = byId("proposition-envoyer", HTMLButtonElement);
 const done = byId("proposition-envoyee", HTMLElement);
 const doneText = byId("proposition-envoyee-texte", HTMLElement);
+const verification = byId("proposition-verification", HTMLElement);
 
 function loadDraft(): Content {
   try {
@@ -42,6 +44,7 @@ async function start(): Promise<void> {
   // What was typed while the vocabularies loaded wins over the kept draft.
   if (!email.value && typeof draft["submitter_email"] === "string") email.value = draft["submitter_email"];
   const fiche = buildFicheForm(steps, vocabularies, draft, stepStatus);
+  const proof: ProofOfWork = await mountProofOfWork(verification, "catalogue");
   const keep = (): void => saveDraft({ ...fiche.values(), submitter_email: email.value });
   fiche.onChange(keep);
   email.addEventListener("input", keep);
@@ -57,8 +60,18 @@ async function start(): Promise<void> {
     email.removeAttribute("aria-invalid");
     submit.disabled = true;
     const values = Object.fromEntries(Object.entries(fiche.values()).filter(([, value]) => value !== null));
+    let proven: Record<string, string>;
     try {
-      const created = await send<UseCasePrivate>("POST", "/use-cases", { ...values, submitter_email: email.value.trim() });
+      proven = await proof.headers();
+    } catch (failure) {
+      showError(error, failure instanceof Error ? failure.message : errorMessage(failure));
+      error.focus();
+      submit.disabled = false;
+      return;
+    }
+    try {
+      const body = { ...values, submitter_email: email.value.trim() };
+      const created = await send<UseCasePrivate>("POST", "/use-cases", body, proven);
       window.localStorage.removeItem(DRAFT_KEY);
       form.hidden = true;
       doneText.textContent = `« ${created.title} » est enregistrée. Un courriel vient d'être envoyé à ${email.value.trim()} avec votre lien personnel de modification.`;
@@ -77,6 +90,8 @@ async function start(): Promise<void> {
       }
       error.focus();
     } finally {
+      // A solution serves once: the next send solves a new challenge.
+      proof.reset();
       submit.disabled = false;
     }
   }

@@ -22,10 +22,12 @@ from services.common.auth.dependencies import OptionalPrincipal
 from services.common.database import SessionDep
 from services.common.errors import NotFound
 from services.common.private_links import OptionalLinkToken
+from services.common.proof_of_work import PROOF_OF_WORK_REFUSED, ProofOfWorkHeader
+from services.common.proof_of_work import verify as verify_proof_of_work
 from services.common.rate_limits import (
     TOO_MANY_REQUESTS,
     client_address,
-    limit_recipient,
+    limit_anonymous_mail,
     rate_limiter,
 )
 from services.common.versions import RequiredVersion, set_etag
@@ -36,7 +38,11 @@ router = APIRouter(tags=["contributions"])
 @router.post(
     "/use-cases",
     status_code=201,
-    responses={413: {"description": "Corps trop volumineux"}, **TOO_MANY_REQUESTS},
+    responses={
+        413: {"description": "Corps trop volumineux"},
+        **PROOF_OF_WORK_REFUSED,
+        **TOO_MANY_REQUESTS,
+    },
 )
 def propose_use_case(
     request: Request,
@@ -45,13 +51,16 @@ def propose_use_case(
     principal: OptionalPrincipal,
     payload: Proposal,
     response: Response,
+    proof_of_work: ProofOfWorkHeader = None,
 ) -> UseCasePrivate:
-    """Propose une fiche, sans compte : elle attend la modération ; un lien de modification part par courriel."""
+    """Propose une fiche, sans compte (avec la solution d'un défi GET /proof-of-work dans l'en-tête `Altcha`) : elle attend la modération ; un lien de modification part par courriel."""
     if not can_moderate(principal):
+        # A proof of work first, so that nothing is counted for a robot that did not pay.
+        verify_proof_of_work(request, proof_of_work)
         # Each anonymous proposal writes a fiche and mails a link: counted per address and
         # per recipient, so neither the catalogue nor someone's mailbox can be flooded.
         rate_limiter(request).hit("public_submission", client_address(request))
-        limit_recipient(request, payload.submitter_email)
+        limit_anonymous_mail(request, payload.submitter_email)
     content = payload.model_dump(exclude_unset=True, exclude={"submitter_email"})
     use_case = workflow.propose(
         session,

@@ -98,7 +98,11 @@ def publish_use_case(
         session,
         use_case,
         subject="Fiche publiée",
-        text=f"La fiche « {use_case.title} » est publiée.",
+        # By number and the site's own address, never the submitter's title (notifications.py).
+        text=(
+            f"Votre proposition n° {use_case.id} est publiée : "
+            f"{settings.mail.link(f'/fiche.html?id={use_case.id}')}"
+        ),
     )
     return view
 

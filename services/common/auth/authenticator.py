@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,10 @@ IDP_UNREACHABLE = "Le fournisseur d'identité ne répond pas. Réessayez dans qu
 INVALID_TOKEN = "Jeton absent, invalide, expiré ou révoqué."
 
 
+# Told of each failed sign-in on an existing account, with its failures in the window.
+FailureListener = Callable[[StaffAccount, int], None]
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     access_token: str
@@ -47,6 +52,8 @@ class Authenticator:
         self.settings = settings
         self.engine = engine
         self.oidc = OidcVerifier(settings) if settings.oidc_jwks_url else None
+        # Set by the app (services.common.auth.alerts) when it has an outbox to warn through.
+        self.on_failure: FailureListener | None = None
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -57,23 +64,29 @@ class Authenticator:
             raise Forbidden(PASSWORD_SIGN_IN_OFF)
         email = accounts.normalise_email(email)
         with self._session() as session:
-            ratelimit.register_attempt(
+            attempt = ratelimit.register_attempt(
                 session, email=email, address=address, settings=self.settings
             )
             session.commit()
-            ratelimit.ensure_not_throttled(
-                session, email=email, address=address, settings=self.settings
-            )
+            ratelimit.ensure_not_throttled(session, attempt=attempt, settings=self.settings)
             account = accounts.find_staff(session, email=email)
         # Argon2 runs with no connection held: slow hashing must not starve the pool.
         usable = account if account is not None and account.disabled_at is None else None
         if not verify_password(password, usable.password_hash if usable else None):
+            self._failed(account, email=email)
             raise Unauthorized(WRONG_CREDENTIALS)
         assert usable is not None
         with self._session() as session:
-            ratelimit.forgive(session, email=email)
+            ratelimit.forgive(session, email=email, address=address)
             session.commit()
         return self._issue_staff_token(usable)
+
+    def _failed(self, account: StaffAccount | None, *, email: str) -> None:
+        if account is None or self.on_failure is None:
+            return
+        with self._session() as session:
+            failures = ratelimit.recent_failures(session, email=email, settings=self.settings)
+        self.on_failure(account, failures)
 
     def _issue_staff_token(self, account: StaffAccount) -> IssuedToken:
         token = encode_token(

@@ -13,9 +13,11 @@ from typing import get_args
 from sqlalchemy import Connection, delete, func, select, update
 
 from services.common import personal_data as common
+from services.common import proof_of_work
+from services.common.auth import alerts
 from services.common.auth.models import LoginAttempt, RateLimitHit, StaffAccount
 from services.common.personal_data import ERASED_NAME, RetentionSettings, Rows
-from services.common.settings import AuthSettings, Bucket, RateLimitSettings
+from services.common.settings import AuthSettings, Bucket, ProofOfWorkSettings, RateLimitSettings
 from services.common.sql import utcnow
 
 staff_t = StaffAccount.__table__  # type: ignore[attr-defined]
@@ -69,9 +71,12 @@ def apply_retention(
     window = timedelta(seconds=AuthSettings().login_window_seconds)
     attempts = connection.execute(delete(attempt_t).where(attempt_t.c.at < now - window))
     limits = RateLimitSettings()
+    windows = {bucket: limits.rule(bucket).window_seconds for bucket in get_args(Bucket)}
+    # What the kernel does once per window in the same table (a warning, a used challenge).
+    windows[alerts.BUCKET] = AuthSettings().login_alert_interval_seconds
+    windows[proof_of_work.BUCKET] = ProofOfWorkSettings().expiry_seconds
     hits = 0
-    for bucket in get_args(Bucket):
-        seconds = limits.rule(bucket).window_seconds
+    for bucket, seconds in windows.items():
         result = connection.execute(
             delete(hit_t).where(
                 hit_t.c.bucket == bucket, hit_t.c.at < now - timedelta(seconds=seconds)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from services.common.addresses import client_group
 from services.common.auth.authenticator import Authenticator
 from services.common.auth.dependencies import CurrentPrincipal
 from services.common.auth.forms import SignInForm
@@ -39,8 +40,9 @@ class Me(BaseModel):
 def issue_token(request: Request, form: Annotated[SignInForm, Depends()]) -> TokenResponse:
     """Connexion du personnel : e-mail (`username`) et mot de passe contre un jeton signé."""
     authenticator: Authenticator = request.app.state.authenticator
-    address = request.client.host if request.client else "inconnue"
-    issued = authenticator.sign_in(email=form.username, password=form.password, address=address)
+    issued = authenticator.sign_in(
+        email=form.username, password=form.password, address=client_group(request)
+    )
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
