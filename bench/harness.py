@@ -181,12 +181,15 @@ def workers() -> int:
 def uvicorn(factory: str, env: Mapping[str, str], folder: Path) -> Iterator[str]:
     """`uvicorn --factory <factory>` on a free port until it answers `/health`; yields its base."""
     port = free_port()
+    # The code under test: this tree, or BENCH_SERVICE_ROOT (another checkout of the project,
+    # e.g. the commit before a change, to measure both in the same conditions).
+    code = Path(os.environ.get("BENCH_SERVICE_ROOT", ROOT))
     log_path = folder / f"{factory.replace(':', '-')}-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", factory, "--port", str(port),
              "--workers", str(workers()), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+            cwd=code, env={**os.environ, **env, "PYTHONPATH": f"{code}:{ROOT / 'bench'}"},
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -277,7 +280,7 @@ def wrk(base: str, workload: Workload, seconds: float) -> Result:
         [ensure_wrk(), f"-t{min(WRK_THREADS, workload.connections)}",
          f"-c{workload.connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency",
          "-s", str(LUA / workload.script), base],
-        env={**os.environ, "BENCH_LUA": str(LUA), **workload.env},
+        env={**os.environ, "BENCH_LUA": str(LUA), "BENCH_RUN": uuid.uuid4().hex[:8], **workload.env},
         capture_output=True, text=True, timeout=seconds + 60,
     )  # fmt: skip
     if done.returncode:
