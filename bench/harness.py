@@ -114,6 +114,7 @@ class Measured:
     workload: Workload
     result: Result
     health: Result
+    cpu_ms: float  # CPU time of the server process per request of the workload (user + system)
 
 
 # --- databases --------------------------------------------------------------------------------------
@@ -193,6 +194,7 @@ def uvicorn(factory: str, env: Mapping[str, str], folder: Path) -> Iterator[str]
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
+        PIDS[base] = process.pid
         try:
             deadline = time.monotonic() + 120
             while not _answers(base):
@@ -216,6 +218,16 @@ def uvicorn(factory: str, env: Mapping[str, str], folder: Path) -> Iterator[str]
             ]
             if failures:
                 print(f"journal de {factory} ({log_path}) :\n  " + "\n  ".join(failures[:20]))
+
+
+# Base address -> process id of each server started: its CPU time is read around each run.
+PIDS: dict[str, int] = {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its waited-for children (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _answers(base: str) -> bool:
@@ -303,14 +315,17 @@ def measure(
             target, replace(workload, env={**workload.env, "BENCH_AUTHOR": "banc-chauffe"}), warm_up
         )
     health = wrk(bases["service"], health_of(workload), seconds)
-    return Measured(workload, wrk(target, workload, seconds), health)
+    before = cpu_seconds(PIDS[target])
+    result = wrk(target, workload, seconds)
+    spent = cpu_seconds(PIDS[target]) - before
+    return Measured(workload, result, health, 1000 * spent / max(result.requests, 1))
 
 
 # --- the table ------------------------------------------------------------------------------------
 
 HEADER = (
-    "| service | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | /health req/s "
-    "| /health p99 ms | ratio | goal |"
+    "| service | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req "
+    "| /health req/s | /health p99 ms | ratio | goal |"
 )
 
 
@@ -325,13 +340,14 @@ def row(service: str, measured: Measured) -> str:
     return (
         f"| {service} | {workload.name} | {workload.connections} | {result.rate:.0f} "
         f"| {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} | {result.errors} "
-        f"| {health.rate:.0f} | {health.p99_ms:.1f} | {result.rate / health.rate:.2f} | {goals} |"
+        f"| {measured.cpu_ms:.2f} | {health.rate:.0f} | {health.p99_ms:.1f} | {result.rate / health.rate:.2f} | {goals} |"
     )
 
 
 _ROW = re.compile(
     r"^\| (?P<service>\w+) \| (?P<workload>[^|]+?) \| (?P<connections>\d+) \| (?P<rate>\d+) "
     r"\| (?P<p50>[\d.]+) \| (?P<p95>[\d.]+) \| (?P<p99>[\d.]+) \| (?P<errors>\d+) "
+    r"\| (?P<cpu_ms>[\d.]+) "
     r"\| (?P<health>\d+) \| (?P<health_p99>[\d.]+) \| (?P<ratio>[\d.]+) \| (?P<goal>.*) \|$"
 )
 

@@ -106,7 +106,7 @@ def main() -> None:
         missed += got[1]
         failures += got[2]
     print("\n" + harness.HEADER)
-    print("| " + " | ".join(["---"] * 12) + " |")
+    print("| " + " | ".join(["---"] * 13) + " |")
     print("\n".join(rows))
     if missed:
         print("\nobjectifs manqués :\n  " + "\n  ".join(missed))

@@ -69,5 +69,6 @@ def test_one_workload_runs_beside_health_and_prints_its_row() -> None:
     assert int(row["health"]) > 0
     assert row["errors"] == "0"
     assert float(row["p50"]) <= float(row["p95"]) <= float(row["p99"])
+    assert float(row["cpu_ms"]) > 0
     assert abs(float(row["ratio"]) - int(row["rate"]) / int(row["health"])) < 0.02
     assert "≥ 30 % de /health" in row["goal"]
