@@ -85,8 +85,13 @@ pytest: install frontend
 
 test: lint typecheck pytest
 
+# HTTP figures come from wrk (bench/run.py, docs/benchmarks.md); the in-process benchmarks
+# (observatory, solver, rate limits, territories) follow. BENCH_ARGS: e.g. --seconds 20.
+IN_PROCESS_BENCHES := bench_observatory bench_solver bench_rate_limits bench_territories
 bench: $(VENV)/.installed
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@for script in $(IN_PROCESS_BENCHES); do echo "== $$script"; $(BIN)/python bench/$$script.py || exit 1; done
 
 load: $(VENV)/.installed
 	$(BIN)/python bench/load_faults.py

@@ -85,6 +85,11 @@ def prepare(url: str, env: dict[str, str]) -> int:
         check=True,
         capture_output=True,
     )
+    return prepare_event(url)
+
+
+def prepare_event(url: str) -> int:
+    """In a migrated database: generate the event, release it; returns the event id."""
     engine = create_db_engine(url, pool_size=1)
     try:
         with Session(engine) as session:

@@ -48,6 +48,8 @@ from services.survey.observatory.frame import freeze
 from services.survey.questionnaires.store import parse, published
 
 RESPONSES = 12_000
+# Not bench_survey's key: both benches load side by side into one database.
+KEY = "banc_observatoire"
 TARGET_SECONDS = 2.0
 REFERENCE = """SELECT a.key, CAST(a.value AS TEXT) AS v, count(*) FROM answer a
     JOIN invitation i ON i.id = a.invitation_id
@@ -62,10 +64,10 @@ def load(url: str) -> int:
     try:
         with Session(engine) as session:
             questionnaire = Questionnaire(
-                key="banc_essai",
+                key=KEY,
                 version="1",
                 title="Banc d'essai",
-                definition=definition(),
+                definition=definition(KEY),
                 status="published",
                 published_at=now,
             )
@@ -114,7 +116,11 @@ def load(url: str) -> int:
             ids = [
                 row[0]
                 for row in session.connection().execute(
-                    text("SELECT id FROM invitation WHERE status = 'submitted' ORDER BY id")
+                    text(
+                        "SELECT id FROM invitation WHERE campaign_id = :campaign"
+                        " AND status = 'submitted' ORDER BY id"
+                    ),
+                    {"campaign": campaign_id},
                 )
             ]
         answers = (
@@ -132,7 +138,7 @@ def load(url: str) -> int:
         copy_answers(engine, answers)
         # A bulk load bypasses the writes that keep the counts: recount once, as after an import.
         with Session(engine) as session:
-            tallies.rebuild(session.connection(), campaign_id, parse(definition()))
+            tallies.rebuild(session.connection(), campaign_id, parse(definition(KEY)))
             session.commit()
         if engine.dialect.name == "postgresql":
             with engine.connect() as connection:

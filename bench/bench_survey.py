@@ -36,7 +36,7 @@ from typing import Any
 import httpx
 import psycopg
 from alembic import command
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
@@ -67,8 +67,9 @@ TOOLS = ["chat", "ocr", "traduction", "vision", "prevision", "aucun"]
 # --- the questionnaire and its answers ------------------------------------------------------------
 
 
-def definition() -> dict[str, Any]:
-    """60 questions of the usual types; every tenth one is shown only when q01 is "oui"."""
+def definition(key: str = "banc_essai") -> dict[str, Any]:
+    """60 questions of the usual types; every tenth one is shown only when q01 is "oui".
+    `key`: each bench loader has its own, so they load side by side into one database."""
     items: list[dict[str, Any]] = []
     for number in range(1, QUESTIONS + 1):
         key = f"q{number:02d}"
@@ -91,7 +92,7 @@ def definition() -> dict[str, Any]:
             question["relevant"] = {"op": "eq", "args": [{"var": "q01"}, "oui"]}
         items.append(question)
     return {
-        "key": "banc_essai",
+        "key": key,
         "version": "1",
         "title": "Banc d'essai",
         "choice_lists": {
@@ -145,7 +146,9 @@ def migrate(name: str, url: str) -> None:
     command.upgrade(config, "head")
 
 
-def load(url: str) -> tuple[int, list[str]]:
+def load(
+    url: str, invitations: int = INVITATIONS, responses: int = RESPONSES
+) -> tuple[int, list[str]]:
     """The campaign, its invitations and responses; returns the campaign id and the tokens."""
     engine = create_db_engine(url)
     rng = random.Random(4)
@@ -193,16 +196,23 @@ def load(url: str) -> tuple[int, list[str]]:
                         "region": f"{number % 95 % 18 + 1:02d}",
                         "departement": f"{number % 95 + 1:02d}",
                         "emails": f"mairie{number}@example.org",
-                        "status": "started" if number < RESPONSES else "sent",
-                        "revision": 1 if number < RESPONSES else 0,
+                        "status": "started" if number < responses else "sent",
+                        "revision": 1 if number < responses else 0,
                         "reminders_sent": 0,
                         "created_at": now,
                     }
-                    for number in range(INVITATIONS)
+                    for number in range(invitations)
                 ],
             )
             session.commit()
-        ids = list(range(1, RESPONSES + 1))
+            # Read back: another bench's campaign may already hold the first ids.
+            ids = list(
+                session.connection().scalars(
+                    select(Invitation.id)  # type: ignore[call-overload]
+                    .where(Invitation.campaign_id == campaign_id, Invitation.status == "started")
+                    .order_by(Invitation.id)
+                )
+            )
         links = [private_links.issue() for _ in ids]
         with Session(engine) as session:
             session.connection().execute(

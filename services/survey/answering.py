@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -223,6 +223,33 @@ _CLAIM = (
 )
 _EVENT = insert(event_t)
 
+# PostgreSQL: the claim and the answers a save needs in the same round trip. The statement's
+# snapshot is taken before the row lock is granted, so the answers it reads are current only if
+# no other save of the response committed meanwhile: `seen_revision` (the revision in that
+# snapshot) followed by the claimed one says so; otherwise the save reads them again, after the
+# lock (every write of `answer` bumps the revision under that lock).
+_claimed = _CLAIM.cte("claimed")
+_before = invitation_t.alias("before")
+_CLAIM_AND_READ = select(
+    _claimed,
+    select(_before.c.revision)
+    .where(_before.c.id == _claimed.c.id)
+    .scalar_subquery()
+    .label("seen_revision"),
+    answer_t.c.key.label("answer_key"),
+    answer_t.c.value.label("answer_value"),
+    answer_t.c.revision.label("answer_revision"),
+    answer_t.c.author.label("answer_author"),
+).select_from(
+    _claimed.outerjoin(
+        answer_t,
+        and_(
+            answer_t.c.invitation_id == _claimed.c.id,
+            answer_t.c.key.in_(bindparam("keys", expanding=True)),
+        ),
+    )
+)
+
 
 def _upsert_statement(dialect: str) -> Any:
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(answer_t)
@@ -272,6 +299,43 @@ def claim(connection: Connection, token: str, now: datetime) -> tuple[Respondent
     return who, revision
 
 
+Stored = dict[str, tuple[Any, int, str]]  # key -> (value, revision, author)
+
+
+def claim_and_read(
+    connection: Connection, token: str, keys: Sequence[str], now: datetime
+) -> tuple[Respondent, int, Stored | None]:
+    """`claim`, and on PostgreSQL in the same round trip the stored answers of `keys`; None
+    when they may be stale (another save of the response committed meanwhile) or on SQLite,
+    whose statements cost no round trip: `save` then reads them itself."""
+    if connection.dialect.name != "postgresql" or not keys:
+        return *claim(connection, token, now), None
+    digest = digest_of(token)
+    rows = connection.execute(
+        _CLAIM_AND_READ, {"digest": digest, "now": now, "keys": list(keys)}
+    ).all()
+    if not rows:
+        raise NotFound(UNKNOWN_LINK)
+    first = rows[0]
+    who, revision = _respondent_of(first, digest), int(first.revision)
+    if first.seen_revision is None or int(first.seen_revision) + 1 != revision:
+        return who, revision, None
+    stored = {
+        row.answer_key: (row.answer_value, row.answer_revision, row.answer_author)
+        for row in rows
+        if row.answer_key is not None
+    }
+    return who, revision, stored
+
+
+def keys_to_read(parsed: Parsed | None, incoming: Mapping[str, Any]) -> list[str]:
+    """The answers a save of `incoming` needs, by the questionnaire `parsed` (a guess made
+    before the claim says which questionnaire the link answers; `save` checks it)."""
+    if parsed is None:
+        return []
+    return [flat.key for flat in parsed.closure(key for key in incoming if key in parsed.by_key)]
+
+
 def save(
     connection: Connection,
     who: Respondent,
@@ -282,20 +346,27 @@ def save(
     *,
     revision: int,
     now: datetime,
+    read: tuple[Parsed, Stored] | None = None,
 ) -> SaveResult:
     """Store the valid answers among `incoming`; name the others. One transaction.
 
     Only the answers the saved questions depend on (their conditions, transitively) are read:
-    that is all relevance and constraints need, and it keeps a save small.
+    that is all relevance and constraints need, and it keeps a save small. `read`: those
+    answers already read with the claim (`claim_and_read`), by the questionnaire then guessed;
+    used only when the guess was `parsed`.
     """
     values, errors = _checked(parsed, incoming)
     flats = parsed.closure(values)
-    stored = {
-        row.key: (row.value, row.revision, row.author)
-        for row in connection.execute(
-            _SOME_ANSWERS, {"invitation": who.invitation_id, "keys": [flat.key for flat in flats]}
-        )
-    }
+    wanted = {flat.key for flat in flats}
+    if read is not None and read[0] is parsed:
+        stored = {key: entry for key, entry in read[1].items() if key in wanted}
+    else:
+        stored = {
+            row.key: (row.value, row.revision, row.author)
+            for row in connection.execute(
+                _SOME_ANSWERS, {"invitation": who.invitation_id, "keys": list(wanted)}
+            )
+        }
     merged = {key: entry[0] for key, entry in stored.items()}
     merged.update(values)
     _kept, relevant = relevant_answers(flats, merged, who.org)
@@ -316,8 +387,8 @@ def save(
     ]
     changes = [key for key in values if key not in stored or stored[key][0] != values[key]]
     if changes:
-        connection.execute(
-            _UPSERT[connection.dialect.name],
+        _write(
+            connection,
             [
                 {
                     "invitation_id": who.invitation_id,
@@ -329,9 +400,6 @@ def save(
                 }
                 for key in changes
             ],
-        )
-        connection.execute(
-            _EVENT,
             [
                 {
                     "invitation_id": who.invitation_id,
@@ -360,6 +428,58 @@ def save(
         replaced=replaced,
         errors=errors,
     )
+
+
+def _one_answer_and_its_history() -> Any:
+    """PostgreSQL: the upsert of one answer and its history row in one statement (one round
+    trip), built once: an autosave sends one answer, and building the statement per save cost
+    more CPU than the round trip it saves."""
+    value_type = answer_t.c.value.type
+    upsert = pg_insert(answer_t).values(
+        invitation_id=bindparam("invitation_id"),
+        key=bindparam("key"),
+        value=bindparam("value", type_=value_type),
+        revision=bindparam("revision"),
+        author=bindparam("author"),
+        updated_at=bindparam("at"),
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["invitation_id", "key"],
+        set_={
+            "value": upsert.excluded.value,
+            "revision": upsert.excluded.revision,
+            "author": upsert.excluded.author,
+            "updated_at": upsert.excluded.updated_at,
+        },
+    )
+    return (
+        insert(event_t)
+        .values(
+            invitation_id=bindparam("invitation_id"),
+            key=bindparam("key"),
+            value=bindparam("event_value", type_=value_type),
+            previous=bindparam("previous", type_=event_t.c.previous.type),
+            revision=bindparam("revision"),
+            author=bindparam("author"),
+            at=bindparam("at"),
+        )
+        .add_cte(upsert.returning(answer_t.c.key).cte("upserted"))
+    )
+
+
+_ONE_ANSWER = _one_answer_and_its_history()
+
+
+def _write(
+    connection: Connection, answers: list[dict[str, Any]], events: list[dict[str, Any]]
+) -> None:
+    """The answers and their history; one answer on PostgreSQL in one statement."""
+    if connection.dialect.name == "postgresql" and len(events) == 1:
+        event = events[0]
+        connection.execute(_ONE_ANSWER, {**event, "event_value": event["value"]})
+        return
+    connection.execute(_UPSERT[connection.dialect.name], answers)
+    connection.execute(_EVENT, events)
 
 
 def changes_since(

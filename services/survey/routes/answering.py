@@ -132,13 +132,24 @@ async def save_answers(body: AnswersIn, token: LinkToken, engine: EngineDep) -> 
     return out
 
 
+# The questionnaire of the last save: nearly every save answers the same one, so the next save
+# guesses it to read what it needs with the claim (`answering.claim_and_read`); a wrong guess
+# costs one more round trip, never a wrong answer.
+_last_parsed: store.Parsed | None = None
+
+
 def _save(engine: Engine, token: str, body: AnswersIn) -> answering.SaveResult:
+    global _last_parsed  # one reference, replaced whole: atomic between threads
     now = utcnow()
+    guess = _last_parsed
     # One transaction: a closed campaign or a refused link rolls the claim back.
     with engine.begin() as connection:
-        who, revision = answering.claim(connection, token, now)
+        who, revision, stored = answering.claim_and_read(
+            connection, token, answering.keys_to_read(guess, body.answers), now
+        )
         campaigns.ensure_open(who.campaign, now=now)
         parsed = store.published(connection, who.campaign.questionnaire_id)
+        _last_parsed = parsed
         return answering.save(
             connection,
             who,
@@ -148,6 +159,7 @@ def _save(engine: Engine, token: str, body: AnswersIn) -> answering.SaveResult:
             body.author,
             revision=revision,
             now=now,
+            read=(guess, stored) if guess is not None and stored is not None else None,
         )
 
 
