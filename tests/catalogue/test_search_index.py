@@ -1,4 +1,5 @@
-"""The full-text index is made by a migration, also over a database the service indexed itself."""
+"""The search index is made by migrations: the native full-text index first (kept over a database
+the service had indexed itself), then the index tables that replace it, filled from the fiches."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
 
-from services.catalogue.search_index import FTS_TABLE, PG_INDEX
 from services.cli import alembic_config
 from services.common.database import create_db_engine
 from tests.conftest import Databases, empty_database_url
 
 BEFORE_THE_INDEX = "3b7d2e91a4c6"
+NATIVE_INDEX = "5d1f0c7a9b2e"
+FTS_TABLE = "use_case_fts"
+PG_INDEX = "ix_use_case_fulltext"
+INDEX_TABLES = {"use_case_term", "search_term"}
 # What the service ran at its first request before the migration existed.
 _RUNTIME_SQLITE = (
     "CREATE VIRTUAL TABLE use_case_fts USING fts5(search_title, search_body, "
@@ -41,16 +45,17 @@ def _index_objects(engine: Engine) -> set[str]:
         return {str(name) for (name,) in rows}
 
 
-def test_the_migrated_database_holds_the_index(databases: Databases) -> None:
+def test_the_migrated_database_holds_the_index_tables_only(databases: Databases) -> None:
     engine = create_db_engine(databases.urls["catalogue"], pool_size=1)
     try:
         found = _index_objects(engine)
+        tables = set(inspect(engine).get_table_names())
+        columns = {c["name"] for c in inspect(engine).get_columns("use_case")}
     finally:
         engine.dispose()
-    if databases.backend == "sqlite":
-        assert {FTS_TABLE, "use_case_fts_ai", "use_case_fts_ad", "use_case_fts_au"} <= found
-    else:
-        assert PG_INDEX in found
+    assert INDEX_TABLES <= tables
+    assert not {FTS_TABLE, PG_INDEX} & found
+    assert not {"search_title", "search_body"} & columns
 
 
 def test_an_index_the_service_made_itself_is_kept_by_the_migration(
@@ -66,9 +71,14 @@ def test_an_index_the_service_made_itself_is_kept_by_the_migration(
             statements = _RUNTIME_SQLITE if backend == "sqlite" else (_RUNTIME_POSTGRESQL,)
             for statement in statements:
                 connection.exec_driver_sql(statement)
+        command.upgrade(config, NATIVE_INDEX)
+        assert FTS_TABLE in _index_objects(engine) or PG_INDEX in _index_objects(engine)
         command.upgrade(config, "head")
         command.check(config)
+        assert not {FTS_TABLE, PG_INDEX} & _index_objects(engine)
+        command.downgrade(config, NATIVE_INDEX)
         assert FTS_TABLE in _index_objects(engine) or PG_INDEX in _index_objects(engine)
+        assert not INDEX_TABLES & set(inspect(engine).get_table_names())
         command.downgrade(config, BEFORE_THE_INDEX)
         assert not {FTS_TABLE, PG_INDEX} & _index_objects(engine)
         assert "use_case" in inspect(engine).get_table_names()
