@@ -69,7 +69,7 @@ def plan(connection: Connection, query: Query) -> Plan:
             select(col(SearchTerm.term), col(SearchTerm.fiches)).where(
                 col(SearchTerm.term).in_(query.terms)
             )
-        ).all()  # type: ignore[arg-type]
+        ).all()
     )
     slots: list[Slot] = []
     for position, term in enumerate(query.terms):
