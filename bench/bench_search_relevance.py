@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlmodel import Session
 
-from bench.search_judgements import JUDGED  # noqa: E402
-from services.catalogue.app import create_app  # noqa: E402
-from services.catalogue.seed import seed_catalogue  # noqa: E402
-from services.catalogue.settings import CatalogueSettings  # noqa: E402
-from services.common.database import create_db_engine  # noqa: E402
-from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases, migrate  # noqa: E402
+from bench.search_judgements import JUDGED
+from services.catalogue.app import create_app
+from services.catalogue.seed import seed_catalogue
+from services.catalogue.settings import CatalogueSettings
+from services.common.database import create_db_engine
+from tests.conftest import POSTGRES_ADMIN_URL, PostgresDatabases, migrate
 
 
 def ranked(client: TestClient, query: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Final
 from sqlalchemy import Connection, func, select
 from sqlmodel import col
 
-from services.catalogue.french_text import SYNONYM_PREFIX, Query, fold
+from services.catalogue.french_text import SYNONYM_PREFIX, Query, fold, stem
 from services.catalogue.models import SearchTerm
 from services.catalogue.search.index import published_count
 
@@ -64,10 +64,17 @@ def plan(connection: Connection, query: Query) -> Plan:
     if not query:
         return Plan()
     published = published_count(connection)
+    # A single word of a synonym family also counts as itself: "callbot" finds every
+    # chatbot, the callbot first.
+    own = {
+        position: stem(fold(query.word(position)))
+        for position, term in enumerate(query.terms)
+        if term.startswith(SYNONYM_PREFIX) and " " not in query.word(position)
+    }
     known: dict[str, int] = dict(
         connection.execute(
             select(col(SearchTerm.term), col(SearchTerm.fiches)).where(
-                col(SearchTerm.term).in_(query.terms)
+                col(SearchTerm.term).in_({*query.terms, *own.values()})
             )
         ).all()
     )
@@ -75,7 +82,10 @@ def plan(connection: Connection, query: Query) -> Plan:
     for position, term in enumerate(query.terms):
         typed = query.word(position)
         if term in known or term.startswith(SYNONYM_PREFIX) or len(typed) < TYPO_MIN_LETTERS:
-            slots.append(Slot(typed, {term: rarity(known.get(term, 0), published)}))
+            terms = {term: rarity(known.get(term, 0), published)}
+            if position in own and own[position] in known:
+                terms[own[position]] = rarity(known[own[position]], published)
+            slots.append(Slot(typed, terms))
             continue
         near = near_terms(connection, term, typed)
         if not near:
