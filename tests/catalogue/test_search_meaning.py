@@ -263,3 +263,36 @@ def test_the_synonyms_file_follows_its_schema_and_groups_are_disjoint() -> None:
             terms = parse_query(phrase).terms
             assert terms == (term,), (phrase, terms)
             assert seen.setdefault(terms, term) == term
+
+
+# The order computed on SQLite, which PostgreSQL must give too (integer scores, same ties).
+RANKED = {
+    "vision par ordinateur": [
+        "Détection des dépôts sauvages",
+        "Détection précoce des départs de feux de forêt",
+        "Numérisation des registres d'état civil",
+        "Cartographie des îlots de chaleur",
+        "Suivi de l'érosion du littoral",
+    ],
+    "chatbot": [
+        "Orientation vers les aides départementales",
+        "Assistant conversationnel pour les lycées",
+        "Accueil téléphonique assisté",
+    ],
+}
+
+
+def test_the_ranking_is_the_same_on_both_databases(catalogue: Catalogue, seeded: Databases) -> None:
+    for query, expected in RANKED.items():
+        assert titles(search(catalogue, q=query)) == expected, query
+
+
+def test_a_second_replica_sees_a_publication_at_once(
+    catalogue: Catalogue, databases: Databases, client_for: Any
+) -> None:
+    # Another service process on the same database: the index is the database, nothing to sync.
+    replica = client_for("catalogue")
+    created, _ = catalogue.propose(**{**COMPLETE, "title": "Prévision des crues"})
+    catalogue.publish(created["id"])
+    found = replica.get("/use-cases", params={"q": "crues"}).json()
+    assert [item["title"] for item in found["items"]] == ["Prévision des crues"]
