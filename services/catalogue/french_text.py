@@ -99,7 +99,7 @@ STOP_WORDS: Final = frozenset(
 # Groups of phrases that mean the same to people searching the catalogue (one maintained list,
 # services/catalogue/search/synonyms.json, checked against its JSON Schema by a test): each group
 # becomes one term, "zsyn" + its key, indexed beside the words and asked for by a query holding
-# any phrase of the group. After a change, `iat-admin catalogue-reindex` rewrites the index.
+# any phrase of the group. After a change, `search.index.rebuild` rewrites the index.
 SYNONYMS_FILE: Final = Path(__file__).parent / "search" / "synonyms.json"
 SYNONYM_PREFIX: Final = "zsyn"
 

@@ -5,8 +5,8 @@ differently) by the catalogue's own index in two tables that both databases quer
 `use_case_term` (a published fiche's terms and their weights) and `search_term` (each term's
 number of fiches and one spelling). The stemmed copies `search_title` and `search_body`, read
 only by the old indexes, go. The published fiches are indexed by the service's analysis as it
-is when the migration runs (`services.catalogue.search.index.rebuild`, also run by
-`iat-admin catalogue-reindex` after a change of the synonyms). Downgrade: the old columns and
+is when the migration runs (`services.catalogue.search.index.rebuild`, to run again after a
+change of the synonyms). Downgrade: the old columns and
 indexes come back, empty of terms until the fiches are published again.
 
 Revision ID: a4e19c3d7b58
