@@ -18,12 +18,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient
+from search_judgements import JUDGED
 from sqlmodel import Session
 
-from bench.search_judgements import JUDGED
 from services.catalogue.app import create_app
 from services.catalogue.seed import seed_catalogue
 from services.catalogue.settings import CatalogueSettings

@@ -82,10 +82,10 @@ def plan(connection: Connection, query: Query) -> Plan:
     for position, term in enumerate(query.terms):
         typed = query.word(position)
         if term in known or term.startswith(SYNONYM_PREFIX) or len(typed) < TYPO_MIN_LETTERS:
-            terms = {term: rarity(known.get(term, 0), published)}
+            weights = {term: rarity(known.get(term, 0), published)}
             if position in own and own[position] in known:
-                terms[own[position]] = rarity(known[own[position]], published)
-            slots.append(Slot(typed, terms))
+                weights[own[position]] = rarity(known[own[position]], published)
+            slots.append(Slot(typed, weights))
             continue
         near = near_terms(connection, term, typed)
         if not near:
