@@ -14,7 +14,7 @@ from services.common.audit import record_action
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound
+from services.common.errors import NotFound, Unprocessable
 from services.common.pagination import MAX_ROW_ID, RowId
 from services.common.private_links import OptionalLinkToken
 from services.common.settings import settings_dependency
@@ -37,7 +37,9 @@ def _get(session: SessionDep, use_case_id: int) -> UseCase:
 UseCaseKey = Annotated[
     str,
     Path(
-        pattern=r"^(?:[1-9][0-9]{0,9}|[a-z0-9][a-z0-9-]{0,219})$",
+        # a number, or a slug (lowercase letters, digits, hyphens; never digits alone)
+        pattern=r"^(?:[1-9][0-9]{0,9}|[a-z0-9-]*[a-z-][a-z0-9-]*)$",
+        max_length=220,
         description="Identifiant numérique ou slug de la fiche.",
     ),
 ]
@@ -47,9 +49,10 @@ def public_use_case(session: SessionDep, use_case_id: UseCaseKey) -> UseCase:
     """A published (or archived) fiche, by its number or its slug."""
     use_case: UseCase | None = None
     if use_case_id.isdigit():
-        number = int(use_case_id)
-        use_case = session.get(UseCase, number) if number <= MAX_ROW_ID else None
-    if use_case is None:
+        if int(use_case_id) > MAX_ROW_ID:
+            raise Unprocessable(f"Identifiant de fiche hors limites (au plus {MAX_ROW_ID}).")
+        use_case = session.get(UseCase, int(use_case_id))
+    else:
         use_case = session.exec(select(UseCase).where(col(UseCase.slug) == use_case_id)).first()
     if use_case is None or use_case.status not in PUBLIC_STATUSES:
         raise NotFound(f"Aucun cas d'usage publié « {use_case_id} ».")

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
+from sqlmodel import Session
 
+from services.catalogue.demo_data import DEMO_FICHES
+from services.catalogue.seed import seed_catalogue
 from services.cli import alembic_config
 from services.common.database import create_db_engine
 from tests.conftest import Databases, empty_database_url
@@ -84,3 +87,36 @@ def test_an_index_the_service_made_itself_is_kept_by_the_migration(
         assert "use_case" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_the_migration_indexes_the_fiches_already_published(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = empty_database_url(backend, "catalogue_reindexed", tmp_path=tmp_path, request=request)
+    config = alembic_config("catalogue", database_url=url)
+    config.attributes["configure_logging"] = False
+    command.upgrade(config, "head")
+    engine = create_db_engine(url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            seed_catalogue(session)
+            session.commit()
+        before = _terms(engine)
+        command.downgrade(config, NATIVE_INDEX)
+        command.upgrade(config, "head")
+        after = _terms(engine)
+    finally:
+        engine.dispose()
+    published = sum(1 for fiche in DEMO_FICHES if fiche.published)
+    assert before[0] == published
+    # the same index, whether written at each publication or by the migration
+    assert after == before
+
+
+def _terms(engine: Engine) -> tuple[int, int, int]:
+    """(fiches indexed, postings, sum of the weights): what the index holds."""
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT COUNT(DISTINCT use_case_id), COUNT(*), SUM(weight) FROM use_case_term"
+        ).one()
+    return int(row[0]), int(row[1]), int(row[2])
