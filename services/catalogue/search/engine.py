@@ -6,8 +6,8 @@ SQL on SQLite and PostgreSQL, so both give the same fiches in the same order:
 - a fiche's score is the sum, over the query's terms it holds, of the term's weight in the
   fiche times its rarity (integers: the same sums on both databases); ties go to the newest;
 - the results are the fiches holding every slot of the query (a word, a synonym phrase, or
-  the readings of a typo); when they are few, the fiches holding part of them follow,
-  separately, those holding the most slots first;
+  the readings of a typo); when they are few, the fiches holding at least half of them
+  follow, separately, those holding the most slots first;
 - facet counts are GROUP BY queries over the same match and filters; a filtered facet is
   counted without its own filter, so its other values stay offered (OR within a facet, AND
   between facets); the list facet (Article 50 obligations, "|a|b|") counts each code;
@@ -183,10 +183,13 @@ def search(
 
     partial: list[UseCase] = []
     if matched is not None and len(planned.slots) > 1 and total < PARTIAL_BELOW and offset == 0:
+        # At least half the words: one word of three is too weak a match to offer.
+        slots = len(planned.slots)
+        partly = and_(matched.c.hits < slots, matched.c.hits * 2 >= slots)
         some = (
             select(UseCase)
             .options(*_NOT_SHOWN)
-            .join(matched, and_(matched.c.id == UseCase.id, matched.c.hits < len(planned.slots)))
+            .join(matched, and_(matched.c.id == UseCase.id, partly))
             .where(*_conditions(filters))
             .order_by(matched.c.hits.desc(), *_order(Sort.RELEVANCE, matched))
             .limit(PARTIAL_LIMIT)
