@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_search_speed.py [--fiches 10000] [--seconds 10] [--backend postgresql]
 
 A fresh database with `--fiches` generated published fiches (bench/bench_catalogue.py's
-generator), indexed as the service indexes them (`search.index.rebuild`); the real service under
+generator and loader, which indexes them as the service does); the real service under
 uvicorn (one worker); then, for `/health` and each query shape — the list without a query (the
 landing page), a common word, a rare word, several words, a common word with two facets, the
 suggestions while typing —, wrk at 32 connections (requests/s, and the share of `/health`'s)
@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_catalogue import database, generate, load, service
 
 from services.catalogue.models import SearchTerm
-from services.catalogue.search.index import rebuild
 from services.common.database import create_db_engine
 
 _LUA = """
@@ -99,11 +98,7 @@ def main() -> None:
         script = folder / "latency.lua"
         script.write_text(_LUA)
         with database(args.backend, folder) as url:
-            load(url, generate(args.fiches))
-            engine = create_db_engine(url, pool_size=1)
-            with engine.begin() as connection:
-                rebuild(connection)
-            engine.dispose()
+            load(url, generate(args.fiches))  # indexed as it loads
             queries = shapes(url)
             with service(url, folder) as base:
                 health, _m, _p = wrk(
