@@ -55,9 +55,10 @@ def wrk(url: str, *, connections: int, seconds: int, script: Path) -> tuple[floa
     median, p95 = (
         float(v) for v in next(row for row in out.splitlines() if row.startswith("LAT")).split()[1:]
     )
-    errors = [line for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line]
-    if errors:
-        raise SystemExit(f"{url}: {errors}")
+    # Timeouts and non-2xx answers are printed, not hidden: they count against the shape.
+    for line in out.splitlines():
+        if "Non-2xx" in line or "Socket errors" in line:
+            print(f"    {url}: {line.strip()}")
     return rate, median, p95
 
 
