@@ -43,6 +43,7 @@ from sqlalchemy.engine import make_url
 
 from services.catalogue import vocabularies
 from services.catalogue.models import UseCase, UseCaseStatus
+from services.catalogue.search.index import rebuild
 from services.catalogue.workflow import project
 from services.cli import alembic_config
 from services.common.database import create_db_engine
@@ -175,6 +176,8 @@ def load(url: str, rows: list[dict[str, Any]]) -> None:
         with engine.begin() as connection:
             for start in range(0, len(rows), 1000):
                 connection.execute(insert(UseCase.__table__), rows[start : start + 1000])  # type: ignore[attr-defined]
+            # Rows inserted as rows bypass the flush listener that indexes: index them here.
+            rebuild(connection)
     finally:
         engine.dispose()
 

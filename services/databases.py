@@ -16,7 +16,6 @@ from services.auditions.models import AuditionsModel
 from services.auditions.models import outbox as auditions_outbox
 from services.auditions.seed import seed_auditions
 from services.auditions.settings import get_settings as auditions_settings
-from services.catalogue import search_index
 from services.catalogue.models import CatalogueModel
 from services.catalogue.models import outbox as catalogue_outbox
 from services.catalogue.seed import seed_catalogue
@@ -47,7 +46,6 @@ DATABASES: dict[str, Database] = {
         lambda: catalogue_settings().database_url,
         seed_catalogue,
         catalogue_outbox,
-        search_index.UNMANAGED,
     ),
     "survey": Database(
         SurveyModel.metadata, lambda: survey_settings().database_url, seed_survey, survey_outbox

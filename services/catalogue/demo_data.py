@@ -559,7 +559,7 @@ DEMO_FICHES: tuple[DemoFiche, ...] = (
         "retour_experience_seulement",
         "sur_site",
         "identifiantes",
-        ("contrôle", "aides sociales", "discrimination"),
+        ("contrôle", "aides sociales", "fraude", "discrimination"),
     ),
     DemoFiche(
         "erosion-littoral-brest",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+from sqlmodel import col, select
 
 from services.catalogue.models import PUBLIC_STATUSES, UseCase
 from services.catalogue.settings import CatalogueSettings
@@ -13,8 +14,8 @@ from services.common.audit import record_action
 from services.common.auth.dependencies import OptionalPrincipal, require
 from services.common.auth.principal import Principal
 from services.common.database import SessionDep
-from services.common.errors import NotFound
-from services.common.pagination import RowId
+from services.common.errors import NotFound, Unprocessable
+from services.common.pagination import MAX_ROW_ID, RowId
 from services.common.private_links import OptionalLinkToken
 from services.common.settings import settings_dependency
 
@@ -32,11 +33,29 @@ def _get(session: SessionDep, use_case_id: int) -> UseCase:
     return use_case
 
 
-def public_use_case(session: SessionDep, use_case_id: RowId) -> UseCase:
-    """A published (or archived) fiche."""
-    use_case = _get(session, use_case_id)
-    if use_case.status not in PUBLIC_STATUSES:
-        raise NotFound(f"Aucun cas d'usage publié n° {use_case_id}.")
+# A fiche's number, or its slug (the address people share: /use-cases/depots-sauvages-paris).
+UseCaseKey = Annotated[
+    str,
+    Path(
+        # a number, or a slug (lowercase letters, digits, hyphens; never digits alone)
+        pattern=r"^(?:[1-9][0-9]{0,9}|[a-z0-9-]*[a-z-][a-z0-9-]*)$",
+        max_length=220,
+        description="Identifiant numérique ou slug de la fiche.",
+    ),
+]
+
+
+def public_use_case(session: SessionDep, use_case_id: UseCaseKey) -> UseCase:
+    """A published (or archived) fiche, by its number or its slug."""
+    use_case: UseCase | None = None
+    if use_case_id.isdigit():
+        if int(use_case_id) > MAX_ROW_ID:
+            raise Unprocessable(f"Identifiant de fiche hors limites (au plus {MAX_ROW_ID}).")
+        use_case = session.get(UseCase, int(use_case_id))
+    else:
+        use_case = session.exec(select(UseCase).where(col(UseCase.slug) == use_case_id)).first()
+    if use_case is None or use_case.status not in PUBLIC_STATUSES:
+        raise NotFound(f"Aucun cas d'usage publié « {use_case_id} ».")
     return use_case
 
 

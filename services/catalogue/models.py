@@ -104,9 +104,6 @@ class UseCase(CatalogueModel, table=True):
     ai_act_role: str | None = _code()
     # The codes of `art50_obligations`, each between bars ("|a|b|"), for the facet and its filter.
     art50_codes: str | None = Field(default=None, sa_type=String(300), nullable=True)
-    # Stemmed terms (services.catalogue.french_text), indexed by FTS5 or PostgreSQL.
-    search_title: str = Field(default="", sa_type=Text)
-    search_body: str = Field(default="", sa_type=Text)
 
 
 class UseCaseVersion(CatalogueModel, table=True):
@@ -123,3 +120,35 @@ class UseCaseVersion(CatalogueModel, table=True):
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class UseCaseTerm(CatalogueModel, table=True):
+    """The search index: one row per term of a published fiche (services.catalogue.search.index).
+
+    `weight` is the term's weight in that fiche (its fields' weights, saturated and normalised
+    by length, as an integer so that both databases sum and order alike). Written in the
+    transaction that publishes, changes or withdraws the fiche: every replica sees it at once.
+    """
+
+    __tablename__ = "use_case_term"
+
+    term: str = Field(primary_key=True, max_length=60)
+    use_case_id: int = Field(
+        primary_key=True, foreign_key="use_case.id", index=True, ondelete="CASCADE"
+    )
+    weight: int
+
+
+class SearchTerm(CatalogueModel, table=True):
+    """The index's vocabulary: how many published fiches hold each term, and a word for it.
+
+    Read for the rarity of a query's terms (their weight in the ranking), for typos (the
+    terms near a word that no fiche holds) and for "did you mean". `word` is one spelling of
+    the term as found in a fiche (accents dropped), None for a synonym group's term.
+    """
+
+    __tablename__ = "search_term"
+
+    term: str = Field(primary_key=True, max_length=60)
+    fiches: int
+    word: str | None = Field(default=None, max_length=60)

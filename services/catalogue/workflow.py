@@ -14,15 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.catalogue import fiche, vocabularies
-from services.catalogue.french_text import index_terms, joined
 from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
+
+# Registers the flush listener that keeps the search index in step with every change below.
+from services.catalogue.search import index as _search_index  # noqa: F401
 from services.common.errors import Conflict, Unprocessable
 from services.common.sql import utcnow
 
 # A proposal whose slug a parallel one took retries with a random suffix, this many times.
 _SLUG_ATTEMPTS = 3
-# Fields that feed the full-text index besides the title: summary, description, keywords, porteur.
-_BODY_FIELDS = ("summary", "description", "goal", "department_service")
 
 
 class PublicationIncomplete(Unprocessable):
@@ -69,16 +69,6 @@ def project(use_case: UseCase, content: dict[str, Any]) -> None:
     use_case.region = territory.region if territory else None
     use_case.departement = (
         territory.departement if territory and territory.kind != "region" else None
-    )
-    use_case.search_title = index_terms(use_case.title)
-    use_case.search_body = index_terms(
-        joined(
-            [
-                *(content.get(name) for name in _BODY_FIELDS),
-                " ".join(content.get("keywords") or []),
-                use_case.local_authority_name,
-            ]
-        )
     )
 
 

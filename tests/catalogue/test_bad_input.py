@@ -139,4 +139,7 @@ def test_bad_search_parameters_are_422(catalogue: Catalogue, params: dict[str, A
 def test_unknown_fiches_are_404(catalogue: Catalogue) -> None:
     assert_problem(catalogue.client.get("/use-cases/999999"), 404)
     assert_problem(catalogue.client.get("/use-cases/999999/history"), 404)
-    assert_problem(catalogue.client.get("/use-cases/abc"), 422)
+    # "abc" could be a slug (fiches are read by slug too): an unknown one
+    assert_problem(catalogue.client.get("/use-cases/abc"), 404)
+    for malformed in ("Abc!", "0", "99999999999", "4294967296"):
+        assert_problem(catalogue.client.get(f"/use-cases/{malformed}"), 422)

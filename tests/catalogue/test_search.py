@@ -50,7 +50,11 @@ def search(catalogue: Catalogue, **params: Any) -> dict[str, Any]:
                 "Accueil téléphonique assisté",
             },
         ),
-        ("LLM redaction", {"Assistant de rédaction des délibérations"}),
+        # labels are indexed: the other generative assistant is coded "Aide à la rédaction"
+        (
+            "LLM redaction",
+            {"Assistant de rédaction des délibérations", "Assistant génératif pour les agents"},
+        ),
         ("zzz-introuvable", set()),
         ("100%_", set()),
     ],

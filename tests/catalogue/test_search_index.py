@@ -1,4 +1,5 @@
-"""The full-text index is made by a migration, also over a database the service indexed itself."""
+"""The search index is made by migrations: the native full-text index first (kept over a database
+the service had indexed itself), then the index tables that replace it, filled from the fiches."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect
+from sqlmodel import Session
 
-from services.catalogue.search_index import FTS_TABLE, PG_INDEX
+from services.catalogue.demo_data import DEMO_FICHES
+from services.catalogue.seed import seed_catalogue
 from services.cli import alembic_config
 from services.common.database import create_db_engine
 from tests.conftest import Databases, empty_database_url
 
 BEFORE_THE_INDEX = "3b7d2e91a4c6"
+NATIVE_INDEX = "5d1f0c7a9b2e"
+FTS_TABLE = "use_case_fts"
+PG_INDEX = "ix_use_case_fulltext"
+INDEX_TABLES = {"use_case_term", "search_term"}
 # What the service ran at its first request before the migration existed.
 _RUNTIME_SQLITE = (
     "CREATE VIRTUAL TABLE use_case_fts USING fts5(search_title, search_body, "
@@ -41,16 +48,17 @@ def _index_objects(engine: Engine) -> set[str]:
         return {str(name) for (name,) in rows}
 
 
-def test_the_migrated_database_holds_the_index(databases: Databases) -> None:
+def test_the_migrated_database_holds_the_index_tables_only(databases: Databases) -> None:
     engine = create_db_engine(databases.urls["catalogue"], pool_size=1)
     try:
         found = _index_objects(engine)
+        tables = set(inspect(engine).get_table_names())
+        columns = {c["name"] for c in inspect(engine).get_columns("use_case")}
     finally:
         engine.dispose()
-    if databases.backend == "sqlite":
-        assert {FTS_TABLE, "use_case_fts_ai", "use_case_fts_ad", "use_case_fts_au"} <= found
-    else:
-        assert PG_INDEX in found
+    assert tables >= INDEX_TABLES
+    assert not {FTS_TABLE, PG_INDEX} & found
+    assert not {"search_title", "search_body"} & columns
 
 
 def test_an_index_the_service_made_itself_is_kept_by_the_migration(
@@ -66,11 +74,49 @@ def test_an_index_the_service_made_itself_is_kept_by_the_migration(
             statements = _RUNTIME_SQLITE if backend == "sqlite" else (_RUNTIME_POSTGRESQL,)
             for statement in statements:
                 connection.exec_driver_sql(statement)
+        command.upgrade(config, NATIVE_INDEX)
+        assert FTS_TABLE in _index_objects(engine) or PG_INDEX in _index_objects(engine)
         command.upgrade(config, "head")
         command.check(config)
+        assert not {FTS_TABLE, PG_INDEX} & _index_objects(engine)
+        command.downgrade(config, NATIVE_INDEX)
         assert FTS_TABLE in _index_objects(engine) or PG_INDEX in _index_objects(engine)
+        assert not INDEX_TABLES & set(inspect(engine).get_table_names())
         command.downgrade(config, BEFORE_THE_INDEX)
         assert not {FTS_TABLE, PG_INDEX} & _index_objects(engine)
         assert "use_case" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_the_migration_indexes_the_fiches_already_published(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = empty_database_url(backend, "catalogue_reindexed", tmp_path=tmp_path, request=request)
+    config = alembic_config("catalogue", database_url=url)
+    config.attributes["configure_logging"] = False
+    command.upgrade(config, "head")
+    engine = create_db_engine(url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            seed_catalogue(session)
+            session.commit()
+        before = _terms(engine)
+        command.downgrade(config, NATIVE_INDEX)
+        command.upgrade(config, "head")
+        after = _terms(engine)
+    finally:
+        engine.dispose()
+    published = sum(1 for fiche in DEMO_FICHES if fiche.published)
+    assert before[0] == published
+    # the same index, whether written at each publication or by the migration
+    assert after == before
+
+
+def _terms(engine: Engine) -> tuple[int, int, int]:
+    """(fiches indexed, postings, sum of the weights): what the index holds."""
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT COUNT(DISTINCT use_case_id), COUNT(*), SUM(weight) FROM use_case_term"
+        ).one()
+    return int(row[0]), int(row[1]), int(row[2])

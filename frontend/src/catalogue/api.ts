@@ -41,6 +41,20 @@ export interface UseCaseSummary {
   readonly updated_at: string;
   readonly is_demo: boolean;
   readonly snippet: readonly Segment[] | null;
+  /** With a query: the labelled fields that matched it ("Domaine" : "Déchets et propreté"). */
+  readonly matched?: readonly MatchedLabel[] | null;
+}
+
+export interface MatchedLabel {
+  readonly field: string;
+  readonly label: string;
+}
+
+export interface SimilarUseCase {
+  readonly use_case: UseCaseSummary;
+  readonly shared_codes: readonly MatchedLabel[];
+  readonly shared_words: readonly string[];
+  readonly same_authority: boolean;
 }
 
 export interface UseCasePublic extends UseCaseSummary {
@@ -77,6 +91,10 @@ export interface SearchPage {
   readonly limit: number;
   readonly offset: number;
   readonly facets: Readonly<Record<string, readonly FacetValue[]>>;
+  /** When few fiches hold every word: those holding some of them (not counted in `total`). */
+  readonly partial?: readonly UseCaseSummary[];
+  /** The query as read when a word was taken for a typo ("piscnes" → "piscines"). */
+  readonly did_you_mean?: string | null;
 }
 
 export interface HistoryEntry {
@@ -171,6 +189,10 @@ export async function suggest(q: string): Promise<readonly UseCaseSummary[]> {
 
 export async function getUseCase(id: number): Promise<UseCasePublic> {
   return shape<UseCasePublic>(await requestJson("catalogue", `/use-cases/${id}`));
+}
+
+export async function getSimilar(id: number): Promise<readonly SimilarUseCase[]> {
+  return shape<SimilarUseCase[]>(await requestJson("catalogue", `/use-cases/${id}/similar`));
 }
 
 export async function getHistory(id: number): Promise<readonly HistoryEntry[]> {

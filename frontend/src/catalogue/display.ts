@@ -2,7 +2,7 @@
 
 import { el } from "../dom";
 import { formatDate } from "../format";
-import type { Change, Content, HistoryEntry, Segment, UseCaseSummary, Vocabularies } from "./api";
+import type { Change, Content, HistoryEntry, MatchedLabel, Segment, SimilarUseCase, UseCaseSummary, Vocabularies } from "./api";
 import { BLOCKS, EVENT_LABELS, fieldLabel, type FieldSpec } from "./fields";
 
 export function codeLabel(vocabularies: Vocabularies, vocabulary: string, code: string): string {
@@ -35,6 +35,26 @@ function detail(term: string, value: string): HTMLElement[] {
   return [el("dt", { text: term }), el("dd", { text: value })];
 }
 
+/** Where the query matched a label: "Trouvé dans — Domaine : Déchets et propreté". */
+export function matchedList(matched: readonly MatchedLabel[]): HTMLElement {
+  return el("p", { className: "card__meta catalogue-matched" }, [
+    "Trouvé dans : ",
+    ...matched.flatMap((m, index) => [index ? " ; " : "", `${m.field} : `, el("mark", { text: m.label })]),
+  ]);
+}
+
+/** A similar fiche: its card, then what it shares with the fiche read. */
+export function similarCard(similar: SimilarUseCase, vocabularies: Vocabularies | null): HTMLElement {
+  const card = resultCard({ ...similar.use_case, snippet: null, matched: null }, vocabularies);
+  const reasons = [
+    ...similar.shared_codes.map((code) => `${code.field} : ${code.label}`),
+    ...(similar.shared_words.length ? [`mots en commun : ${similar.shared_words.join(", ")}`] : []),
+  ];
+  card.append(el("p", { className: "card__meta", text: `En commun : ${reasons.join(" ; ")}.` }));
+  if (similar.same_authority) card.append(el("p", { className: "card__meta", text: "Même collectivité." }));
+  return card;
+}
+
 /** A result card: title (a link to the fiche), porteur, theme, summary, snippet. */
 export function resultCard(item: UseCaseSummary, vocabularies: Vocabularies | null): HTMLElement {
   const link = el("a", { text: item.title, attributes: { href: `fiche.html?id=${item.id}` } });
@@ -49,6 +69,7 @@ export function resultCard(item: UseCaseSummary, vocabularies: Vocabularies | nu
     ]),
     el("p", { className: "card__text", text: item.summary }),
     item.snippet && item.snippet.some((s) => s.match) ? snippetParagraph(item.snippet) : null,
+    item.matched && item.matched.length ? matchedList(item.matched) : null,
     item.is_demo ? el("p", { className: "catalogue-badge", text: "Fiche de démonstration" }) : null,
   ]);
 }

@@ -35,6 +35,9 @@ const suggestions = byId("suggestions", HTMLElement);
 const facetsContainer = byId("facettes", HTMLElement);
 const active = byId("filtres-actifs", HTMLElement);
 const sortSelect = byId("tri", HTMLSelectElement);
+const correction = byId("resultats-correction", HTMLElement);
+const partialSection = byId("resultats-partiels", HTMLElement);
+const partialList = byId("resultats-partiels-liste", HTMLElement);
 
 function positive(text: string | null, max = Number.MAX_SAFE_INTEGER): number | null {
   if (text === null || !/^\d+$/.test(text)) return null;
@@ -150,6 +153,7 @@ function renderPagination(state: State, total: number): void {
 
 function describe(state: State, page: SearchPage): string {
   if (page.total === 0) {
+    if (state.q && page.partial?.length) return `Aucun cas d'usage ne contient tous les mots de « ${state.q} » ; ${count(page.partial.length, "fiche en contient", "fiches en contiennent")} une partie.`;
     return state.q ? `Aucun cas d'usage ne correspond à « ${state.q} ».` : "Aucun cas d'usage ne correspond à ces filtres.";
   }
   const sentence = state.q
@@ -181,6 +185,16 @@ async function show(state: State, moveFocus: boolean): Promise<void> {
     vocabularies = vocab;
     if (request !== latest) return;
     list.replaceChildren(...page.items.map((item) => el("li", {}, [resultCard(item, vocabularies)])));
+    const partial = page.partial ?? [];
+    partialList.replaceChildren(...partial.map((item) => el("li", {}, [resultCard(item, vocabularies)])));
+    partialSection.hidden = partial.length === 0;
+    correction.hidden = !page.did_you_mean;
+    correction.replaceChildren();
+    if (page.did_you_mean) {
+      const corrected = page.did_you_mean;
+      const link = el("a", { text: corrected, attributes: { href: stateUrl({ ...state, q: corrected, page: 1 }) } });
+      correction.append(`Vous vouliez dire « `, link, ` » ? Résultats pour cette orthographe.`);
+    }
     renderFacets(state, page);
     renderPagination(state, page.total);
     announce(status, describe(state, page));

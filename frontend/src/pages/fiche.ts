@@ -5,9 +5,9 @@ import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
 import { loadToken } from "../session";
-import { getHistory, getUseCase, getVocabularies, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
+import { getHistory, getSimilar, getUseCase, getVocabularies, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
 import { bearerHeaders, ifMatchHeaders } from "../headers";
-import { changesTable, ficheSections, historyList } from "../catalogue/display";
+import { changesTable, ficheSections, historyList, similarCard } from "../catalogue/display";
 import { STATUS_LABELS } from "../catalogue/fields";
 
 const title = byId("fiche-titre", HTMLElement);
@@ -20,6 +20,8 @@ const provenance = byId("fiche-provenance", HTMLElement);
 const blocks = byId("fiche-blocs", HTMLElement);
 const history = byId("historique-contenu", HTMLElement);
 const historySection = byId("historique", HTMLElement);
+const similarSection = byId("similaires", HTMLElement);
+const similarList = byId("similaires-liste", HTMLElement);
 
 const moderation = byId("fiche-moderation", HTMLElement);
 const moderationNote = byId("fiche-moderation-note", HTMLTextAreaElement);
@@ -100,6 +102,10 @@ async function start(): Promise<void> {
     historySection.hidden = true;
   } else {
     history.replaceChildren(historyList(vocabularies, await getHistory(id)));
+    // Similar fiches are a help, not the page: a failure leaves the section hidden.
+    const similar = await getSimilar(id).catch(() => []);
+    similarList.replaceChildren(...similar.map((item) => el("li", {}, [similarCard(item, vocabularies)])));
+    similarSection.hidden = similar.length === 0;
   }
   announce(status, useCase.is_demo ? "Fiche de démonstration : elle illustre la bibliothèque et ne décrit pas un projet réel." : "");
 }

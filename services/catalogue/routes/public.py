@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 
 from services.catalogue import fiche, record_schema, search, vocabularies
 from services.catalogue.dependencies import PublicUseCase
-from services.catalogue.french_text import best_snippet, parse_query
-from services.catalogue.models import UseCaseVersion
+from services.catalogue.french_text import parse_query
+from services.catalogue.models import UseCase, UseCaseVersion
 from services.catalogue.schemas.requests import SuggestionQuery, UseCaseQuery
 from services.catalogue.schemas.use_cases import (
     HistoryEntry,
+    SimilarUseCase,
     UseCasePage,
     UseCasePublic,
     UseCaseSummary,
@@ -24,6 +25,8 @@ from services.catalogue.schemas.use_cases import (
     public_view,
     summary_view,
 )
+from services.catalogue.search.explain import explained
+from services.catalogue.search.similar import similar
 from services.common.database import EngineDep, SessionDep
 from services.common.versions import set_etag
 
@@ -58,11 +61,14 @@ def _search_page(engine: Engine, query: UseCaseQuery) -> str:
             limit=query.limit,
             offset=query.offset,
         )
-        items = [
+        wanted = result.plan.wanted
+
+        def card(row: UseCase) -> UseCaseSummary:
             # The card shows the summary: the excerpt comes from it, or from the title.
-            summary_view(row, best_snippet([row.summary, row.title], parsed) if parsed else None)
-            for row in result.rows
-        ]
+            return summary_view(row, **explained(row, wanted)) if wanted else summary_view(row)
+
+        items = [card(row) for row in result.rows]
+        partial = [card(row) for row in result.partial]
     page = UseCasePage.model_validate(
         {
             "items": items,
@@ -70,6 +76,8 @@ def _search_page(engine: Engine, query: UseCaseQuery) -> str:
             "limit": query.limit,
             "offset": query.offset,
             "facets": result.facets,
+            "partial": partial,
+            "did_you_mean": result.plan.corrected,
         }
     )
     # Serialised here, once: the page is already validated, FastAPI need not do it again.
@@ -85,6 +93,23 @@ def suggest(
     if not parsed:
         return []
     return [summary_view(row) for row in search.suggestions(session, query=parsed)]
+
+
+@router.get(
+    "/use-cases/{use_case_id}/similar",
+    responses={404: {"description": "Cas d'usage inconnu ou non publié"}},
+)
+def similar_use_cases(session: SessionDep, use_case: PublicUseCase) -> list[SimilarUseCase]:
+    """Les cinq fiches publiées les plus proches (codes et mots partagés), d'autres collectivités d'abord, avec la raison."""
+    return [
+        SimilarUseCase(
+            use_case=summary_view(found.use_case),
+            shared_codes=found.shared_codes,
+            shared_words=found.shared_words,
+            same_authority=found.same_authority,
+        )
+        for found in similar(session, use_case)
+    ]
 
 
 @router.get(

@@ -18,6 +18,13 @@ class Segment(BaseModel):
     match: bool
 
 
+class MatchedLabel(BaseModel):
+    """A labelled field that holds words of the query ("Domaine" : "Déchets et propreté")."""
+
+    field: str
+    label: str
+
+
 class Partner(BaseModel):
     code: str
     name: str
@@ -48,6 +55,8 @@ class UseCaseSummary(BaseModel):
     updated_at: datetime
     is_demo: bool
     snippet: list[Segment] | None = None
+    # With a query: the labelled fields that matched it (a domain, the porteur's région…).
+    matched: list[MatchedLabel] | None = None
 
 
 class UseCasePublic(UseCaseSummary):
@@ -82,6 +91,10 @@ class UseCasePage(BaseModel):
     limit: int
     offset: int
     facets: dict[str, list[FacetValue]]
+    # When few fiches hold every word: those holding some of them, best first (not in `total`).
+    partial: list[UseCaseSummary] = []
+    # The query as read when a word was taken for a typo of another ("piscnes" → "piscines").
+    did_you_mean: str | None = None
 
 
 def _summary_fields(use_case: UseCase) -> dict[str, Any]:
@@ -111,8 +124,23 @@ def _summary_fields(use_case: UseCase) -> dict[str, Any]:
     }
 
 
-def summary_view(use_case: UseCase, snippet: list[dict[str, Any]] | None = None) -> UseCaseSummary:
-    return UseCaseSummary.model_validate({**_summary_fields(use_case), "snippet": snippet})
+def summary_view(
+    use_case: UseCase,
+    snippet: list[dict[str, Any]] | None = None,
+    matched: list[dict[str, str]] | None = None,
+) -> UseCaseSummary:
+    return UseCaseSummary.model_validate(
+        {**_summary_fields(use_case), "snippet": snippet, "matched": matched}
+    )
+
+
+class SimilarUseCase(BaseModel):
+    """A fiche that resembles another, and why."""
+
+    use_case: UseCaseSummary
+    shared_codes: list[MatchedLabel]
+    shared_words: list[str]
+    same_authority: bool
 
 
 def _partners(content: dict[str, Any]) -> list[Partner]:
