@@ -47,7 +47,7 @@ def test_a_stored_payload_is_text_in_every_open_data_spreadsheet(
         assert not any(would_evaluate(cell) for cell in row.values()), path
     sheet = load_workbook(io.BytesIO(exports["/exports/use-cases.xlsx"].content))["cas_d_usage"]
     header = [cell.value for cell in sheet[1]]
-    line = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == str(use_case.id))
+    line = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == use_case.id)
     summary = line[header.index("summary")]
     assert summary.data_type == "s"
     assert summary.value.startswith("'")
