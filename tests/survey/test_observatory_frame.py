@@ -42,5 +42,7 @@ def test_each_authority_of_the_frame_is_counted_once_in_one_stratum() -> None:
     reference = get_index().territories
     left = [t for t in reference if t.region in outside and t.kind == "commune"]
     assert any(t.population is None for t in left)
-    small = Counter(class_of(t) for t in frame if t.kind == "commune" and class_of(t).band == "0-499")
+    small = Counter(
+        class_of(t) for t in frame if t.kind == "commune" and class_of(t).band == "0-499"
+    )
     assert not [cls for cls in small if cls.region in outside]

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from services.survey.observatory import (
     asked,
+    audit,
     blas,  # noqa: F401 - one BLAS thread
     disclosure,
     estimates,
@@ -233,9 +234,20 @@ def _round(value: float, digits: int) -> float | None:
 Masks = dict[str, dict[int, disclosure.BoolArray]]  # breakdown -> unit -> (domains, columns)
 
 
-def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
+def hidden_cells(
+    prepared: Prepared,
+    *,
+    k: int,
+    protection: int | None = None,
+    findings: list[audit.Finding] | None = None,
+) -> Masks:
     """The hidden cells of every question in every breakdown, suppressed jointly: primary
-    suppression table by table, then one secondary pass per question over all its tables."""
+    suppression table by table, then one secondary pass per question over all its tables
+    (no hidden cell a linear combination of published ones); with a `protection` level, then
+    the audit (`audit`): no primary cell of a closed question known to within less than that
+    level given everything published, bounds and weighted proportions included, more cells
+    hidden until none is. The audit costs tens of seconds on a national campaign: it is not
+    run on the request path (see docs/survey.md)."""
     domains = {name: _domains(prepared, name) for name in BREAKDOWNS}
     onehots = {name: _onehot(found) for name, found in domains.items()}
     # Atoms: classes that no breakdown (nor the weights) tells apart.
@@ -250,6 +262,12 @@ def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
     ones = np.ones(len(first_class))
     masks: Masks = {name: {} for name in BREAKDOWNS}
     numeric = _numeric_primary(prepared, domains, k=k)
+    # For the audit: each atom's units in the frame (public; at least its respondents), and
+    # every breakdown's weighted proportions as published (figure and rounding step).
+    to_atoms = np.zeros((len(first_class), len(prepared.classes)))
+    to_atoms[atom_of, np.arange(len(prepared.classes))] = 1.0
+    caps = np.maximum(to_atoms @ prepared.frame, to_atoms @ prepared.respondents)
+    figures = {name: _proportions(prepared, found) for name, found in domains.items()}
     for number, unit in enumerate(prepared.units):
         tables: dict[str, joint.Table] = {}
         for name, onehot in onehots.items():
@@ -271,6 +289,29 @@ def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
             weights if unit.shape == "numeric" else ones,
             bases_known=unit.shape == "single",
         )
+        if unit.shape != "numeric" and protection is not None:
+            variables = np.flatnonzero(prepared.var_unit == number)
+            audited = [
+                audit.Table(
+                    table.members,
+                    table.counts,
+                    mask,
+                    np.rint(prepared.answered[number] @ onehots[name]).astype(np.int64),
+                    figures[name][0][variables].T,
+                    figures[name][1][variables].T,
+                    table.hidden,  # the primary cells: those the audit protects
+                )
+                for (name, table), mask in zip(tables.items(), found, strict=True)
+            ]
+            found, audited_cells = audit.protect(
+                audited,
+                caps,
+                weights,
+                protection=protection,
+                exclusive=unit.shape == "single",
+            )
+            if findings is not None:
+                findings.extend(audited_cells)
         for name, mask in zip(tables, found, strict=True):
             masks[name][number] = mask
     return masks
@@ -392,6 +433,18 @@ def _hidden(domain: str, code: str | None, n: int | None, big_n: float) -> dict[
         "n": n,
         "population": int(big_n),
     }
+
+
+def _proportions(prepared: Prepared, domains: Domains) -> tuple[Array, Array]:
+    """Every coded variable's weighted proportion in each domain as published (rounded on its
+    standard error, see `precision`) and its rounding step; NaN where no one answered."""
+    strata = len(prepared.strata.population)
+    chosen = domains.by_stratum(prepared.chosen, strata)
+    base = domains.by_stratum(prepared.answered, strata)[prepared.var_unit]
+    ratio = estimates.domain_ratio(prepared.design, base, chosen, chosen)
+    step = precision.steps(np.sqrt(ratio.variance), PROPORTION_FINEST, PROPORTION_COARSEST)
+    shown = precision.rounded(np.nan_to_num(ratio.estimate), step)
+    return np.where(np.isnan(ratio.estimate), np.nan, shown), step
 
 
 def _coded_cells(
