@@ -13,6 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from services.common.errors import Conflict
 from services.common.territories.search import Kind, Territory, get_index
 from services.survey.models import Campaign, CampaignStatus
+from services.survey.scope import in_frame
 
 PARIS = ZoneInfo("Europe/Paris")
 TARGET_KINDS: tuple[Kind, ...] = ("commune", "epci", "departement", "region")
@@ -113,13 +114,14 @@ def listed_campaigns(*, with_drafts: bool) -> SelectOfScalar[Campaign]:
 
 
 def target_population(target: dict[str, Any] | None) -> Iterator[Territory]:
-    """The local authorities of the reference a campaign targets (all four kinds by default)."""
+    """The local authorities of the reference a campaign targets (all four kinds by default),
+    without the overseas collectivities that are outside every frame (`scope`)."""
     target = target or {}
     kinds = set(target.get("kinds") or TARGET_KINDS)
     regions = set(target.get("regions") or ())
     bands = set(target.get("population_bands") or ())
     for territory in get_index().territories:
-        if territory.kind not in kinds:
+        if territory.kind not in kinds or not in_frame(territory):
             continue
         if regions and territory.region not in regions:
             continue

@@ -10,11 +10,15 @@ import pytest
 from numpy.typing import NDArray
 from scipy import stats
 
+from services.survey.observatory import precision
 from services.survey.observatory.estimates import (
     Design,
     domain_ratio,
+    domain_total,
+    kish_factor,
     korn_graubard,
     logit_interval,
+    shared_counts,
     weighted_medians,
 )
 from services.survey.observatory.frame import collapse
@@ -218,3 +222,102 @@ def test_logit_intervals_match_samplics(seed: int) -> None:
     )
     assert edge_low.tolist() == [0.0, 1.0]
     assert edge_high.tolist() == [0.0, 1.0]
+
+
+def asked_sums(
+    survey: dict[str, NDArray],  # type: ignore[type-arg]
+    asked: NDArray[np.bool_],
+    answered: NDArray[np.bool_],
+) -> tuple[NDArray[np.float64], ...]:
+    stratum, domain, y = survey["stratum"], survey["domain"], survey["number"]
+    shown = np.zeros((1, 6, 4))
+    np.add.at(shown[0], (stratum[asked], domain[asked]), 1.0)
+    return (shown, *sums(stratum, domain, y, answered, (6, 4)))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_totals_over_those_asked_match_samplics_without_item_non_response(seed: int) -> None:
+    survey = random_survey(seed)
+    design = Design(survey["respondents"], survey["population"])
+    stratum, domain = survey["stratum"], survey["domain"]
+    asked = survey["answered"]  # every respondent asked answered: the plain domain total
+    ours = domain_total(design, *asked_sums(survey, asked, asked))
+
+    weight = (survey["population"] / survey["respondents"])[stratum]
+    fpc = {h: 1 - survey["respondents"][h] / survey["population"][h] for h in range(6)}
+    labels = np.where(asked, domain, -1)
+    theirs = samplics_estimate(PopParam.total, survey["number"], weight, stratum, fpc, labels)
+    for d in range(4):
+        assert ours.estimate[0, d] == pytest.approx(theirs.point_est[d], rel=RELATIVE)
+        assert np.sqrt(ours.variance[0, d]) == pytest.approx(theirs.stderror[d], rel=RELATIVE)
+    # The domain's degrees of freedom: its respondents minus the strata they are in.
+    for d in range(4):
+        inside = asked & (domain == d)
+        assert ours.df[0, d] == inside.sum() - len(set(stratum[inside]))
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_totals_with_item_non_response_follow_the_linearised_estimator(seed: int) -> None:
+    # Some of those asked say "ne sait pas": the total is the domain's mean times the estimated
+    # number asked. Its variance, checked here against the influence of each respondent taken
+    # by finite differences of the estimator itself (not the closed form of the code).
+    survey = random_survey(seed)
+    rng = np.random.default_rng(seed)
+    design = Design(survey["respondents"], survey["population"])
+    stratum, domain, y = survey["stratum"], survey["domain"], survey["number"]
+    asked = rng.random(stratum.size) < 0.7
+    answered = asked & (rng.random(stratum.size) < 0.8)
+    ours = domain_total(design, *asked_sums(survey, asked, answered))
+    weight = (survey["population"] / survey["respondents"])[stratum]
+
+    def estimator(w: NDArray[np.float64], d: int) -> float:
+        inside = domain == d
+        mean = (w * y)[answered & inside].sum() / w[answered & inside].sum()
+        return float(mean * w[asked & inside].sum())
+
+    for d in range(4):
+        assert ours.estimate[0, d] == pytest.approx(estimator(weight, d), rel=RELATIVE)
+        step = 1e-6
+        influence = np.array(
+            [
+                (estimator(weight + step * (np.arange(y.size) == i), d) - estimator(weight, d))
+                / step
+                for i in range(y.size)
+            ]
+        )
+        expected = 0.0
+        for h in range(6):
+            z = (weight * influence)[stratum == h]
+            n_h, big_n = z.size, survey["population"][h]
+            if n_h > 1:
+                expected += (1 - n_h / big_n) * n_h / (n_h - 1) * ((z - z.mean()) ** 2).sum()
+        assert ours.variance[0, d] == pytest.approx(expected, rel=1e-4)
+
+
+def test_kish_design_effect_of_unequal_weights() -> None:
+    weights = np.array([10.0, 1.0])
+    counts = np.array([[5.0, 5.0, 0.0], [5.0, 0.0, 0.0]])  # by stratum, three domains
+    n, total, squares = 10.0, 55.0, 505.0
+    assert kish_factor(weights, counts).tolist() == pytest.approx([n * squares / total**2, 1, 1])
+
+
+def test_a_median_counts_who_share_it() -> None:
+    group = np.array([0, 0, 0, 1, 1])
+    value = np.array([2.0, 2.0, 7.0, 3.0, 4.0])
+    count = np.array([4.0, 1.0, 1.0, 1.0, 1.0])
+    medians = weighted_medians(group, value, np.ones(5), 2)
+    assert shared_counts(group, value, count, medians, 2).tolist() == [5.0, 1.0]
+
+
+def test_figures_are_rounded_to_the_power_of_ten_under_their_standard_error() -> None:
+    se = np.array([0.0065, 0.03, 0.0, 0.00004])
+    step = precision.steps(se, 0.001, 0.01)
+    assert step.tolist() == [0.001, 0.01, 0.001, 0.001]
+    value = np.array([0.16274, 0.2251, 0.0, 0.5])
+    assert precision.rounded(value, step).tolist() == [0.163, 0.23, 0.0, 0.5]
+    # Intervals widen outwards on the same step: the published one holds the computed one.
+    assert precision.rounded_down(np.array([0.14981, 0.1]), step[:2]).tolist() == [0.149, 0.1]
+    assert precision.rounded_up(np.array([0.17619, 0.31]), step[:2]).tolist() == [0.177, 0.31]
+    totals = precision.steps(np.array([12_345.0, 0.4]), 1.0)
+    assert totals.tolist() == [10_000.0, 1.0]
+    assert precision.digits(np.array([0.01, 1.0, 1000.0])).tolist() == [2, 0, 0]

@@ -26,6 +26,7 @@ interface Cell {
   mean_ci_low?: number | null;
   mean_ci_high?: number | null;
   median?: number | null;
+  total_note?: string | null;
   total?: number | null;
   reliable?: boolean;
 }
@@ -220,8 +221,9 @@ function numericQuestion(question: Question, results: Results): Element[] {
     labels.get(cell.domain) ?? cell.domain,
     cell.suppressed ? el("span", { className: "observatory-secret", text: "secret statistique" }) : decimal(cell.mean ?? 0),
     cell.suppressed ? "" : `${decimal(cell.mean_ci_low ?? 0)} – ${decimal(cell.mean_ci_high ?? 0)}`,
-    cell.suppressed ? "" : decimal(cell.median ?? 0),
-    cell.suppressed ? "" : decimal(cell.total ?? 0, 0),
+    // A median few respondents share, or a total that cannot be estimated, is not published.
+    cell.suppressed ? "" : cell.median == null ? "non publiée" : decimal(cell.median),
+    cell.suppressed ? "" : cell.total == null ? (cell.total_note ?? "non publié") : decimal(cell.total, 0),
     cell.n === null ? `moins de ${results.threshold}` : integer(cell.n),
     integer(cell.population),
   ]);

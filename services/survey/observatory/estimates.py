@@ -176,3 +176,71 @@ def weighted_medians(group: NDArray[np.int64], value: Array, weight: Array, grou
     present = candidate_groups[positions] == np.arange(groups)
     medians[present] = value[candidates[positions[present]]]
     return medians
+
+
+@dataclass(frozen=True)
+class Total:
+    """Domain totals over the population a question was asked of, each (variables, domains)."""
+
+    estimate: Array  # NaN where nobody in the domain gave a number
+    variance: Array
+    df: Array  # respondents asked in the domain minus strata represented
+
+
+def domain_total(
+    design: Design, asked: Array, base: Array, y_sum: Array, y_squares: Array
+) -> Total:
+    """Y^_d = X^_d R^_d: the mean of the numbers given (R^_d, among `base` who gave one) times
+    the estimated size of the population the question was asked of (X^_d, from `asked`, the
+    respondents shown it); an item non-respondent ("ne sait pas") counts as the domain's mean,
+    a respondent not asked counts nothing. Arrays (V, H, D), as `domain_ratio`.
+
+    Variance by linearisation: u_i = R^ 1{asked} + (X^/N^)(y_i - R^) 1{answered}, the
+    influence of unit i on X^ R^ (N^ the weighted number of answers), then the stratified
+    formula with the FPC; with no item non-response it is R `svytotal` on the domain."""
+    w = design.weights[None, :, None]
+    n_h = design.respondents[None, :, None]
+    asked_n = (w * asked).sum(axis=1)
+    answered_n = (w * base).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w * y_sum).sum(axis=1) / answered_n
+        scale = asked_n / answered_n
+        # No answer in a domain: no total there (NaN below), and nothing to linearise.
+        r = np.where(answered_n > 0, mean, 0.0)[:, None, :]
+        c = np.where(answered_n > 0, scale, 0.0)[:, None, :]
+        deviation = y_sum - r * base  # sum of (y - R) over the answers
+        first = r * asked + c * deviation
+        second = (
+            r * r * asked
+            + 2.0 * r * c * deviation
+            + c * c * (y_squares - 2.0 * r * y_sum + r * r * base)
+        )
+        inner = w * w * (second - first * first / np.maximum(n_h, 1.0))
+        variance = (design.variance_factor[None, :, None] * np.nan_to_num(inner)).sum(axis=1)
+    answered = base.sum(axis=1)
+    estimate = np.where(answered > 0, mean * asked_n, np.nan)
+    df = asked.sum(axis=1) - (asked > 0).sum(axis=1)
+    return Total(estimate, np.maximum(variance, 0.0), df)
+
+
+def kish_factor(weights: Array, counts: Array) -> Array:
+    """Kish's design effect of unequal weights, 1 + CV(w)² = n Σw² / (Σw)², for each column of
+    `counts` (respondents by stratum, shape (H, D)); 1 where no one answered."""
+    n = counts.sum(axis=0)
+    total = (weights[:, None] * counts).sum(axis=0)
+    squares = (weights[:, None] ** 2 * counts).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = n * squares / (total * total)
+    return np.where(total > 0, factor, 1.0)
+
+
+def shared_counts(
+    group: NDArray[np.int64], value: Array, count: Array, target: Array, groups: int
+) -> Array:
+    """How many respondents of each group gave exactly the group's `target` value (a median):
+    a median is published only where enough of them share it."""
+    out = np.zeros(groups)
+    if group.size:
+        same = value == target[group]
+        np.add.at(out, group, np.where(same, count, 0.0))
+    return out

@@ -101,6 +101,8 @@ def rows(result: dict[str, Any]) -> list[list[str]]:
                 ("médiane", cell["median"], None, None, 1),
                 ("total", cell["total"], cell["total_ci_low"], cell["total_ci_high"], 0),
             ):
+                if value is None and statistic != "moyenne":
+                    continue  # a median few share, a share's total: not published
                 out.append(
                     [
                         *lead,

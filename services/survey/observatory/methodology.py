@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 from services.survey.campaigns import french_day
 from services.survey.models import Campaign
 from services.survey.observatory.frame import MIN_STRATUM_RESPONDENTS
-from services.survey.observatory.standards import DOMINANCE, MAX_CI_WIDTH, MIN_DF, MIN_EFFECTIVE_N
+from services.survey.observatory.standards import (
+    DOMINANCE,
+    MAX_CI_WIDTH,
+    MIN_DF,
+    MIN_EFFECTIVE_N,
+    NON_ADDITIVE_UNITS,
+)
+from services.survey.scope import outside_frame
 
 if TYPE_CHECKING:
     from services.survey.observatory.results import Prepared
@@ -40,6 +47,10 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
             )
         respondents, population = sum(prepared.strata.respondents), sum(prepared.strata.population)
     overall = respondents / population if population else 0.0
+    kish = _kish(prepared)
+    scope = outside_frame()
+    outside = ", ".join(item["name"] for item in scope["outside"])
+    merged = ", ".join(item["name"] for item in scope["one_authority"])
     sections = [
         (
             "Base de sondage",
@@ -51,6 +62,19 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
                 + " ; ce dénombrement est figé pour toute la campagne.",
                 "Les collectivités sont réparties en strates : communes par tranche de population, "
                 "EPCI par forme juridique (CC, CA, CU, métropoles), départements, régions.",
+                "Chaque collectivité est comptée une fois, dans une seule strate. Le référentiel "
+                "cite certaines deux fois : elles sont comptées sous une seule entrée ("
+                + merged
+                + ").",
+                "Hors champ : les collectivités d'outre-mer à statut particulier et leurs "
+                "communes, ainsi que les territoires sans population permanente ("
+                + outside
+                + "). Le référentiel les range à la fois parmi les départements et les régions "
+                "(et les TAAF et Clipperton, sans population, parmi les communes de moins de "
+                "500 habitants) ; elles ne relèvent d'aucune des strates estimées, et une "
+                "ventilation qui n'en compterait qu'une révélerait ses réponses "
+                f"(règle et sources : version {scope['version']} de la liste tenue par le "
+                "service).",
             ],
         ),
         (
@@ -81,10 +105,41 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
                 "liberté), avec la correction de population finie : une strate où toutes les "
                 "collectivités ont répondu n'apporte aucune variance.",
                 "Sur demande (paramètre interval=logit des résultats), l'intervalle logit : "
-                "l'estimation ± t × erreur type sur l'échelle logit, sur les degrés de liberté "
-                "du plan (répondants moins strates), comme R (svyciprop) et samplics ; il se "
-                "réduit à un point à 0 % et à 100 %, où Korn-Graubard reste informatif.",
-                "Les moyennes et totaux des questions numériques ont un intervalle de Student.",
+                "l'estimation ± t × erreur type sur l'échelle logit, comme R (svyciprop) et "
+                "samplics ; il se réduit à un point à 0 % et à 100 %, où Korn-Graubard reste "
+                "informatif.",
+                "Degrés de liberté : ceux du domaine, comme R (survey) le fait pour une "
+                "sous-population : le nombre de répondants du domaine (ayant répondu à la "
+                "question) moins le nombre de strates où ils se trouvent. Ils servent à "
+                "Korn-Graubard, au logit et aux moyennes ; chaque cellule publie les siens "
+                "(df). Un petit domaine a donc un intervalle plus large qu'avec les degrés "
+                "de liberté du plan entier.",
+                "Effectif efficace (Korn-Graubard) : p(1 − p) / V, plafonné au nombre de "
+                "répondants du domaine ; égal à ce nombre quand la variance est nulle (strate "
+                "exhaustive, proportion de 0 % ou 100 %) ; puis corrigé du rapport des "
+                "quantiles de Student (n − 1 et degrés de liberté du domaine).",
+                "Effet de plan dû aux poids (facteur de Kish, 1 + CV² des poids) : "
+                + (f"{kish:.2f}".replace(".", ",") if kish is not None else "—")
+                + " ; il est publié avec les résultats (design_effect).",
+                "Les moyennes des questions numériques ont un intervalle de Student sur les "
+                "degrés de liberté du domaine.",
+                "Un total est estimé sur les seules collectivités à qui la question a été "
+                "posée : moyenne des réponses chiffrées du domaine × nombre estimé (pondéré) "
+                "de répondants à qui elle a été posée, la non-réponse (« ne sait pas ») prenant "
+                "la moyenne du domaine ; variance par linéarisation, intervalle de Student sur "
+                "les degrés de liberté des interrogés du domaine. Pas de total pour une part ("
+                + ", ".join(sorted(NON_ADDITIVE_UNITS))
+                + "), ni quand les comptes ne disent pas à qui la question a été posée "
+                "(conditions sur plusieurs réponses), ni dans un domaine où les réponses qui "
+                "ouvrent la question sont sous le secret.",
+                "Médiane : publiée seulement si au moins "
+                f"{k} répondants du domaine ont donné exactement cette valeur ; sinon elle "
+                "serait la réponse d'une collectivité.",
+                "Précision publiée : chaque estimation est arrondie à la plus grande puissance "
+                "de dix qui ne dépasse pas son erreur type (proportions entre 0,1 et 1 point, "
+                "moyennes au centième au plus fin, totaux à l'unité au plus fin), ses bornes "
+                "vers l'extérieur sur le même pas ; le nombre de décimales est publié "
+                "(decimals).",
                 f"Une estimation est dite fragile si son effectif efficace est inférieur à "
                 f"{MIN_EFFECTIVE_N:.0f}, si son intervalle dépasse "
                 f"{MAX_CI_WIDTH * 100:.0f} points ou si elle a moins de "
@@ -121,6 +176,7 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
     ]
     return {
         "campaign_id": campaign.id,
+        "design_effect": None if kish is None else round(kish, 2),
         "title": f"Note méthodologique — {campaign.title}",
         "frame": {**source, "population": population},
         "respondents": respondents,
@@ -130,3 +186,14 @@ def note(campaign: Campaign, prepared: Prepared | None) -> dict[str, Any]:
         "sections": [{"title": title, "paragraphs": paragraphs} for title, paragraphs in sections],
         "licence": "Licence Ouverte 2.0 (Etalab)",
     }
+
+
+def _kish(prepared: Prepared | None) -> float | None:
+    """Kish's design effect of the weights, n Σw² / (Σw)², over all respondents."""
+    if prepared is None:
+        return None
+    n = prepared.strata.respondents
+    w = [float(weight) for weight in prepared.design.weights]
+    total = sum(count * weight for count, weight in zip(n, w, strict=True))
+    squares = sum(count * weight * weight for count, weight in zip(n, w, strict=True))
+    return sum(n) * squares / total**2 if total else None

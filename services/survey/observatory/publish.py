@@ -184,6 +184,7 @@ def results_for(
         "interval": interval,
         "threshold": campaign.disclosure_threshold,
         "respondents": 0,
+        "design_effect": None,
         "domains": [],
         "questions": [],
         "not_published": [],

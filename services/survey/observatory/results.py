@@ -17,10 +17,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from services.survey.observatory import (
+    asked,
+    audit,
     blas,  # noqa: F401 - one BLAS thread
     disclosure,
     estimates,
     joint,
+    precision,
 )
 from services.survey.observatory.breakdowns import (
     BREAKDOWNS,
@@ -30,7 +33,15 @@ from services.survey.observatory.breakdowns import (
 )
 from services.survey.observatory.estimates import Design
 from services.survey.observatory.frame import Class, PostStrata, collapse
-from services.survey.observatory.standards import DOMINANCE, Interval
+from services.survey.observatory.standards import (
+    DOMINANCE,
+    MEAN_FINEST,
+    NON_ADDITIVE_UNITS,
+    PROPORTION_COARSEST,
+    PROPORTION_FINEST,
+    TOTAL_FINEST,
+    Interval,
+)
 from services.survey.observatory.tallies import Tallies
 from services.survey.observatory.units import Skipped, Unit
 
@@ -223,9 +234,20 @@ def _round(value: float, digits: int) -> float | None:
 Masks = dict[str, dict[int, disclosure.BoolArray]]  # breakdown -> unit -> (domains, columns)
 
 
-def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
+def hidden_cells(
+    prepared: Prepared,
+    *,
+    k: int,
+    protection: int | None = None,
+    findings: list[audit.Finding] | None = None,
+) -> Masks:
     """The hidden cells of every question in every breakdown, suppressed jointly: primary
-    suppression table by table, then one secondary pass per question over all its tables."""
+    suppression table by table, then one secondary pass per question over all its tables
+    (no hidden cell a linear combination of published ones); with a `protection` level, then
+    the audit (`audit`): no primary cell of a closed question known to within less than that
+    level given everything published, bounds and weighted proportions included, more cells
+    hidden until none is. The audit costs tens of seconds on a national campaign: it is not
+    run on the request path (see docs/survey.md)."""
     domains = {name: _domains(prepared, name) for name in BREAKDOWNS}
     onehots = {name: _onehot(found) for name, found in domains.items()}
     # Atoms: classes that no breakdown (nor the weights) tells apart.
@@ -240,6 +262,12 @@ def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
     ones = np.ones(len(first_class))
     masks: Masks = {name: {} for name in BREAKDOWNS}
     numeric = _numeric_primary(prepared, domains, k=k)
+    # For the audit: each atom's units in the frame (public; at least its respondents), and
+    # every breakdown's weighted proportions as published (figure and rounding step).
+    to_atoms = np.zeros((len(first_class), len(prepared.classes)))
+    to_atoms[atom_of, np.arange(len(prepared.classes))] = 1.0
+    caps = np.maximum(to_atoms @ prepared.frame, to_atoms @ prepared.respondents)
+    figures = {name: _proportions(prepared, found) for name, found in domains.items()}
     for number, unit in enumerate(prepared.units):
         tables: dict[str, joint.Table] = {}
         for name, onehot in onehots.items():
@@ -261,6 +289,29 @@ def hidden_cells(prepared: Prepared, *, k: int) -> Masks:
             weights if unit.shape == "numeric" else ones,
             bases_known=unit.shape == "single",
         )
+        if unit.shape != "numeric" and protection is not None:
+            variables = np.flatnonzero(prepared.var_unit == number)
+            audited = [
+                audit.Table(
+                    table.members,
+                    table.counts,
+                    mask,
+                    np.rint(prepared.answered[number] @ onehots[name]).astype(np.int64),
+                    figures[name][0][variables].T,
+                    figures[name][1][variables].T,
+                    table.hidden,  # the primary cells: those the audit protects
+                )
+                for (name, table), mask in zip(tables.items(), found, strict=True)
+            ]
+            found, audited_cells = audit.protect(
+                audited,
+                caps,
+                weights,
+                protection=protection,
+                exclusive=unit.shape == "single",
+            )
+            if findings is not None:
+                findings.extend(audited_cells)
         for name, mask in zip(tables, found, strict=True):
             masks[name][number] = mask
     return masks
@@ -326,6 +377,9 @@ def published(
     domains = _domains(prepared, breakdown)
     population = domains.by_domain(prepared.frame)
     respondents = domains.by_domain(prepared.respondents)
+    overall = estimates.kish_factor(
+        prepared.design.weights, np.asarray(prepared.design.respondents)[:, None]
+    )
     questions = [
         {
             "key": unit.key,
@@ -350,6 +404,10 @@ def published(
         "interval": interval,
         "threshold": k,
         "respondents": int(prepared.respondents.sum()),
+        # Kish's design effect of the weights (1 + CV² of the weights): how much the unequal
+        # weights alone widen the intervals. Overall only: by domain it would be an equation on
+        # how many respondents of each stratum the domain holds.
+        "design_effect": round(float(overall[0]), 2),
         "domains": [
             {
                 "key": key,
@@ -377,6 +435,18 @@ def _hidden(domain: str, code: str | None, n: int | None, big_n: float) -> dict[
     }
 
 
+def _proportions(prepared: Prepared, domains: Domains) -> tuple[Array, Array]:
+    """Every coded variable's weighted proportion in each domain as published (rounded on its
+    standard error, see `precision`) and its rounding step; NaN where no one answered."""
+    strata = len(prepared.strata.population)
+    chosen = domains.by_stratum(prepared.chosen, strata)
+    base = domains.by_stratum(prepared.answered, strata)[prepared.var_unit]
+    ratio = estimates.domain_ratio(prepared.design, base, chosen, chosen)
+    step = precision.steps(np.sqrt(ratio.variance), PROPORTION_FINEST, PROPORTION_COARSEST)
+    shown = precision.rounded(np.nan_to_num(ratio.estimate), step)
+    return np.where(np.isnan(ratio.estimate), np.nan, shown), step
+
+
 def _coded_cells(
     prepared: Prepared,
     domains: Domains,
@@ -393,12 +463,19 @@ def _coded_cells(
     chosen = domains.by_stratum(prepared.chosen, strata)
     base = domains.by_stratum(prepared.answered, strata)[prepared.var_unit]
     ratio = estimates.domain_ratio(prepared.design, base, chosen, chosen)
-    if interval == "logit":  # on the design's df (respondents - strata), as R and samplics
-        design_df = np.full_like(ratio.df, prepared.respondents.sum() - strata)
-        low, high = estimates.logit_interval(ratio.estimate, ratio.variance, design_df)
+    # Both intervals on the domain's degrees of freedom (its respondents minus the strata they
+    # are in), as R's survey does on a subpopulation.
+    if interval == "logit":
+        low, high = estimates.logit_interval(ratio.estimate, ratio.variance, ratio.df)
     else:
         low, high = estimates.korn_graubard(ratio.estimate, ratio.variance, ratio.n, ratio.df)
     reliable = estimates.proportion_reliable(low, high, ratio.estimate, ratio.variance, ratio)
+    # Rounded on the standard error, whatever the interval: the same figure under both.
+    step = precision.steps(np.sqrt(ratio.variance), PROPORTION_FINEST, PROPORTION_COARSEST)
+    shown = precision.rounded(np.nan_to_num(ratio.estimate), step)
+    low = np.clip(precision.rounded_down(low, step), 0.0, 1.0)
+    high = np.clip(precision.rounded_up(high, step), 0.0, 1.0)
+    decimals = precision.digits(step * 100.0)  # in percentage points, as shown
     counts = np.rint(chosen.sum(axis=1)).astype(np.int64)
     bases = np.rint(ratio.n).astype(np.int64)
     first = 0
@@ -424,9 +501,11 @@ def _coded_cells(
                         "suppressed": False,
                         "n": int(rows[d]),
                         "count": int(counts[v, d]),
-                        "estimate": _round(ratio.estimate[v, d], 6),
+                        "estimate": _round(shown[v, d], 6),
                         "ci_low": _round(low[v, d], 6),
                         "ci_high": _round(high[v, d], 6),
+                        "decimals": int(decimals[v, d]),
+                        "df": int(ratio.df[v, d]),
                         "population": int(population[d]),
                         "reliable": bool(reliable[v, d]),
                     }
@@ -457,39 +536,142 @@ def _numeric_cells(
     strata = len(prepared.strata.population)
     base, total, squares = (domains.by_stratum(sums[m], strata) for m in range(3))
     ratio = estimates.domain_ratio(prepared.design, base, total, squares)
-    # Student with the design's degrees of freedom (respondents - strata), as R and samplics.
-    design_df = np.full_like(ratio.df, prepared.respondents.sum() - strata)
-    mean_low, mean_high = estimates.t_interval(ratio.estimate, ratio.variance, design_df)
+    # Student on the domain's degrees of freedom (its respondents minus the strata they are
+    # in), as R's survey on a subpopulation: the design's n - H would make small domains'
+    # intervals too narrow.
+    mean_low, mean_high = estimates.t_interval(ratio.estimate, ratio.variance, ratio.df)
     reliable = estimates.mean_reliable(ratio)
+    sums_by = _Totals(prepared, domains, numeric, base, total, squares)
     width = len(domains.keys)
     cell_of_row = row_unit * width + domains.of_class[class_of]
     weights = counts * prepared.design.weights[prepared.group[class_of]]
     medians = estimates.weighted_medians(cell_of_row, values, weights, len(numeric) * width)
+    sharing = estimates.shared_counts(cell_of_row, values, counts, medians, len(numeric) * width)
+    mean_step = precision.steps(np.sqrt(ratio.variance), MEAN_FINEST)
     bases = np.rint(ratio.n).astype(np.int64)
     for row, unit_number in enumerate(numeric):
         mask = hidden[unit_number][:, 0]
         cells = questions[unit_number]["cells"]
+        totals = sums_by.of(row, unit_number, hidden)
         for d, domain in enumerate(domains.keys):
             n = int(bases[row, d])
             if mask[d]:
                 cells.append(_hidden(domain, None, n if n >= k else None, population[d]))
                 continue
-            mean, big_n = ratio.estimate[row, d], population[d]
+            step = mean_step[row, d : d + 1]
+            median = medians[row * width + d]
             cells.append(
                 {
                     "domain": domain,
                     "code": None,
                     "suppressed": False,
                     "n": n,
-                    "population": int(big_n),
-                    "mean": _round(mean, 4),
-                    "mean_ci_low": _round(mean_low[row, d], 4),
-                    "mean_ci_high": _round(mean_high[row, d], 4),
-                    "median": _round(medians[row * width + d], 4),
-                    # The domain's total: its mean over the whole domain of the frame.
-                    "total": _round(mean * big_n, 1),
-                    "total_ci_low": _round(mean_low[row, d] * big_n, 1),
-                    "total_ci_high": _round(mean_high[row, d] * big_n, 1),
+                    "population": int(population[d]),
+                    "mean": _first(precision.rounded(ratio.estimate[row, d : d + 1], step)),
+                    "mean_ci_low": _first(precision.rounded_down(mean_low[row, d : d + 1], step)),
+                    "mean_ci_high": _first(precision.rounded_up(mean_high[row, d : d + 1], step)),
+                    "decimals": int(precision.digits(step)[0]),
+                    "df": int(ratio.df[row, d]),
+                    # A median is one respondent's answer unless several gave it: published
+                    # only where at least k respondents of the domain gave that very value.
+                    "median": _round(median, 4) if sharing[row * width + d] >= k else None,
+                    **totals[d],
                     "reliable": bool(reliable[row, d]),
                 }
             )
+
+
+def _first(values: Array) -> float | None:
+    return _round(float(values[0]), 6)
+
+
+class _Totals:
+    """The totals of the numeric questions of one breakdown, over whom each was asked of."""
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        domains: Domains,
+        numeric: list[int],
+        base: Array,
+        total: Array,
+        squares: Array,
+    ) -> None:
+        self._prepared, self._domains = prepared, domains
+        strata = len(prepared.strata.population)
+        self._asked: dict[int, asked.Asked | None] = {}
+        rows = np.zeros((len(numeric), len(prepared.classes)))
+        for row, number in enumerate(numeric):
+            unit = prepared.units[number]
+            found = (
+                None
+                if unit.unit in NON_ADDITIVE_UNITS
+                else asked.asked_of(
+                    unit,
+                    prepared.classes,
+                    prepared.respondents,
+                    prepared.units,
+                    prepared.var_unit,
+                    prepared.chosen,
+                )
+            )
+            self._asked[number] = found
+            if found is not None:
+                rows[row] = found.respondents
+        self._estimate = estimates.domain_total(
+            prepared.design, domains.by_stratum(rows, strata), base, total, squares
+        )
+        self._low, self._high = estimates.t_interval(
+            self._estimate.estimate, self._estimate.variance, self._estimate.df
+        )
+        self._step = precision.steps(np.sqrt(self._estimate.variance), TOTAL_FINEST)
+
+    def of(
+        self, row: int, number: int, hidden: dict[int, disclosure.BoolArray]
+    ) -> list[dict[str, Any]]:
+        """For each domain: the total, its interval and its precision, or None with why."""
+        found = self._asked[number]
+        unit = self._prepared.units[number]
+        width = len(self._domains.keys)
+        if found is None:
+            reason = (
+                "Une part ne s'additionne pas d'une collectivité à l'autre : pas de total."
+                if unit.unit in NON_ADDITIVE_UNITS
+                else "Les collectivités interrogées ne se déduisent pas des comptes publiés : "
+                "pas de total."
+            )
+            return [_no_total(reason) for _ in range(width)]
+        out = []
+        for d in range(width):
+            # The total over the mean is the weighted number of those asked: published only
+            # where the answers that open the question are published in this domain.
+            if (
+                found.opened_by is not None
+                and hidden[found.opened_by][d, list(found.opening_codes)].any()
+            ):
+                out.append(_no_total("Secret statistique sur la question qui l'ouvre."))
+                continue
+            step = self._step[row, d : d + 1]
+            value = self._estimate.estimate[row, d : d + 1]
+            out.append(
+                {
+                    "total": _first(precision.rounded(value, step)),
+                    "total_ci_low": _first(precision.rounded_down(self._low[row, d : d + 1], step)),
+                    "total_ci_high": _first(precision.rounded_up(self._high[row, d : d + 1], step)),
+                    "total_decimals": int(precision.digits(step)[0]),
+                    "total_df": int(self._estimate.df[row, d]),
+                    "total_note": None,
+                }
+            )
+        return out
+
+
+def _no_total(reason: str) -> dict[str, Any]:
+    return {
+        "total": None,
+        "total_ci_low": None,
+        "total_ci_high": None,
+        "total_decimals": None,
+        "total_df": None,
+        "total_note": reason,
+    }

@@ -19,3 +19,12 @@ MIN_DF = 8
 MAX_RELATIVE_SE = 0.30
 # Dominance rule on totals (reference §6): one contributor above 85 % of a cell hides it.
 DOMINANCE = 0.85
+# Published precision (see `precision`): the step is the power of ten under the standard error,
+# within these bounds. Proportions between 0.1 and 1 point; means to 0.01 at the finest; totals
+# to the unit at the finest.
+PROPORTION_FINEST = 0.001
+PROPORTION_COARSEST = 0.01
+MEAN_FINEST = 0.01
+TOTAL_FINEST = 1.0
+# Units whose figures do not add up across authorities: a share has a mean, never a total.
+NON_ADDITIVE_UNITS = frozenset({"%", "‰"})

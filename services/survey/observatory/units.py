@@ -3,8 +3,8 @@ matrix), with its answers; free text and dates are never published."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from services.survey.definition import DONT_KNOW
 from services.survey.questionnaires.store import Parsed
@@ -31,6 +31,9 @@ class Unit:
     codes: tuple[str, ...]
     labels: tuple[str, ...]
     unit: str | None = None  # of a numeric question
+    # Every condition that must hold for the question to be shown (its sections' and its own):
+    # whom a question was asked of, for the totals (see `asked`).
+    conditions: tuple[Any, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,17 @@ def units_of(parsed: Parsed) -> tuple[list[Unit], list[Skipped]]:
             continue
         if flat.type in ("integer", "decimal"):
             units.append(
-                Unit(flat.key, flat.key, flat.label, flat.type, "numeric", (), (), question.unit)
+                Unit(
+                    flat.key,
+                    flat.key,
+                    flat.label,
+                    flat.type,
+                    "numeric",
+                    (),
+                    (),
+                    question.unit,
+                    tuple(flat.relevant),
+                )
             )
             continue
         labels = choice_labels(parsed, flat.key)
@@ -81,10 +94,22 @@ def units_of(parsed: Parsed) -> tuple[list[Unit], list[Skipped]]:
                     "single",
                     codes,
                     names,
+                    conditions=tuple(flat.relevant),
                 )
                 for row in question.rows
             )
             continue
         shape: Shape = "multiple" if flat.type == "select_multiple" else "single"
-        units.append(Unit(flat.key, flat.key, flat.label, flat.type, shape, codes, names))
+        units.append(
+            Unit(
+                flat.key,
+                flat.key,
+                flat.label,
+                flat.type,
+                shape,
+                codes,
+                names,
+                conditions=tuple(flat.relevant),
+            )
+        )
     return units, skipped
