@@ -79,6 +79,7 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/use-cases"): PUBLIC,
         ("GET", "/use-cases/suggestions"): PUBLIC,
         ("GET", "/use-cases/{use_case_id}"): PUBLIC,
+        ("GET", "/use-cases/{use_case_id}/similar"): PUBLIC,
         ("GET", "/use-cases/{use_case_id}/history"): PUBLIC,
         ("GET", "/vocabularies"): PUBLIC,
         ("GET", "/schema/use-case.json"): PUBLIC,

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import altcha
+import httpx
 import pytest
 import uvicorn
 from sqlmodel import Session
@@ -197,7 +199,14 @@ def test_a_generated_catalogue_client_publishes_a_fiche(
 
     propose = operation("propose_use_case")
     proposal = propose.Proposal.from_dict({**COMPLETE, "submitter_email": "agent@ville.example.fr"})
-    proposed = propose.sync_detailed(client=anonymous, body=proposal)
+    # An anonymous proposal carries a solved proof of work, as the site's form sends it.
+    with httpx.Client() as http:
+        challenge = altcha.Challenge.from_dict(http.get(f"{base_url}/proof-of-work").json())
+    solution = altcha.solve_challenge(challenge)
+    assert solution is not None
+    solved = anonymous.with_headers({"Altcha": altcha.Payload(challenge, solution).to_base64()})
+    clients.opened.append(solved)  # closed with the others
+    proposed = propose.sync_detailed(client=solved, body=proposal)
     assert proposed.status_code == 201, proposed.content
     use_case_id = proposed.parsed.id
     assert edit_token_from_mail(mailbox, "agent@ville.example.fr")

@@ -64,8 +64,9 @@ Expression = Annotated[
 ChoiceFilter = Annotated[
     dict[str, Any],
     Field(
+        max_length=2,
         description="Les choix proposés (XLSForm choice_filter) : un arbre d'expression où "
-        '`{"choice": colonne}` lit une propriété du choix.'
+        '`{"choice": colonne}` lit une propriété du choix.',
     ),
 ]
 
@@ -188,7 +189,10 @@ class Calculate(Strict):
     key: Key
     calculation: Annotated[
         dict[str, Any],
-        Field(description="Valeur calculée : une expression de valeur (voir la documentation)."),
+        Field(
+            max_length=2,
+            description="Valeur calculée : une expression de valeur (voir la documentation).",
+        ),
     ]
     # The column title of exports; never shown to the respondent.
     label: Label | None = None

@@ -255,7 +255,8 @@ def test_bad_page_parameters_are_refused(
 def test_bad_path_parameter_is_refused(client_for: ClientFactory, service: str) -> None:
     collection, _ = ROUTES[service]
 
-    response = client_for(service).get(f"{collection}/abc")
+    # Neither a number nor a slug (a fiche is also found by its slug, such as "abc").
+    response = client_for(service).get(f"{collection}/Abc!")
 
     assert_problem(response, 422)
 

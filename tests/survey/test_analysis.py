@@ -112,7 +112,9 @@ def test_the_whole_target_population_is_invited(survey: Survey) -> None:
         f"/campaigns/{campaign}/invitations/population", headers=survey.analyst
     ).json()["count"]
 
-    assert count >= 18
+    # Every région of the frame, each counted once: 13 in metropolitan France and 4 overseas
+    # (Mayotte is counted as a département).
+    assert count == 17
     assert again == 0
     refused = survey.client.post(
         f"/campaigns/{campaign}/invitations",
@@ -159,7 +161,9 @@ def test_a_region_and_a_departement_sharing_a_code_are_both_invited(survey: Surv
     # The whole population: every département and région, the two 53 included once each.
     count = survey.client.post(f"{url}/population", headers=survey.analyst).json()["count"]
     total = survey.client.get(url, headers=survey.analyst).json()["total"]
-    assert total == count + 2 >= 101 + 18
+    # Each authority once (issue 18): 95 départements and 17 régions, Martinique and Guyane as
+    # régions, Mayotte as a département, Corse as one région (services/survey/data/outside_frame.json).
+    assert total == count + 2 == 95 + 17
 
 
 def test_participation_export_and_history(survey: Survey, mailbox: Mailbox) -> None:

@@ -112,9 +112,9 @@ def test_a_calculate_row_without_formula_or_with_an_unsupported_one_is_named() -
 
     messages = [error["msg"] for error in raised.value.extra["errors"]]
     assert messages == [
-        "survey, ligne 3 : un « calculate » demande une formule dans la colonne calculation",
-        "survey, ligne 4 : la fonction « substr() » n'est pas prise en charge",
-        "survey, ligne 5 : le chemin XPath « /data/agents + 1 » : non pris en charge",
+        "feuille survey, ligne 3, colonne calculation : un « calculate » demande une formule dans cette colonne",
+        "feuille survey, ligne 4, colonne calculation : la fonction « substr() » n'est pas prise en charge",
+        "feuille survey, ligne 5, colonne calculation : le chemin XPath « /data/agents + 1 » : non pris en charge",
     ]
 
 
