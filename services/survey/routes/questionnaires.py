@@ -13,7 +13,6 @@ from services.common.body_limits import upload_limit
 from services.common.database import SessionDep
 from services.common.downloads import attachment
 from services.common.pagination import Page, PageQuery, paginate
-from services.common.territories.search import get_index
 from services.survey.definition import Definition, json_schema
 from services.survey.dependencies import Analyst, VisibleQuestionnaireDep, is_analyst
 from services.survey.models import Questionnaire, QuestionnaireStatus
@@ -64,9 +63,8 @@ def import_xlsform(file: UploadFile, session: SessionDep, _analyst: Analyst) -> 
 )
 def authorities_csv() -> Response:
     """La liste des collectivités que lit un XLSForm exporté (`pulldata`), à joindre au formulaire."""
-    content = xlsform_authorities.csv_text(get_index().territories)
     return Response(
-        content.encode("utf-8"),
+        xlsform_authorities.authorities_csv(),
         media_type="text/csv; charset=utf-8",
         headers=attachment(xlsform_authorities.CSV_FILE),
     )
