@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,11 @@ import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.mailbox import text_of
-
 from .support import Stack, describe_violations, run_axe
+from .survey_links import published_xlsform, response_link
 
 pytestmark = pytest.mark.browser
 
-LINK = re.compile(r"https?://\S+/repondre\.html#[A-Za-z0-9_-]+")
 RENNES_METROPOLE = "243500139"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
@@ -39,37 +36,15 @@ TOO_SMALL = """(selector) => [...document.querySelectorAll(selector)]
   .map(([node, box]) => `${node.tagName} ${node.id || node.name || node.textContent} ${box.width}x${box.height}`)"""
 
 
-def staff(api: httpx.Client, stack: Stack) -> dict[str, str]:
-    token = api.post(
-        f"{stack.survey_url}/auth/token",
-        data={"username": stack.admin_email, "password": stack.admin_password},
-    )
-    token.raise_for_status()
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
-
-
 def link_for(api: httpx.Client, stack: Stack, questionnaire: int, email: str) -> str:
-    headers = staff(api, stack)
-    campaign = api.post(
-        f"{stack.survey_url}/campaigns",
-        headers=headers,
-        json={
-            "title": f"Campagne sur téléphone {email}",
-            "opens_on": (date.today() - timedelta(days=1)).isoformat(),
-            "closes_on": (date.today() + timedelta(days=30)).isoformat(),
-            "questionnaire_id": questionnaire,
-        },
+    return response_link(
+        api,
+        stack,
+        questionnaire,
+        title=f"Campagne sur téléphone {email}",
+        code=RENNES_METROPOLE,
+        email=email,
     )
-    assert campaign.status_code == 201, campaign.text
-    invited = api.post(
-        f"{stack.survey_url}/campaigns/{campaign.json()['id']}/invitations",
-        headers=headers,
-        json={"csv": f"code;courriel\n{RENNES_METROPOLE};{email}\n"},
-    )
-    assert invited.status_code == 200, invited.text
-    match = LINK.search(text_of(stack.wait_for_mail(email)))
-    assert match is not None
-    return match.group(0)
 
 
 def default_questionnaire(api: httpx.Client, stack: Stack) -> int:
@@ -188,17 +163,7 @@ def matrix_form() -> bytes:
 def test_a_questionnaire_with_a_matrix_is_completed_with_the_keyboard_alone(
     page: Page, stack: Stack, api: httpx.Client
 ) -> None:
-    headers = staff(api, stack)
-    imported = api.post(
-        f"{stack.survey_url}/questionnaires/xlsform",
-        headers=headers,
-        files={"file": ("matrice.xlsx", matrix_form())},
-    )
-    assert imported.status_code == 201, imported.text
-    questionnaire = imported.json()["id"]
-    api.post(
-        f"{stack.survey_url}/questionnaires/{questionnaire}/publish", headers=headers
-    ).raise_for_status()
+    questionnaire = published_xlsform(api, stack, "matrice.xlsx", matrix_form())
     page.set_viewport_size(PHONE)
     page.goto(link_for(api, stack, questionnaire, "clavier@rennes-metropole.test"))
     expect(page.locator("#questions .survey-question").first).to_be_visible()

@@ -5,8 +5,6 @@ label, a default value and a guidance hint."""
 from __future__ import annotations
 
 import io
-import re
-from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -14,13 +12,11 @@ import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, Page, expect
 
-from tests.mailbox import text_of
-
 from .support import Stack, describe_violations, run_axe
+from .survey_links import published_xlsform, response_link
 
 pytestmark = pytest.mark.browser
 
-LINK = re.compile(r"https?://\S+/repondre\.html#[A-Za-z0-9_-]+")
 RENNES = "213502388"
 FR, EN = "Français (fr)", "English (en)"
 
@@ -84,49 +80,18 @@ def form() -> bytes:
     return buffer.getvalue()
 
 
-def response_link(api: httpx.Client, stack: Stack) -> str:
-    token = api.post(
-        f"{stack.survey_url}/auth/token",
-        data={"username": stack.admin_email, "password": stack.admin_password},
-    )
-    token.raise_for_status()
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    imported = api.post(
-        f"{stack.survey_url}/questionnaires/xlsform",
-        headers=headers,
-        files={"file": ("bilingue.xlsx", form())},
-    )
-    assert imported.status_code == 201, imported.text
-    questionnaire = imported.json()["id"]
-    api.post(
-        f"{stack.survey_url}/questionnaires/{questionnaire}/publish", headers=headers
-    ).raise_for_status()
-    campaign = api.post(
-        f"{stack.survey_url}/campaigns",
-        headers=headers,
-        json={
-            "title": "Enquête bilingue de test",
-            "opens_on": (date.today() - timedelta(days=1)).isoformat(),
-            "closes_on": (date.today() + timedelta(days=30)).isoformat(),
-            "questionnaire_id": questionnaire,
-        },
-    )
-    assert campaign.status_code == 201, campaign.text
-    invited = api.post(
-        f"{stack.survey_url}/campaigns/{campaign.json()['id']}/invitations",
-        headers=headers,
-        json={"csv": f"code;courriel\n{RENNES};bilingue@ville-rennes.test\n"},
-    )
-    assert invited.status_code == 200, invited.text
-    match = LINK.search(text_of(stack.wait_for_mail("bilingue@ville-rennes.test")))
-    assert match is not None
-    return match.group(0)
-
-
 def test_a_bilingual_kobo_form_with_cascading_choices_is_answered(
     page: Page, browser: Browser, stack: Stack, api: httpx.Client
 ) -> None:
-    link = response_link(api, stack)
+    questionnaire = published_xlsform(api, stack, "bilingue.xlsx", form())
+    link = response_link(
+        api,
+        stack,
+        questionnaire,
+        title="Enquête bilingue de test",
+        code=RENNES,
+        email="bilingue@ville-rennes.test",
+    )
     page.goto(link)
 
     region = page.get_by_role("group", name="Votre région (obligatoire)")
