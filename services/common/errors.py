@@ -228,10 +228,25 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     return sqlstate is None or str(sqlstate)[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
 
 
+# SQLSTATE class 40, transaction rollback: a serialization failure or a deadlock. The
+# transaction is undone and the same request, sent again, succeeds.
+_RETRY_SQLSTATE_CLASS = "40"
+
+
 async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     if _is_connection_error(exc):
         return await _on_database_unavailable(request, exc)
+    if str(getattr(exc.orig, "sqlstate", None) or "")[:2] == _RETRY_SQLSTATE_CLASS:
+        logger.warning("transaction rolled back by the database: %s", type(exc.orig).__name__)
+        return problem_response(
+            503,
+            "Une autre modification simultanée a interrompu celle-ci ; rien n'a été enregistré. "
+            "Renvoyez-la.",
+            slug="service-unavailable",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
     # Safety nets for what validation let through; the transaction is already rolled back.
     if isinstance(exc, DataError):
         logger.warning("value refused by the database: %s", type(exc.orig).__name__)

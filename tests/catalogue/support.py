@@ -55,14 +55,17 @@ class Catalogue:
         assert response.status_code == 201, response.text
         return response.json(), token_from_mail(self.mailbox, email)
 
-    def publish(self, use_case_id: int) -> dict[str, Any]:
+    def publish_response(self, use_case_id: int) -> Any:
         version = self.client.get(
             f"/moderation/use-cases/{use_case_id}", headers=self.moderator
         ).json()["version"]
-        response = self.client.post(
+        return self.client.post(
             f"/use-cases/{use_case_id}/publish",
             headers={**self.moderator, "If-Match": f'"{version}"'},
         )
+
+    def publish(self, use_case_id: int) -> dict[str, Any]:
+        response = self.publish_response(use_case_id)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

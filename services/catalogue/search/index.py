@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Final
 
-from sqlalchemy import Connection, delete, event, func, insert, select, update
+from sqlalchemy import Connection, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
@@ -137,34 +137,60 @@ def _insert(connection: Connection) -> Any:
     return (sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert)(SearchTerm)
 
 
-def remove(connection: Connection, use_case_id: int) -> None:
-    """Take a fiche's terms out of the index, and out of the counts of its terms."""
-    old = [
-        term
-        for (term,) in connection.execute(
-            select(col(UseCaseTerm.term)).where(col(UseCaseTerm.use_case_id) == use_case_id)
+def _terms_of(connection: Connection, use_case_id: int) -> list[str]:
+    statement = select(col(UseCaseTerm.term)).where(col(UseCaseTerm.use_case_id) == use_case_id)
+    return [term for (term,) in connection.execute(statement)]
+
+
+def _lock(connection: Connection, terms: Iterable[str]) -> None:
+    """Lock the counts of `terms` in the terms' order before changing any of them.
+
+    Two fiches written at once share common terms; locked in any other order (an UPDATE … IN
+    locks in the order it finds the rows on disk), each can hold what the other waits for: a
+    deadlock, seen under load. SQLite writes one transaction at a time and has no row locks."""
+    if connection.dialect.name == "sqlite":
+        return
+    for chunk in _chunks(sorted(set(terms))):
+        connection.execute(
+            select(col(SearchTerm.term))
+            .where(col(SearchTerm.term).in_(chunk))
+            .order_by(col(SearchTerm.term))
+            .with_for_update()
         )
-    ]
-    if old:
-        connection.execute(delete(UseCaseTerm).where(col(UseCaseTerm.use_case_id) == use_case_id))
-        # In the terms' order, as the inserts below: two writers never wait on each other in a cycle.
-        for chunk in _chunks(sorted(old)):
-            connection.execute(
-                update(SearchTerm)
-                .where(col(SearchTerm.term).in_(chunk))
-                .values(fiches=col(SearchTerm.fiches) - 1)
-            )
-        connection.execute(delete(SearchTerm).where(col(SearchTerm.fiches) <= 0))
+
+
+def remove(connection: Connection, use_case_id: int, old: list[str] | None = None) -> None:
+    """Take a fiche's terms (`old`, read if not given) out of the index and out of the counts
+    of its terms."""
+    if old is None:
+        old = _terms_of(connection, use_case_id)
+        _lock(connection, old)
+    if not old:
+        return
+    connection.execute(delete(UseCaseTerm).where(col(UseCaseTerm.use_case_id) == use_case_id))
+    for chunk in _chunks(sorted(old)):
+        connection.execute(
+            update(SearchTerm)
+            .where(col(SearchTerm.term).in_(chunk))
+            .values(fiches=col(SearchTerm.fiches) - 1)
+        )
+        connection.execute(
+            delete(SearchTerm).where(col(SearchTerm.term).in_(chunk), col(SearchTerm.fiches) <= 0)
+        )
 
 
 def write(connection: Connection, use_case: UseCase) -> None:
     """Replace the fiche's terms: its published content's, or none when it is not published."""
     assert use_case.id is not None
-    remove(connection, use_case.id)
     content = use_case.published
-    if use_case.status != UseCaseStatus.PUBLISHED or content is None:
-        return
-    weights, spelling = weighted_terms(field_texts(use_case, content))
+    weights: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    if use_case.status == UseCaseStatus.PUBLISHED and content is not None:
+        weights, spelling = weighted_terms(field_texts(use_case, content))
+    old = _terms_of(connection, use_case.id)
+    # Every count this write changes, locked at once and in order: see _lock.
+    _lock(connection, [*old, *weights])
+    remove(connection, use_case.id, old)
     if not weights:
         return
     connection.execute(
@@ -226,13 +252,19 @@ def _unindex_deleted(session: OrmSession, _flush: UOWTransaction, _instances: ob
 
 @event.listens_for(OrmSession, "after_flush")
 def _reindex_changed(session: OrmSession, _flush: UOWTransaction) -> None:
-    """Every fiche inserted or changed by this flush gets its terms written again."""
+    """Every fiche inserted by this flush, or whose indexed columns it changed, gets its terms
+    written again (an edit of the draft alone leaves the index, and its shared counts, alone)."""
     changed = [
         obj
         for obj in (*session.new, *session.dirty)
-        if isinstance(obj, UseCase) and (obj in session.new or session.is_modified(obj))
+        if isinstance(obj, UseCase) and (obj in session.new or _indexed_changed(obj))
     ]
     if changed:
         connection = session.connection()
         for use_case in changed:
             write(connection, use_case)
+
+
+def _indexed_changed(use_case: UseCase) -> bool:
+    state = inspect(use_case)
+    return any(state.attrs[name].history.has_changes() for name in INDEXED_COLUMNS)

@@ -404,7 +404,8 @@ def _hide_more(
     """For each failing cell, one of the published cells whose equations pin it (the binding
     constraints of its two programmes): in its own table first, then the smallest count that
     would give the missing width by itself, else the largest; without any (only the bases and
-    the frame pin it), another answer of its own domain."""
+    the frame pin it), another answer of its own domain, else a published cell of a domain
+    that shares atoms with it."""
     chosen: set[tuple[int, int, int]] = set()
     for cell in failing:
         number, domain, _ = cell
@@ -414,6 +415,10 @@ def _hide_more(
         if not candidates:
             mask = hidden[number]
             candidates = [(number, domain, c) for c in range(mask.shape[1]) if not mask[domain, c]]
+        if not candidates:
+            # Only the integer programme pins it (the relaxation's optimum is held by the
+            # frame alone): any published cell over some of the same atoms may be what does.
+            candidates = _overlapping(tables, hidden, tables[number].members[:, domain])
         if not candidates:
             continue
 
@@ -429,3 +434,15 @@ def _hide_more(
     for t, d, c in chosen:
         hidden[t][d, c] = True
     return sorted(chosen)
+
+
+def _overlapping(
+    tables: list[Table], hidden: list[BoolArray], atoms: Array
+) -> list[tuple[int, int, int]]:
+    """The published cells of the domains that share an atom with `atoms` (a membership)."""
+    return [
+        (number, int(domain), int(column))
+        for number, table in enumerate(tables)
+        for domain in np.flatnonzero(table.members.T @ atoms > 0)
+        for column in np.flatnonzero(~hidden[number][domain])
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from services.common.database_caches import PerDatabase
 from services.survey.expressions import variables_of
 from services.survey.models import InvitationStatus
 from services.survey.questionnaires.store import Parsed
@@ -34,7 +35,7 @@ _ANSWERED = text(
     "WHERE i.campaign_id = :campaign AND i.status = :submitted "
     "AND CAST(a.value AS TEXT) NOT IN ('null', '\"\"', '[]', '{}') GROUP BY a.key"
 )
-_cache: dict[int, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+_rates: PerDatabase[dict[int, tuple[tuple[Any, ...], list[dict[str, Any]]]]] = PerDatabase(dict)
 _lock = threading.Lock()
 
 
@@ -53,13 +54,14 @@ def item_rates(
     connection: Connection, campaign_id: int, parsed: Parsed, stamp: tuple[Any, ...]
 ) -> list[dict[str, Any]]:
     """For each question: respondents to whom it was shown, those who answered, the rate."""
+    cache = _rates.of(connection)
     with _lock:
-        cached = _cache.get(campaign_id)
+        cached = cache.get(campaign_id)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     value = _compute(connection, campaign_id, parsed)
     with _lock:
-        _cache[campaign_id] = (stamp, value)
+        cache[campaign_id] = (stamp, value)
     return value
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 
+from services.common.database_caches import PerDatabase
 from services.common.sql import utcnow
 from services.survey.campaigns import french_day, status_on, today_in_paris
 from services.survey.models import Campaign, CampaignStatus, Invitation, InvitationStatus
@@ -103,7 +104,7 @@ class Computed:
         return found
 
 
-_cache: OrderedDict[tuple[Any, ...], Computed] = OrderedDict()
+_results: PerDatabase[OrderedDict[tuple[Any, ...], Computed]] = PerDatabase(OrderedDict)
 _lock = threading.Lock()
 _computing: dict[int | None, threading.Lock] = {}
 
@@ -123,26 +124,27 @@ def stamp(connection: Connection, campaign: Campaign) -> tuple[Any, ...]:
 
 def computed(connection: Connection, campaign: Campaign, parsed: Parsed) -> Computed:
     key = stamp(connection, campaign)
+    cache = _results.of(connection)
     with _lock:
-        hit = _cache.get(key)
+        hit = cache.get(key)
         if hit is not None:
-            _cache.move_to_end(key)
+            cache.move_to_end(key)
             return hit
         computing = _computing.setdefault(campaign.id, threading.Lock())
     # Simultaneous first requests (the page asks for several things at once) compute once.
     with computing:
         with _lock:
-            hit = _cache.get(key)
+            hit = cache.get(key)
         if hit is not None:
             return hit
         with _collector_paused():
             value = _compute(connection, campaign, parsed)
         with _lock:
-            for old in [old for old in _cache if old[0] == campaign.id]:
-                del _cache[old]
-            _cache[key] = value
-            while len(_cache) > CACHED_CAMPAIGNS:
-                _cache.popitem(last=False)
+            for old in [old for old in cache if old[0] == campaign.id]:
+                del cache[old]
+            cache[key] = value
+            while len(cache) > CACHED_CAMPAIGNS:
+                cache.popitem(last=False)
     return value
 
 
@@ -199,8 +201,7 @@ def warm_up() -> None:
 
 def clear() -> None:
     """Forget every cached result (the benchmark measures cold computations)."""
-    with _lock:
-        _cache.clear()
+    _results.clear()
 
 
 def as_json(result: dict[str, Any]) -> bytes:

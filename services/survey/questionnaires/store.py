@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
+from services.common.database_caches import PerDatabase
 from services.common.errors import Conflict, NotFound
 from services.common.sql import utcnow
 from services.survey.definition import Definition, FlatQuestion, flatten
@@ -19,7 +20,7 @@ from services.survey.models import Questionnaire, QuestionnaireStatus
 
 @dataclass(frozen=True)
 class Parsed:
-    """A published definition, parsed once per process: it never changes afterwards."""
+    """A published definition, parsed once per database: it never changes afterwards."""
 
     document: dict[str, Any]
     definition: Definition
@@ -37,7 +38,7 @@ class Parsed:
         return [flat for flat in self.flats if flat.key in wanted]
 
 
-_CACHE: dict[int, Parsed] = {}
+_PUBLISHED: PerDatabase[dict[int, Parsed]] = PerDatabase(dict)
 _LOCK = threading.Lock()
 
 
@@ -59,9 +60,11 @@ def parse(document: dict[str, Any]) -> Parsed:
 
 
 def published(connection: Connection, questionnaire_id: int) -> Parsed:
-    """The parsed definition of a published version (cached: published means immutable)."""
+    """The parsed definition of a published version (cached for its database: published means
+    immutable)."""
+    cache = _PUBLISHED.of(connection)
     with _LOCK:
-        cached = _CACHE.get(questionnaire_id)
+        cached = cache.get(questionnaire_id)
     if cached is not None:
         return cached
     table = Questionnaire.__table__  # type: ignore[attr-defined]
@@ -72,7 +75,7 @@ def published(connection: Connection, questionnaire_id: int) -> Parsed:
         raise NotFound(f"Aucun questionnaire publié n° {questionnaire_id}.")
     parsed = parse(row.definition)
     with _LOCK:
-        _CACHE[questionnaire_id] = parsed
+        cache[questionnaire_id] = parsed
     return parsed
 
 
