@@ -100,6 +100,8 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/exports/use-cases-history.csv"): PUBLIC,
         ("GET", "/exports/use-cases-history.json"): PUBLIC,
         ("GET", "/catalogue/dcat.jsonld"): PUBLIC,
+        ("GET", "/ai-act/rules"): PUBLIC,
+        ("POST", "/ai-act/qualify"): PUBLIC,
         ("POST", "/imports/use-cases"): MODERATOR,
     },
     "survey": {

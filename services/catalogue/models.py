@@ -68,6 +68,12 @@ class UseCase(CatalogueModel, table=True):
     published: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # The last message of the moderators to the contributor (changes requested, refusal).
     moderation_message: str | None = Field(default=None, sa_type=Text)
+    # The AI Act qualification ({"answers", "rules_version", "outcome", "qualified_at"}) and
+    # the FRIA form (Art. 27): services.catalogue.ai_act.
+    qualification: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    fria: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # Private: never in a public answer or an export.
     submitter_email: str | None = Field(default=None, max_length=320)
     edit_token_hash: str | None = Field(default=None, max_length=64, unique=True)
