@@ -17,6 +17,7 @@ from services.common.auth.authenticator import Authenticator
 from services.common.auth.routes import router as auth_router
 from services.common.body_limits import BodyLimits
 from services.common.database import create_db_engine
+from services.common.deadlines import DeadlineMiddleware, watch_engine
 from services.common.errors import install_error_handlers
 from services.common.health import health_router
 from services.common.logs import configure_logging
@@ -55,6 +56,7 @@ def build_service_app(
     """
     configure_logging(level=settings.log_level, json=settings.log_json)
     engine = create_db_engine(settings.database_url)
+    watch_engine(engine)
     accounts_engine = create_db_engine(settings.auth.database_url, pool_size=5)
 
     @asynccontextmanager
@@ -113,6 +115,9 @@ def build_service_app(
 def _install_middleware(app: FastAPI, settings: ServiceSettings, metrics: RequestMetrics) -> None:
     # Each call wraps the previous ones: the last added runs first. So the request id exists
     # before anything logs, and even a 500 goes out with CORS headers and its request id.
+    # Innermost, the budget: around the work only, and told of a client gone by the messages
+    # the outer layers pass on.
+    app.add_middleware(DeadlineMiddleware, seconds=settings.request_deadline_seconds)
     app.add_middleware(UnexpectedErrorMiddleware)
     # Inside the size limit, so a body is read whole only once it is known to be small enough.
     # The limit of each route is read from the document at the first request (the lambda: the

@@ -233,8 +233,30 @@ def _is_connection_error(exc: DBAPIError) -> bool:
 _RETRY_SQLSTATE_CLASS = "40"
 
 
+# A statement stopped by the request's budget (services.common.deadlines): PostgreSQL's
+# query_canceled, SQLite's interrupted statement.
+_CANCELED_SQLSTATE = "57014"
+_SQLITE_INTERRUPTED = "interrupted"
+
+
+def _is_canceled(exc: DBAPIError) -> bool:
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return str(exc.orig) == _SQLITE_INTERRUPTED
+    return str(getattr(exc.orig, "sqlstate", None)) == _CANCELED_SQLSTATE
+
+
 async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
+    if _is_canceled(exc):
+        logger.warning("statement stopped at the request's deadline")
+        return problem_response(
+            503,
+            "La requête a demandé plus de temps que le service ne lui en accorde ; rien n'a été "
+            "enregistré. Réessayez, ou restreignez-la.",
+            slug="service-unavailable",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
+        )
     if _is_connection_error(exc):
         return await _on_database_unavailable(request, exc)
     if str(getattr(exc.orig, "sqlstate", None) or "")[:2] == _RETRY_SQLSTATE_CLASS:

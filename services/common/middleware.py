@@ -12,11 +12,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import request_text
 from services.common.body_limits import BodyLimits
+from services.common.deadlines import CLIENT_GONE
 from services.common.errors import INTERNAL_ERROR, problem_response
 from services.common.metrics import RequestMetrics
 from services.common.valid_text import InvalidText, shown
 
 logger = logging.getLogger("services.requests")
+# Logged for a request whose client left before the answer (nginx's code for it).
+CLIENT_CLOSED_REQUEST = 499
 
 
 class _BodyTooLarge(HTTPException):
@@ -126,6 +129,8 @@ class RequestObserverMiddleware:
         try:
             await self.app(scope, receive, capture_status)
         finally:
+            if scope.get(CLIENT_GONE):
+                status = CLIENT_CLOSED_REQUEST
             elapsed = time.perf_counter() - started
             self.metrics.observe(scope, status=status, seconds=elapsed)
             logger.info(

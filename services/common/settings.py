@@ -145,6 +145,8 @@ class ServiceSettings(BaseSettings):
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
     proof_of_work: ProofOfWorkSettings = Field(default_factory=ProofOfWorkSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    # Each request's time budget: its database statements are stopped past it (a 503).
+    request_deadline_seconds: float = Field(30.0, gt=0, le=600)
     # Strict-Transport-Security on every API response when above 0: set it (31536000, a
     # year) where the services are reached over HTTPS only, as in production.
     hsts_seconds: int = Field(0, ge=0)
