@@ -101,3 +101,39 @@ def test_the_fria_and_the_registration_keep_the_ids_the_fiche_relies_on() -> Non
     ids = {o["id"]: o["provision"]["ref"] for o in engine.rules().document["obligations"]}
     assert ids["art27_fria"].startswith("Art. 27")
     assert "49(3)" in ids["art49_registration"]
+
+
+def test_a_condition_on_a_question_not_asked_is_false_and_on_one_to_answer_undecided() -> None:
+    on_b = {"q": "b", "in": ["oui"]}
+    named = {"b_oui": on_b}
+    assert engine.holds(on_b, engine.Facts({"a": "non"}, frozenset({"b"}))) is False
+    assert engine.holds(on_b, engine.Facts({"a": "oui"})) is None
+    assert engine.holds({"not": on_b}, engine.Facts({}, frozenset({"b"}))) is True
+    # One false part decides an "all", one true part an "any", even with a part undecided.
+    undecided = engine.Facts({"a": "oui"}, named=named)
+    assert engine.holds({"all": [{"q": "a", "in": ["non"]}, {"ref": "b_oui"}]}, undecided) is False
+    assert engine.holds({"any": [{"q": "a", "in": ["oui"]}, {"ref": "b_oui"}]}, undecided) is True
+    assert engine.holds({"all": [{"q": "a", "in": ["oui"]}, {"ref": "b_oui"}]}, undecided) is None
+
+
+def test_an_obligation_takes_the_first_of_its_dates_that_holds() -> None:
+    def marking(before: str) -> str:
+        answers: dict[str, engine.Answer] = {
+            "ai_system": "apprentissage",
+            "scope_exclusion": "aucune",
+            "role_origin": "developpe_interne",
+            "role_use": "autres_seulement",
+            "prohibited_practices": ["aucune"],
+            "annex_i_product": "non",
+            "annex_iii_area": ["aucun"],
+            "interaction": "non",
+            "synthetic_content": "oui",
+            "generative_on_market_before": before,
+            "deepfake": "non",
+            "public_interest_text": "non",
+        }
+        outcome = engine.qualify(answers)
+        return next(o.applies_from for o in outcome.obligations if o.id == "art50_2_marking")
+
+    assert marking("oui") == engine.rules().date("art50_2_legacy")["date"]
+    assert marking("non") == engine.rules().date("general")["date"]

@@ -204,6 +204,32 @@ def _first(entries: Sequence[Mapping[str, Any]], facts: Facts) -> Mapping[str, A
     return None
 
 
+def _obligations(rule_set: Rules, facts: Facts) -> list[Obligation]:
+    """The obligations that apply, each with the date it applies from: one date, or the first
+    of several whose condition holds (the last has none)."""
+    found: list[Obligation] = []
+    for obligation in rule_set.document["obligations"]:
+        if not holds(obligation["when"], facts):
+            continue
+        dated = obligation["from"]
+        entry = {"date": dated} if isinstance(dated, str) else _first(dated, facts)
+        if entry is None:
+            continue  # its date depends on an answer not given yet
+        date = rule_set.date(entry["date"])
+        found.append(
+            Obligation(
+                obligation["id"],
+                obligation["title"],
+                obligation["text"],
+                obligation["provision"]["ref"],
+                date["date"],
+                date["label"],
+                date["source"],
+            )
+        )
+    return found
+
+
 def qualify(answers: Answers, rule_set: Rules | None = None) -> Outcome:
     """The outcome of the answers given so far (validated: see `validate`)."""
     rule_set = rule_set or rules()
@@ -234,24 +260,5 @@ def qualify(answers: Answers, rule_set: Rules | None = None) -> Outcome:
             Step(question_id, question["text"], answer, [o["label"] for o in options], provision)
         )
     outcome.tags = list(dict.fromkeys(outcome.tags))  # two answers may establish the same
-    for obligation in rule_set.document["obligations"]:
-        if not holds(obligation["when"], facts):
-            continue
-        # One date, or the first of several whose condition holds (the last has none).
-        dated = obligation["from"]
-        found = {"date": dated} if isinstance(dated, str) else _first(dated, facts)
-        if found is None:
-            continue  # its date depends on an answer not given yet
-        date = rule_set.date(found["date"])
-        outcome.obligations.append(
-            Obligation(
-                obligation["id"],
-                obligation["title"],
-                obligation["text"],
-                obligation["provision"]["ref"],
-                date["date"],
-                date["label"],
-                date["source"],
-            )
-        )
+    outcome.obligations = _obligations(rule_set, facts)
     return outcome
