@@ -2,11 +2,15 @@
 
 The rules are data (`rules/ai-act.json`, checked against `rules/ai-act.schema.json`): the
 questions in the order they are asked, each asked only when its condition holds of the answers
-before it; the class (the first that applies), the role, and the obligations with the date
-each applies from. The engine only reads them: it has no article of its own.
+before it; named conditions that the others refer to (`{"ref": name}`), so that "the system is
+high-risk" is written once; the class (the first that applies), the role, and the obligations
+with the date each applies from (the first date whose condition holds). The engine only reads
+them: it has no article of its own.
 
 Answers are `{question id: code}` (a list of codes for a question of kind "many"). Answers to
-questions that are not asked (their condition fails) are ignored, as a form hides them.
+questions that are not asked (their condition fails) are ignored, as a form hides them; a
+condition on a question that is not asked is false (it has no answer, and never will), while a
+condition on a question still to answer is undecided.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ class Rules:
 
     def date(self, key: str) -> dict[str, Any]:
         return dict(self.document["dates"][key])
+
+    @property
+    def conditions(self) -> dict[str, Any]:
+        return dict(self.document.get("conditions", {}))
 
 
 @cache
@@ -107,21 +115,33 @@ def _chosen(answer: Answer | None) -> list[str]:
     return [answer] if isinstance(answer, str) else list(answer)
 
 
-def holds(condition: Mapping[str, Any] | None, answers: Answers) -> bool | None:
-    """Whether the condition holds of the answers; None when it depends on one not given."""
+@dataclass(frozen=True)
+class Facts:
+    """What conditions are decided on: the answers that count, the questions not asked (a
+    condition on them is false), and the rule set's named conditions."""
+
+    answers: Answers
+    skipped: frozenset[str] = frozenset()
+    named: Mapping[str, Any] = field(default_factory=dict)
+
+
+def holds(condition: Mapping[str, Any] | None, facts: Facts) -> bool | None:
+    """Whether the condition holds of the facts; None when it depends on an answer not given."""
     if condition is None:
         return True
     if "q" in condition:
-        answer = answers.get(condition["q"])
+        answer = facts.answers.get(condition["q"])
         if answer is None:
-            return None
+            return False if condition["q"] in facts.skipped else None
         return bool(set(_chosen(answer)) & set(condition["in"]))
     if "answered" in condition:
-        return condition["answered"] in answers
+        return condition["answered"] in facts.answers
+    if "ref" in condition:
+        return holds(facts.named[condition["ref"]], facts)
     if "not" in condition:
-        inner = holds(condition["not"], answers)
+        inner = holds(condition["not"], facts)
         return None if inner is None else not inner
-    parts = [holds(part, answers) for part in condition.get("all", condition.get("any", []))]
+    parts = [holds(part, facts) for part in condition.get("all", condition.get("any", []))]
     decisive = "all" not in condition  # one False decides an "all", one True an "any"
     if decisive in parts:
         return decisive
@@ -140,20 +160,22 @@ def _check(question: Mapping[str, Any], answer: Answer) -> str | None:
     return None
 
 
-def _asked(rule_set: Rules, answers: Answers) -> tuple[dict[str, Answer], list[str]]:
-    """The answers that count (their question is asked), and the questions asked, or perhaps
-    asked, that have no answer yet, in order."""
+def _asked(rule_set: Rules, answers: Answers) -> tuple[Facts, list[str]]:
+    """The facts to decide on (the answers that count: their question is asked; the questions
+    not asked), and the questions asked, or perhaps asked, that have no answer yet, in order."""
     kept: dict[str, Answer] = {}
+    skipped: set[str] = set()
     unanswered: list[str] = []
     for question in rule_set.questions:
-        asked = holds(question.get("when"), kept)
+        asked = holds(question.get("when"), Facts(kept, frozenset(skipped), rule_set.conditions))
         if asked is False:
+            skipped.add(question["id"])
             continue
         if asked is None or question["id"] not in answers:
             unanswered.append(question["id"])
             continue
         kept[question["id"]] = answers[question["id"]]
-    return kept, unanswered
+    return Facts(kept, frozenset(skipped), rule_set.conditions), unanswered
 
 
 def validate(rule_set: Rules, answers: Answers) -> None:
@@ -171,10 +193,10 @@ def validate(rule_set: Rules, answers: Answers) -> None:
         raise AnswerError(errors)
 
 
-def _first(entries: Sequence[Mapping[str, Any]], answers: Answers) -> Mapping[str, Any] | None:
+def _first(entries: Sequence[Mapping[str, Any]], facts: Facts) -> Mapping[str, Any] | None:
     """The first entry whose condition holds; None if one before it is still undecided."""
     for entry in entries:
-        found = holds(entry.get("when"), answers)
+        found = holds(entry.get("when"), facts)
         if found is None:
             return None
         if found:
@@ -182,14 +204,40 @@ def _first(entries: Sequence[Mapping[str, Any]], answers: Answers) -> Mapping[st
     return None
 
 
+def _obligations(rule_set: Rules, facts: Facts) -> list[Obligation]:
+    """The obligations that apply, each with the date it applies from: one date, or the first
+    of several whose condition holds (the last has none)."""
+    found: list[Obligation] = []
+    for obligation in rule_set.document["obligations"]:
+        if not holds(obligation["when"], facts):
+            continue
+        dated = obligation["from"]
+        entry = {"date": dated} if isinstance(dated, str) else _first(dated, facts)
+        if entry is None:
+            continue  # its date depends on an answer not given yet
+        date = rule_set.date(entry["date"])
+        found.append(
+            Obligation(
+                obligation["id"],
+                obligation["title"],
+                obligation["text"],
+                obligation["provision"]["ref"],
+                date["date"],
+                date["label"],
+                date["source"],
+            )
+        )
+    return found
+
+
 def qualify(answers: Answers, rule_set: Rules | None = None) -> Outcome:
     """The outcome of the answers given so far (validated: see `validate`)."""
     rule_set = rule_set or rules()
     validate(rule_set, answers)
-    kept, unanswered = _asked(rule_set, answers)
+    facts, unanswered = _asked(rule_set, answers)
     complete = not unanswered
-    chosen_class = _first(rule_set.document["classes"], kept)
-    role = _first(rule_set.document.get("roles", []), kept)
+    chosen_class = _first(rule_set.document["classes"], facts)
+    role = _first(rule_set.document.get("roles", []), facts)
     outcome = Outcome(
         rules_version=rule_set.version,
         complete=complete,
@@ -199,7 +247,7 @@ def qualify(answers: Answers, rule_set: Rules | None = None) -> Outcome:
         next_question=unanswered[0] if unanswered else None,
         unanswered=unanswered,
     )
-    for question_id, answer in kept.items():
+    for question_id, answer in facts.answers.items():
         question = rule_set.question(question_id)
         assert question is not None
         options = [o for o in question["options"] if o["code"] in _chosen(answer)]
@@ -211,18 +259,6 @@ def qualify(answers: Answers, rule_set: Rules | None = None) -> Outcome:
         outcome.trail.append(
             Step(question_id, question["text"], answer, [o["label"] for o in options], provision)
         )
-    for obligation in rule_set.document["obligations"]:
-        if holds(obligation["when"], kept):
-            date = rule_set.date(obligation["from"])
-            outcome.obligations.append(
-                Obligation(
-                    obligation["id"],
-                    obligation["title"],
-                    obligation["text"],
-                    obligation["provision"]["ref"],
-                    date["date"],
-                    date["label"],
-                    date["source"],
-                )
-            )
+    outcome.tags = list(dict.fromkeys(outcome.tags))  # two answers may establish the same
+    outcome.obligations = _obligations(rule_set, facts)
     return outcome

@@ -20,7 +20,7 @@ class QualifyRequest(BaseModel):
         default_factory=dict,
         max_length=200,
         description="Les réponses données jusqu'ici : {identifiant de question: code ou liste de codes}.",
-        examples=[{"ai_system": "oui", "chatbot": "oui"}],
+        examples=[{"ai_system": "apprentissage", "scope_exclusion": "aucune"}],
     )
 
 
