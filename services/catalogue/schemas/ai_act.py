@@ -109,6 +109,7 @@ class QualificationView(BaseModel):
     """A fiche's qualification as saved (answers, outcome), and the fields it set in the draft."""
 
     use_case_id: int
+    title: str
     version: int = Field(description="Version de la fiche (son ETag), à renvoyer dans If-Match.")
     answers: dict[str, Answer]
     rules_version: str | None = Field(description="Version des règles des réponses enregistrées.")
@@ -122,6 +123,7 @@ def qualification_view(use_case: UseCase) -> QualificationView:
     saved = use_case.qualification or {}
     return QualificationView(
         use_case_id=use_case.id,
+        title=use_case.draft.get("title") or use_case.title,
         version=use_case.version,
         answers=saved.get("answers", {}),
         rules_version=saved.get("rules_version"),
