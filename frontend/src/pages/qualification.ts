@@ -150,6 +150,8 @@ async function start(): Promise<void> {
   questionnaire.hidden = false;
   announce(status, outcome.complete && saved.outcome?.complete ? "Qualification terminée : vous pouvez revoir les réponses." : `Reprise du questionnaire (règles v${ruleSet.version}).`);
   if (outcome.complete && saved.outcome?.complete) position = sequence(outcome).length;
+  // Under new rules every answer is to be seen again, from the first (each one kept as chosen).
+  if (saved.draft.requalify) position = 0;
   show(false);
 
   function show(focus: boolean): void {

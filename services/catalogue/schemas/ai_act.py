@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.catalogue.ai_act import engine, qualification
 from services.catalogue.ai_act.engine import Outcome
@@ -15,12 +15,14 @@ from services.catalogue.models import UseCase
 
 # An answer is a code, or a list of codes for a question of kind "many"; bounded as every body.
 Answer = str | list[str]
+Code = Annotated[str, StringConstraints(max_length=100)]
+AnswerIn = Code | Annotated[list[Code], Field(max_length=50)]
 
 
 class QualifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    answers: dict[str, Answer] = Field(
+    answers: dict[Code, AnswerIn] = Field(
         default_factory=dict,
         max_length=200,
         description="Les réponses données jusqu'ici : {identifiant de question: code ou liste de codes}.",
