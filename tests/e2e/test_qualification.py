@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +26,8 @@ from .support import Stack, describe_violations, run_axe
 pytestmark = pytest.mark.browser
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
+# Screenshots of the phone screens, kept for a look (var/ is not committed).
+ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 FICHE = {
     "title": "Agent conversationnel des démarches de l'état civil",
     "summary": "Un agent conversationnel répond aux questions des usagers sur les démarches d'état civil.",
@@ -86,7 +89,9 @@ def assert_accessible(page: Page) -> None:
     assert not violations, describe_violations(violations)
 
 
-def assert_fits(page: Page) -> None:
+def assert_fits(page: Page, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"qualification-{name}-390.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{width} px de contenu pour {PHONE['width']} px"
 
@@ -116,7 +121,7 @@ def test_a_contributor_qualifies_a_fiche_step_by_step_on_a_phone(
         expect(page.locator("#qualif-article")).to_contain_text(path[0][0]["provision"]["ref"])
         expect(progress).to_contain_text("Question 1")
         assert_accessible(page)
-        assert_fits(page)
+        assert_fits(page, "question")
 
         # The first answer with the keyboard alone: the option, then on to "Suivant".
         page.locator("#qualif-options").get_by_label(path[0][1], exact=True).focus()
@@ -162,7 +167,7 @@ def test_a_contributor_qualifies_a_fiche_step_by_step_on_a_phone(
         duty = page.locator("#qualif-obligations > li").filter(has_text="À partir du").first
         expect(duty).to_contain_text(re.compile(r"Art\. \d+"))
         assert_accessible(page)
-        assert_fits(page)
+        assert_fits(page, "resultat")
 
         # Back to the fiche: its class now comes from the qualification.
         page.get_by_role("link", name="Retour à la fiche").click()

@@ -148,7 +148,13 @@ async function start(): Promise<void> {
     );
   }
   questionnaire.hidden = false;
-  announce(status, outcome.complete && saved.outcome?.complete ? "Qualification terminée : vous pouvez revoir les réponses." : `Reprise du questionnaire (règles v${ruleSet.version}).`);
+  const begun = Object.keys(saved.answers).length > 0;
+  announce(
+    status,
+    outcome.complete && saved.outcome?.complete
+      ? "Qualification terminée : vous pouvez revoir les réponses."
+      : `${begun ? "Reprise du questionnaire" : "Questionnaire de qualification"} (règles v${ruleSet.version}) : chaque réponse est enregistrée.`,
+  );
   if (outcome.complete && saved.outcome?.complete) position = sequence(outcome).length;
   // Under new rules every answer is to be seen again, from the first (each one kept as chosen).
   if (saved.draft.requalify) position = 0;
