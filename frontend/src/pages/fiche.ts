@@ -110,7 +110,7 @@ async function start(): Promise<void> {
     ...detail("Mise à jour le", formatDate(useCase.updated_at)),
     ...detail("Déclarée par", useCase.declared_by === "demo" ? "Données de démonstration" : useCase.declared_by === "import" ? "Import par l'équipe" : "Un agent de la collectivité, relu par la modération"),
     ...detail("Complétude", `${useCase.completeness} %`),
-    ...(useCase.ai_act.label ? detail("Classe au titre du règlement IA", aiActSource(useCase)) : []),
+    ...(useCase.ai_act.label ? detail("Règlement IA", aiActSource(useCase)) : []),
     ...(useCase.partners.length ? detail("Partenaires", useCase.partners.map((p) => p.name).join(", ")) : []),
   );
   blocks.replaceChildren(...ficheSections(vocabularies, content, ""));
