@@ -1,5 +1,6 @@
 """`iat-admin`: migrate the databases, seed demo data, manage staff and integrators' tokens,
-send the e-mail waiting in the outboxes, back up and restore, export or erase one person's
+send the e-mail waiting in the outboxes, tell the contacts of fiches qualified under an older
+AI Act rule set, back up and restore, export or erase one person's
 data and apply the retention rules (RGPD).
 
 This module and `services/databases.py` are the composition root of the project: the only
@@ -22,6 +23,8 @@ from alembic.config import Config
 from sqlmodel import Session
 
 from services import backups, personal_data
+from services.catalogue.ai_act import notices
+from services.catalogue.ai_act.engine import rules as ai_act_rules
 from services.common.auth import accounts
 from services.common.auth.models import ROLES
 from services.common.auth.tokens import issue_api_token
@@ -189,6 +192,16 @@ def mail_deliver(args: argparse.Namespace) -> None:
         )
 
 
+def requalify_notices(_args: argparse.Namespace) -> None:
+    with _session(DATABASES["catalogue"].url()) as session:
+        sent = notices.send_notices(session, MailSettings())
+        session.commit()
+    print(
+        f"catalogue : {sent} fiche(s) à requalifier au regard des règles "
+        f"v{ai_act_rules().version}, contact prévenu (courriel en attente d'envoi)"
+    )
+
+
 def _targets(args: argparse.Namespace) -> list[backups.Target]:
     names = [args.service] if args.service else list(DATABASES)
     return [backups.Target(name, DATABASES[name].url(), DATABASES[name].metadata) for name in names]
@@ -328,6 +341,11 @@ def _add_mail_commands(commands: Commands) -> None:  # type: ignore[type-arg]
         "--service", choices=[name for name, db in DATABASES.items() if db.outbox is not None]
     )
     p.set_defaults(run=mail_deliver)
+    p = commands.add_parser(
+        "requalify-notices",
+        help="prévient une fois le contact de chaque fiche qualifiée sous d'anciennes règles IA",
+    )
+    p.set_defaults(run=requalify_notices)
 
 
 def _add_personal_data_commands(commands: Commands) -> None:  # type: ignore[type-arg]

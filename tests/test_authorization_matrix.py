@@ -102,6 +102,8 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/catalogue/dcat.jsonld"): PUBLIC,
         ("GET", "/ai-act/rules"): PUBLIC,
         ("POST", "/ai-act/qualify"): PUBLIC,
+        ("GET", "/use-cases/{use_case_id}/qualification"): MODERATOR_OR_EDIT_LINK,
+        ("PUT", "/use-cases/{use_case_id}/qualification"): MODERATOR_OR_EDIT_LINK,
         ("POST", "/imports/use-cases"): MODERATOR,
     },
     "survey": {

@@ -35,6 +35,7 @@ export const PAGES: readonly SitePage[] = [
   { file: "fiche.html", label: "Fiche cas d'usage", nav: false },
   { file: "proposer.html", label: "Proposer un cas d'usage", nav: false },
   { file: "fiche-modifier.html", label: "Modifier votre fiche", nav: false },
+  { file: "qualification.html", label: "Qualifier au regard du règlement IA", nav: false, compact: true },
   { file: "collectivite.html", label: "Collectivité", nav: false },
   { file: "moderation.html", label: "Modération de la bibliothèque", nav: false },
   { file: "accessibilite.html", label: "Accessibilité", nav: false, footer: true },
@@ -116,5 +117,5 @@ export function renderSiteMap(): string {
         <h2>Informations sur le site</h2>
         <ul>${footer}</ul>
         <h2>Pages atteintes par un lien</h2>
-        <p>Une fiche de la bibliothèque, les résultats d'une campagne et la page d'une collectivité s'ouvrent depuis la bibliothèque et l'observatoire ; la page de réponse à un questionnaire et celle des disponibilités s'ouvrent par le lien personnel reçu par courriel ; les consoles du personnel s'ouvrent après la <a href="connexion.html">connexion</a>.</p>`;
+        <p>Une fiche de la bibliothèque, les résultats d'une campagne et la page d'une collectivité s'ouvrent depuis la bibliothèque et l'observatoire ; la page de réponse à un questionnaire et celle des disponibilités s'ouvrent par le lien personnel reçu par courriel ; les consoles du personnel s'ouvrent après la <a href="connexion.html">connexion</a>. Les <a href="qualification.html">règles de qualification au regard du règlement IA</a>, et leur version, sont publiques.</p>`;
 }

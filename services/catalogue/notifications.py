@@ -65,3 +65,43 @@ def notify_submitter(
         kind="moderation",
         reference=f"use_case:{use_case.id}",
     )
+
+
+REQUALIFY_SUBJECT = "Votre cas d'usage d'IA est à requalifier"
+
+
+def requalify_text(*, number: int, old: str, new: str, link: str, edit_link: str) -> str:
+    return (
+        "Bonjour,\n\n"
+        f"La qualification au regard du règlement européen sur l'IA du cas d'usage n° {number} "
+        f"a été faite avec les règles de la version {old}. Ces règles sont passées à la "
+        f"version {new} : la classe, le rôle et les obligations de la fiche peuvent changer.\n\n"
+        "Pour reprendre le questionnaire (vos réponses sont conservées), utilisez ce lien "
+        f"personnel (ne le transmettez pas) :\n{link}\n\n"
+        f"Le même lien ouvre aussi la modification de la fiche :\n{edit_link}\n\n"
+        "Il remplace le lien reçu précédemment, qui ne fonctionne plus.\n\n"
+        f"{SIGNATURE}"
+    )
+
+
+def send_requalify_notice(
+    session: Session, mail: MailSettings, use_case: UseCase, token: str, *, old: str, new: str
+) -> None:
+    """To the contact of a fiche qualified under older rules: a new private link to requalify it."""
+    assert use_case.id is not None
+    enqueue_mail(
+        session,
+        outbox,
+        mail,
+        to=[use_case.submitter_email or ""],
+        subject=REQUALIFY_SUBJECT,
+        text=requalify_text(
+            number=use_case.id,
+            old=old,
+            new=new,
+            link=mail.link(f"/qualification.html#{token}"),
+            edit_link=mail.link(f"/fiche-modifier.html#{token}"),
+        ),
+        kind="ai-act-requalify",
+        reference=f"use_case:{use_case.id}",
+    )

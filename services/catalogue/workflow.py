@@ -142,10 +142,14 @@ def _settle_slug(session: Session, use_case: UseCase, *, title: str) -> None:
     raise Conflict("Trop de propositions simultanées portent ce titre : réessayez.")
 
 
-def update_draft(session: Session, use_case: UseCase, *, changes: dict[str, Any]) -> UseCase:
-    """Apply a contributor's or moderator's changes; a published fiche keeps its public content."""
+def _editable(use_case: UseCase) -> None:
     if use_case.status in (UseCaseStatus.REJECTED, UseCaseStatus.ARCHIVED):
         raise Conflict("Cette fiche est refusée ou archivée : elle ne peut plus être modifiée.")
+
+
+def update_draft(session: Session, use_case: UseCase, *, changes: dict[str, Any]) -> UseCase:
+    """Apply a contributor's or moderator's changes; a published fiche keeps its public content."""
+    _editable(use_case)
     use_case.draft = {**use_case.draft, **changes}
     if use_case.published is not None and use_case.status == UseCaseStatus.PUBLISHED:
         use_case.pending_review = True
@@ -156,6 +160,16 @@ def update_draft(session: Session, use_case: UseCase, *, changes: dict[str, Any]
     session.add(use_case)
     session.flush()
     _record(session, use_case, event="updated", public=False)
+    return use_case
+
+
+def touch(session: Session, use_case: UseCase) -> UseCase:
+    """A change beside the content (the AI Act answers, saved as they come): a new version for
+    the ETag, and no content version nor new date, since what the fiche says is unchanged."""
+    _editable(use_case)
+    use_case.version += 1
+    session.add(use_case)
+    session.flush()
     return use_case
 
 

@@ -5,6 +5,7 @@
 
 import { ApiError, baseUrl, requestJson, withQuery } from "../api";
 import { loadConfig } from "../config";
+import type { AiActSource } from "./ai-act";
 
 export type Content = Record<string, unknown>;
 
@@ -63,6 +64,8 @@ export interface UseCasePublic extends UseCaseSummary {
   readonly completeness: number;
   readonly content: Content;
   readonly partners: readonly { code: string; name: string }[];
+  /** Whether the public AI Act class was qualified (under which rules) or self-declared. */
+  readonly ai_act: AiActSource;
 }
 
 export interface Change {
@@ -73,6 +76,7 @@ export interface Change {
 
 export interface UseCasePrivate extends UseCasePublic {
   readonly draft: Content;
+  readonly draft_ai_act: AiActSource;
   readonly pending_review: boolean;
   readonly moderation_message: string | null;
   readonly changes: readonly Change[];

@@ -19,6 +19,8 @@ const submit = byId("modifier-envoyer", HTMLButtonElement);
 const preview = byId("modifier-apercu", HTMLAnchorElement);
 const draftSection = byId("brouillon", HTMLElement);
 const draftContent = byId("brouillon-contenu", HTMLElement);
+const aiAct = byId("modifier-ia", HTMLElement);
+const aiActState = byId("modifier-ia-etat", HTMLElement);
 
 const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
 
@@ -36,6 +38,16 @@ function showMessage(useCase: UseCasePrivate): void {
   message.replaceChildren(...(useCase.moderation_message ? [el("p", { text: `Message de la modération : ${useCase.moderation_message}` })] : []));
   preview.hidden = useCase.status !== "published" && useCase.status !== "archived";
   preview.href = `fiche.html?id=${useCase.id}`;
+}
+
+/** Where the draft's AI Act class comes from, and the way to the questionnaire. */
+function showAiAct(useCase: UseCasePrivate): void {
+  const source = useCase.draft_ai_act;
+  const state = source.label ? `Classe ${source.label}.` : "Classe non renseignée.";
+  const again = source.requalify ? ` À requalifier : les règles sont passées en v${source.current_rules_version}.` : "";
+  aiActState.textContent = state + again;
+  byId("modifier-qualifier", HTMLAnchorElement).href = `qualification.html#${encodeURIComponent(token)}`;
+  aiAct.hidden = false;
 }
 
 function showDraft(vocabularies: Vocabularies, useCase: UseCasePrivate): void {
@@ -57,6 +69,7 @@ async function start(): Promise<void> {
   let useCase = loaded;
   announce(status, describe(useCase));
   showMessage(useCase);
+  showAiAct(useCase);
   showDraft(vocabularies, useCase);
   const fiche = buildFicheForm(steps, vocabularies, useCase.draft, stepStatus);
   form.hidden = false;
@@ -73,6 +86,7 @@ async function start(): Promise<void> {
       useCase = await send<UseCasePrivate>("PATCH", `/use-cases/${useCase.id}`, fiche.values(), { ...privateLinkHeaders(token), ...ifMatchHeaders(useCase.version) });
       announce(status, `Modifications enregistrées. ${describe(useCase)}`);
       showMessage(useCase);
+      showAiAct(useCase);
       showDraft(vocabularies, useCase);
     } catch (failure) {
       if (failure instanceof FieldErrors && failure.errors.length > 0) {

@@ -23,6 +23,7 @@ const historySection = byId("historique", HTMLElement);
 const similarSection = byId("similaires", HTMLElement);
 const similarList = byId("similaires-liste", HTMLElement);
 
+const qualifyLink = byId("fiche-qualifier", HTMLAnchorElement);
 const moderation = byId("fiche-moderation", HTMLElement);
 const moderationNote = byId("fiche-moderation-note", HTMLTextAreaElement);
 const moderationStatus = byId("fiche-moderation-etat", HTMLElement);
@@ -51,6 +52,17 @@ const params = new URLSearchParams(window.location.search);
 const id = Number.parseInt(params.get("id") ?? "", 10);
 const preview = params.get("apercu") === "1";
 
+/** "qualifiée (règles v…)" or "déclarée par le contributeur", the rules linked, and whether to requalify. */
+function aiActSource(useCase: UseCasePublic): HTMLElement {
+  const source = useCase.ai_act;
+  return el("span", {}, [
+    `${source.label ?? ""} — `,
+    el("a", { text: `règles de qualification v${source.current_rules_version}`, attributes: { href: "qualification.html" } }),
+    source.requalify ? " " : null,
+    source.requalify ? el("strong", { className: "catalogue-badge", text: "À requalifier" }) : null,
+  ]);
+}
+
 function detail(term: string, value: HTMLElement | string): HTMLElement[] {
   return [el("dt", { text: term }), el("dd", {}, [value])];
 }
@@ -77,7 +89,11 @@ async function start(): Promise<void> {
   } else {
     useCase = await getUseCase(id);
     content = useCase.content;
-    if (token) offerModeration(useCase, token);
+    if (token) {
+      offerModeration(useCase, token);
+      qualifyLink.href = `qualification.html?id=${useCase.id}`;
+      qualifyLink.hidden = false;
+    }
   }
   document.title = `${String(content["title"] ?? useCase.title)} — Bibliothèque d'IA territorialisées`;
   title.textContent = String(content["title"] ?? useCase.title);
@@ -94,6 +110,7 @@ async function start(): Promise<void> {
     ...detail("Mise à jour le", formatDate(useCase.updated_at)),
     ...detail("Déclarée par", useCase.declared_by === "demo" ? "Données de démonstration" : useCase.declared_by === "import" ? "Import par l'équipe" : "Un agent de la collectivité, relu par la modération"),
     ...detail("Complétude", `${useCase.completeness} %`),
+    ...(useCase.ai_act.label ? detail("Règlement IA", aiActSource(useCase)) : []),
     ...(useCase.partners.length ? detail("Partenaires", useCase.partners.map((p) => p.name).join(", ")) : []),
   );
   blocks.replaceChildren(...ficheSections(vocabularies, content, ""));

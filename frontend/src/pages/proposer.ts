@@ -74,7 +74,7 @@ async function start(): Promise<void> {
       const created = await send<UseCasePrivate>("POST", "/use-cases", body, proven);
       window.localStorage.removeItem(DRAFT_KEY);
       form.hidden = true;
-      doneText.textContent = `« ${created.title} » est enregistrée. Un courriel vient d'être envoyé à ${email.value.trim()} avec votre lien personnel de modification.`;
+      doneText.textContent = `« ${created.title} » est enregistrée. Un courriel vient d'être envoyé à ${email.value.trim()} avec votre lien personnel de modification ; il ouvre aussi le questionnaire « Qualifier au regard du règlement IA ».`;
       done.hidden = false;
       done.focus();
     } catch (failure) {

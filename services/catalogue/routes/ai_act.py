@@ -24,17 +24,22 @@ def qualify_answers(body: QualifyRequest) -> OutcomeView:
     try:
         outcome = engine.qualify(body.answers)
     except engine.AnswerError as error:
-        raise Unprocessable(
-            "Des réponses ne correspondent pas aux questions du jeu de règles.",
-            extra={
-                "errors": [
-                    {
-                        "loc": ["body", "answers", e["question"]],
-                        "msg": e["message"],
-                        "type": "value_error",
-                    }
-                    for e in error.errors
-                ]
-            },
-        ) from error
+        raise answer_problem(error) from error
     return outcome_view(outcome)
+
+
+def answer_problem(error: engine.AnswerError) -> Unprocessable:
+    """The 422 that names each answer the questions do not offer."""
+    return Unprocessable(
+        "Des réponses ne correspondent pas aux questions du jeu de règles.",
+        extra={
+            "errors": [
+                {
+                    "loc": ["body", "answers", e["question"]],
+                    "msg": e["message"],
+                    "type": "value_error",
+                }
+                for e in error.errors
+            ]
+        },
+    )

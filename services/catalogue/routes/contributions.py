@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from services.catalogue import workflow
+from services.catalogue.ai_act import qualification
 from services.catalogue.dependencies import (
     EditableUseCase,
     SettingsDep,
@@ -109,6 +110,8 @@ def update_use_case(
     """Complète ou corrige une fiche (lien de modification ou modération) ; une fiche publiée reste visible jusqu'à la relecture."""
     expected.check(use_case.version, what="La fiche")
     values: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    # An AI Act field changed by hand is the contributor's declaration, no longer qualified.
+    values = qualification.hand_edits(use_case.draft, values)
     workflow.update_draft(session, use_case, changes=values)
     set_etag(response, use_case.version)
     return private_view(use_case)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from services.catalogue import fiche, vocabularies
 from services.catalogue.models import UseCase, UseCaseStatus, UseCaseVersion
+from services.catalogue.schemas.ai_act import AiActSource, ai_act_source
 from services.catalogue.workflow import differences
 
 
@@ -67,12 +68,16 @@ class UseCasePublic(UseCaseSummary):
     completeness: int
     content: dict[str, Any]
     partners: list[Partner]
+    # Whether the public AI Act class was qualified (under which rules) or self-declared.
+    ai_act: AiActSource
 
 
 class UseCasePrivate(UseCasePublic):
     """What the contributor (edit link) and moderators see: the draft and where it stands."""
 
     draft: dict[str, Any]
+    # The same for the draft: what the next publication will show.
+    draft_ai_act: AiActSource
     pending_review: bool
     moderation_message: str | None
     changes: list[dict[str, Any]]
@@ -165,6 +170,7 @@ def _public_fields(use_case: UseCase) -> dict[str, Any]:
         "completeness": fiche.completeness(content),
         "content": content,
         "partners": _partners(content),
+        "ai_act": ai_act_source(content),
     }
 
 
@@ -178,6 +184,7 @@ def private_view(use_case: UseCase) -> UseCasePrivate:
         {
             **_public_fields(use_case),
             "draft": use_case.draft,
+            "draft_ai_act": ai_act_source(use_case.draft),
             "pending_review": use_case.pending_review,
             "moderation_message": use_case.moderation_message,
             "changes": differences(baseline, use_case.draft),
