@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.catalogue.routes import ai_act, contributions, moderation, opendata, public
+from services.catalogue.routes import (
+    ai_act,
+    ai_act_documents,
+    contributions,
+    moderation,
+    opendata,
+    public,
+)
 
 
 def routers() -> list[APIRouter]:
-    return [module.router for module in (public, contributions, moderation, opendata, ai_act)]
+    return [
+        module.router
+        for module in (public, contributions, moderation, opendata, ai_act, ai_act_documents)
+    ]
