@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import Session
 
 from services.catalogue.ai_act import engine
-from services.catalogue.ai_act.references import NAMES, data_file, load, schema_file
+from services.catalogue.ai_act.references import NAMES, Name, data_file, load, schema_file
 from services.catalogue.models import UseCase
 from services.common.database import create_db_engine
 from services.common.sql import utcnow
@@ -163,8 +163,14 @@ def qualify(databases: Databases) -> Qualify:
 
 
 def put_fria(
-    catalogue: Catalogue, use_case_id: int, form: dict[str, Any], version: int = 0, **headers: str
+    catalogue: Catalogue,
+    use_case_id: int,
+    form: dict[str, Any],
+    version: int = 0,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> Any:
+    """Save a FRIA form, as a moderator unless other headers (a private link) are given."""
     return catalogue.client.put(
         f"/use-cases/{use_case_id}/fria",
         json=form,
@@ -183,7 +189,7 @@ def read_fria(catalogue: Catalogue, use_case_id: int) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_each_reference_file_is_valid_against_its_schema(name: str) -> None:
+def test_each_reference_file_is_valid_against_its_schema(name: Name) -> None:
     schema = json.loads(schema_file(name).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     document = json.loads(data_file(name).read_text(encoding="utf-8"))
@@ -260,7 +266,7 @@ def test_the_contributor_saves_a_draft_and_reads_it_back(catalogue: Catalogue) -
         "rights": [{"code": "non_discrimination", "at_stake": "oui", "note": "Revenus."}],
         "dpia": {"criteria": ["evaluation"]},
     }
-    response = put_fria(catalogue, proposed["id"], draft, **private_link(token))
+    response = put_fria(catalogue, proposed["id"], draft, headers=private_link(token))
     assert response.status_code == 200, response.text
     assert response.headers["ETag"] == '"1"'
     again = catalogue.client.get(f"/use-cases/{proposed['id']}/fria", headers=private_link(token))
