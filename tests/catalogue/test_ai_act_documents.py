@@ -27,7 +27,7 @@ from services.common.sql import utcnow
 from tests.catalogue.conftest import FicheFactory
 from tests.catalogue.support import Catalogue
 from tests.conftest import Databases
-from tests.helpers import assert_problem, private_link
+from tests.helpers import assert_problem, id_of, private_link
 
 Qualify = Callable[[int, dict[str, engine.Answer]], None]
 
@@ -542,3 +542,28 @@ def test_no_mention_for_a_fiche_without_individual_decisions_or_unpublished(
     assert "aucune" in str(assert_problem(refused, 409)["detail"])
     assert_problem(catalogue.client.get(f"/use-cases/{hidden.id}/mention-explicite"), 404)
     assert_problem(catalogue.client.get("/use-cases/999999/mention-explicite"), 404)
+
+
+# The demo catalogue
+
+
+def test_the_demos_high_risk_fiches_show_their_fria_and_registration_pack(
+    catalogue: Catalogue, seeded: Databases
+) -> None:
+    rsa = id_of(seeded.urls["catalogue"], UseCase, slug="instruction-rsa-nord")
+    lights = id_of(seeded.urls["catalogue"], UseCase, slug="feux-circulation-toulouse")
+    training = id_of(
+        seeded.urls["catalogue"], UseCase, slug="orientation-formation-pays-de-la-loire"
+    )
+    body = read_fria(catalogue, rsa)
+    assert (body["due"]["due"], body["form"]["state"]) == (True, "complete")
+    assert body["dpia_screening"]["result"] == "requise"
+    assert read_fria(catalogue, training)["form"]["state"] == "draft"
+    assert read_fria(catalogue, lights)["due"]["due"] is False
+    pack = catalogue.client.get(
+        f"/use-cases/{rsa}/registration", headers=catalogue.moderator
+    ).json()
+    # The provider's entry is the one field a demo cannot know.
+    assert pack["missing"] == ["provider_entry"]
+    mention = catalogue.client.get(f"/use-cases/{rsa}/mention-explicite")
+    assert mention.status_code == 200, mention.text
