@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 from sqlmodel import Session
 
+from services.catalogue import personal_data
 from services.catalogue.ai_act import engine
 from services.catalogue.ai_act.references import NAMES, Name, data_file, load, schema_file
 from services.catalogue.models import UseCase
@@ -567,3 +568,35 @@ def test_the_demos_high_risk_fiches_show_their_fria_and_registration_pack(
     assert pack["missing"] == ["provider_entry"]
     mention = catalogue.client.get(f"/use-cases/{rsa}/mention-explicite")
     assert mention.status_code == 200, mention.text
+
+
+# Personal data (RGPD)
+
+
+def test_the_person_who_registers_is_exported_and_erased_by_their_address(
+    catalogue: Catalogue, fiche: FicheFactory, databases: Databases
+) -> None:
+    use_case = fiche(**HIGH_RISK)
+    assert use_case.id is not None
+    assert put_fria(catalogue, use_case.id, complete_form()).status_code == 200
+    address = "camille.martin@nord.example.fr"
+    database = create_db_engine(databases.urls["catalogue"], pool_size=1)
+    try:
+        with database.begin() as connection:
+            exported = personal_data.export(connection, address)
+            assert exported["use_case.fria"] == [
+                {
+                    "use_case_id": use_case.id,
+                    "submitter_name": "Camille Martin",
+                    "submitter_address": "51 rue Gustave Delory, 59000 Lille",
+                    "submitter_contact": address,
+                }
+            ]
+            assert personal_data.erase(connection, address)["use_case.fria"] == 1
+            assert "use_case.fria" not in personal_data.export(connection, address)
+    finally:
+        database.dispose()
+    form = read_fria(catalogue, use_case.id)["form"]
+    assert form["deployer"]["submitter_name"] is None
+    assert form["deployer"]["address"] == complete_form()["deployer"]["address"]
+    assert form["elements"] == ELEMENTS
