@@ -73,3 +73,16 @@ def test_a_moderator_reads_prints_and_completes_the_demos_frias(
     expect(page.locator("#fria-manques")).to_contain_text("Synthèse des conclusions")
     violations = run_axe(page)
     assert not violations, describe_violations(violations)
+
+
+def test_the_inventory_leads_to_the_explicit_mention_on_the_public_fiche(page: Page) -> None:
+    page.goto("/collectivite.html?code=210600045")
+    row = page.get_by_role("row").filter(has_text="Calcul du tarif de la restauration scolaire")
+    row.get_by_role("link", name="Mention explicite et règles").click()
+    section = page.locator("#mention")
+    expect(section).to_be_visible()
+    expect(section).to_contain_text("traitement algorithmique")
+    expect(section).to_contain_text("L. 311-3-1")
+    expect(section.locator("ol > li")).to_have_count(4)
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)
