@@ -47,57 +47,64 @@ def applies(content: dict[str, Any], title: str) -> None:
     )
 
 
-def mention(content: dict[str, Any], title: str, authority: str | None) -> dict[str, Any]:
-    """The mention to paste, the information due on request, and what the fiche lacks."""
-    reference = load("mention")
+def _missing(field: str, label: str) -> dict[str, Any]:
+    return {"field": field, "label": label, "blocking": True}
+
+
+def _mention_text(
+    reference: dict[str, Any], content: dict[str, Any], title: str, authority: str | None
+) -> tuple[str, list[dict[str, Any]]]:
+    """The mention of R311-3-1-1, a part the fiche lacks shown as "[… à préciser]"."""
     missing: list[dict[str, Any]] = []
     parts: dict[str, str] = {}
     for part in reference["mention"]["parts"]:
         values = [v for v in (_value(content, name) for name in part["fields"]) if v]
+        parts[part["id"]] = " ".join(values) or f"[{part['label'].lower()} à préciser]"
         if not values:
-            parts[part["id"]] = f"[{part['label'].lower()} à préciser]"
             missing += [
-                {
-                    "field": name,
-                    "label": f"{field_label(name)} ({part['provision']})",
-                    "blocking": True,
-                }
+                _missing(name, f"{field_label(name)} ({part['provision']})")
                 for name in part["fields"]
             ]
-        else:
-            parts[part["id"]] = " ".join(values)
     parts["goal"] = _sentence(parts["goal"])
     if not parts["channel"].startswith("["):
         parts["channel"] = f"auprès de {authority or 'la collectivité'} ({parts['channel']})"
     text = reference["mention"]["template"].format(
         title=title, authority=authority or "la collectivité", **parts
     )
-    on_request = []
+    return text, missing
+
+
+def _on_request(
+    reference: dict[str, Any], content: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The four points of R311-3-1-2, each from the fiche's fields, with those it lacks."""
+    items, missing = [], []
     for item in reference["on_request"]:
         given = {name: _value(content, name) for name in item["fields"]}
         lines = [f"{field_label(name)} : {value}" for name, value in given.items() if value]
-        absent = [field_label(name) for name, value in given.items() if not value]
-        on_request.append(
+        items.append(
             {
                 **{key: item[key] for key in ("id", "point", "label", "provision")},
                 "text": _sentence(" ; ".join(lines)) if lines else None,
                 "per_request": item.get("per_request"),
-                "missing": absent,
+                "missing": [field_label(name) for name, value in given.items() if not value],
             }
         )
         if not lines:
-            missing.append(
-                {
-                    "field": item["fields"][0],
-                    "label": f"{item['label']} ({item['provision']})",
-                    "blocking": True,
-                }
-            )
+            missing.append(_missing(item["fields"][0], f"{item['label']} ({item['provision']})"))
+    return items, missing
+
+
+def mention(content: dict[str, Any], title: str, authority: str | None) -> dict[str, Any]:
+    """The mention to paste, the information due on request, and what the fiche lacks."""
+    reference = load("mention")
+    text, missing = _mention_text(reference, content, title, authority)
+    on_request, not_said = _on_request(reference, content)
     return {
         "mention": text,
         "mention_provision": reference["mention"]["provision"],
         "on_request": on_request,
         "reserve": reference["reserve"],
-        "missing": missing,
+        "missing": missing + not_said,
         "sources": reference["sources"],
     }
