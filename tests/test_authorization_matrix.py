@@ -104,6 +104,13 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("POST", "/ai-act/qualify"): PUBLIC,
         ("GET", "/use-cases/{use_case_id}/qualification"): MODERATOR_OR_EDIT_LINK,
         ("PUT", "/use-cases/{use_case_id}/qualification"): MODERATOR_OR_EDIT_LINK,
+        # The FRIA and the registration pack are the authority's own: its link, or moderators.
+        ("GET", "/use-cases/{use_case_id}/fria"): MODERATOR_OR_EDIT_LINK,
+        ("PUT", "/use-cases/{use_case_id}/fria"): MODERATOR_OR_EDIT_LINK,
+        ("POST", "/use-cases/{use_case_id}/fria/from/{other_id}"): MODERATOR_OR_EDIT_LINK,
+        ("GET", "/use-cases/{use_case_id}/registration"): MODERATOR_OR_EDIT_LINK,
+        # The explicit mention is meant to be published (CRPA, art. L311-3-1).
+        ("GET", "/use-cases/{use_case_id}/mention-explicite"): PUBLIC,
         ("POST", "/imports/use-cases"): MODERATOR,
     },
     "survey": {

@@ -36,6 +36,7 @@ export const PAGES: readonly SitePage[] = [
   { file: "proposer.html", label: "Proposer un cas d'usage", nav: false },
   { file: "fiche-modifier.html", label: "Modifier votre fiche", nav: false },
   { file: "qualification.html", label: "Qualifier au regard du règlement IA", nav: false, compact: true },
+  { file: "fria.html", label: "Analyse d'impact sur les droits fondamentaux", nav: false },
   { file: "collectivite.html", label: "Collectivité", nav: false },
   { file: "moderation.html", label: "Modération de la bibliothèque", nav: false },
   { file: "accessibilite.html", label: "Accessibilité", nav: false, footer: true },

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from services.catalogue import vocabularies, workflow
+from services.catalogue.ai_act.demo_fria import seed_frias
 from services.catalogue.demo_data import DEMO_FICHES, DemoFiche
 from services.catalogue.models import UseCase
 from services.common.sql import utcnow
@@ -90,6 +91,7 @@ def seed_catalogue(session: Session, *, now: datetime | None = None) -> int:
     if session.exec(select(func.count()).select_from(UseCase)).one():
         return 0
     now = now or utcnow()
+    written: dict[str, UseCase] = {}
     for rank, demo in enumerate(DEMO_FICHES):
         use_case = workflow.propose(
             session,
@@ -99,8 +101,10 @@ def seed_catalogue(session: Session, *, now: datetime | None = None) -> int:
             is_demo=True,
         )
         use_case.slug = demo.slug
+        written[demo.slug] = use_case
         if demo.published:
             workflow.publish(session, use_case, note="Fiche de démonstration")
             use_case.published_at = now - timedelta(days=5 * rank)
+    seed_frias(session, written, now=now)
     session.flush()
     return len(DEMO_FICHES)

@@ -87,7 +87,7 @@ def slow_server(client_for: ClientFactory, databases: Databases):  # type: ignor
     client = client_for("catalogue")  # the default budget: 30 s, far above the test's wait
     work = SlowWork(databases.backend)
     client.app.include_router(work.router)  # type: ignore[attr-defined]
-    with served(client.app) as base:  # type: ignore[arg-type]
+    with served(client.app) as base:
         yield base, work
 
 

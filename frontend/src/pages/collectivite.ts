@@ -57,7 +57,7 @@ async function start(): Promise<void> {
       el("div", { className: "catalogue-table" }, [
         el("table", {}, [
           el("caption", { text: `Inventaire de ${territory.name}` }),
-          el("thead", {}, [el("tr", {}, ["Traitement", "Domaine", "Technologie", "Statut"].map((h) => el("th", { text: h, attributes: { scope: "col" } })))]),
+          el("thead", {}, [el("tr", {}, ["Traitement", "Domaine", "Technologie", "Statut", "Règles (CRPA L311-3-1)"].map((h) => el("th", { text: h, attributes: { scope: "col" } })))]),
           el(
             "tbody",
             {},
@@ -67,6 +67,7 @@ async function start(): Promise<void> {
                 el("td", { text: item.theme }),
                 el("td", { text: item.ai_technology ? codeLabel(vocabularies, "ai_technology", item.ai_technology) : "" }),
                 el("td", { text: item.project_status ? codeLabel(vocabularies, "project_status", item.project_status) : "" }),
+                el("td", {}, [el("a", { text: "Mention explicite et règles", attributes: { href: `fiche.html?id=${item.id}#mention` } })]),
               ]),
             ),
           ),

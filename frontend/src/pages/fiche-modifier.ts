@@ -17,6 +17,7 @@ const steps = byId("modifier-etapes", HTMLElement);
 const stepStatus = byId("modifier-etape", HTMLElement);
 const submit = byId("modifier-envoyer", HTMLButtonElement);
 const preview = byId("modifier-apercu", HTMLAnchorElement);
+const friaLink = byId("modifier-fria", HTMLAnchorElement);
 const draftSection = byId("brouillon", HTMLElement);
 const draftContent = byId("brouillon-contenu", HTMLElement);
 const aiAct = byId("modifier-ia", HTMLElement);
@@ -38,6 +39,9 @@ function showMessage(useCase: UseCasePrivate): void {
   message.replaceChildren(...(useCase.moderation_message ? [el("p", { text: `Message de la modération : ${useCase.moderation_message}` })] : []));
   preview.hidden = useCase.status !== "published" && useCase.status !== "archived";
   preview.href = `fiche.html?id=${useCase.id}`;
+  // The FRIA page opens with the same link: the token stays in the fragment.
+  friaLink.href = `fria.html?id=${useCase.id}#${encodeURIComponent(token)}`;
+  friaLink.hidden = false;
 }
 
 /** Where the draft's AI Act class comes from, and the way to the questionnaire. */

@@ -9,6 +9,7 @@ import { getHistory, getSimilar, getUseCase, getVocabularies, send, type UseCase
 import { bearerHeaders, ifMatchHeaders } from "../headers";
 import { changesTable, ficheSections, historyList, similarCard } from "../catalogue/display";
 import { STATUS_LABELS } from "../catalogue/fields";
+import { getMention, mentionContent } from "../catalogue/mention";
 
 const title = byId("fiche-titre", HTMLElement);
 const status = byId("fiche-etat", HTMLElement);
@@ -22,6 +23,8 @@ const history = byId("historique-contenu", HTMLElement);
 const historySection = byId("historique", HTMLElement);
 const similarSection = byId("similaires", HTMLElement);
 const similarList = byId("similaires-liste", HTMLElement);
+const mentionSection = byId("mention", HTMLElement);
+const mention = byId("mention-contenu", HTMLElement);
 
 const qualifyLink = byId("fiche-qualifier", HTMLAnchorElement);
 const moderation = byId("fiche-moderation", HTMLElement);
@@ -123,6 +126,12 @@ async function start(): Promise<void> {
     const similar = await getSimilar(id).catch(() => []);
     similarList.replaceChildren(...similar.map((item) => el("li", {}, [similarCard(item, vocabularies)])));
     similarSection.hidden = similar.length === 0;
+    if (useCase.individual_decisions === true) {
+      // The mention helps the authority: a failure leaves the section hidden.
+      const found = await getMention(id).catch(() => null);
+      mention.replaceChildren(...(found ? mentionContent(found) : []));
+      mentionSection.hidden = found === null;
+    }
   }
   announce(status, useCase.is_demo ? "Fiche de démonstration : elle illustre la bibliothèque et ne décrit pas un projet réel." : "");
 }

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from services.catalogue.routes import (
     ai_act,
+    ai_act_documents,
     contributions,
     moderation,
     opendata,
@@ -17,5 +18,13 @@ from services.catalogue.routes import (
 def routers() -> list[APIRouter]:
     return [
         module.router
-        for module in (public, contributions, moderation, opendata, ai_act, qualification)
+        for module in (
+            public,
+            contributions,
+            moderation,
+            opendata,
+            ai_act,
+            qualification,
+            ai_act_documents,
+        )
     ]
