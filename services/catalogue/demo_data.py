@@ -5,7 +5,14 @@ Marked `is_demo`: they show what the catalogue holds, they describe no real depl
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import json
+from pathlib import Path
+from typing import Any, NamedTuple
+
+# Each demo fiche's answers to the AI Act qualification, by slug.
+DEMO_ANSWERS: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).with_name("demo_qualifications.json")).read_text(encoding="utf-8")
+)["answers"]
 
 
 class DemoFiche(NamedTuple):

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from services.catalogue import vocabularies, workflow
+from services.catalogue.ai_act import qualification
 from services.catalogue.ai_act.demo_fria import seed_frias
-from services.catalogue.demo_data import DEMO_FICHES, DemoFiche
+from services.catalogue.demo_data import DEMO_ANSWERS, DEMO_FICHES, DemoFiche
 from services.catalogue.models import UseCase
 from services.common.sql import utcnow
 
@@ -102,6 +103,9 @@ def seed_catalogue(session: Session, *, now: datetime | None = None) -> int:
         )
         use_case.slug = demo.slug
         written[demo.slug] = use_case
+        # Qualified through the engine, as a contributor would: the class, role and duties
+        # that the fiche shows come from its answers, not from the declared values above.
+        qualification.save(session, use_case, answers=DEMO_ANSWERS[demo.slug])
         if demo.published:
             workflow.publish(session, use_case, note="Fiche de démonstration")
             use_case.published_at = now - timedelta(days=5 * rank)
