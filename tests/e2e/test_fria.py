@@ -39,7 +39,10 @@ def test_a_moderator_reads_prints_and_completes_the_demos_frias(
         "Analyse d'impact sur les droits fondamentaux"
     )
     expect(page.locator("#fria-etat")).to_contain_text("terminée")
-    expect(page.locator("#fria-requise")).to_contain_text("Analyse d'impact requise (Art. 27(1))")
+    # Due by the demo fiche's qualification (Annex III, 5(a)), from the date the rules give.
+    due = page.locator("#fria-requise")
+    expect(due).to_contain_text("Requis d'après la qualification")
+    expect(due).to_contain_text("À partir du 02/12/2027")
     pack = page.locator("#fria-enregistrement")
     expect(pack).to_contain_text("3. URL de l'entrée du système d'IA dans la base de l'UE")
     expect(pack).to_contain_text("Manquant")
