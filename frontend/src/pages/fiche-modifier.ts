@@ -6,7 +6,7 @@ import { announce, byId, el, showError } from "../dom";
 import { FieldErrors, getVocabularies, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
 import { ifMatchHeaders, privateLinkHeaders } from "../headers";
 import { fieldLabel, STATUS_LABELS } from "../catalogue/fields";
-import { ficheSections } from "../catalogue/display";
+import { ficheSections, territoryNames } from "../catalogue/display";
 import { buildFicheForm } from "../catalogue/form";
 
 const status = byId("modifier-etat", HTMLElement);
@@ -42,7 +42,7 @@ function showDraft(vocabularies: Vocabularies, useCase: UseCasePrivate): void {
   draftContent.replaceChildren(
     el("p", { className: "lead", text: String(useCase.draft["title"] ?? useCase.title) }),
     el("p", { text: String(useCase.draft["summary"] ?? "") }),
-    ...ficheSections(vocabularies, useCase.draft, useCase.local_authority_name ?? "", "h3"),
+    ...ficheSections(vocabularies, useCase.draft, territoryNames(useCase), "h3"),
   );
   draftSection.hidden = false;
 }

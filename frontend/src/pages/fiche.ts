@@ -7,7 +7,7 @@ import { formatDate } from "../format";
 import { loadToken } from "../session";
 import { getHistory, getSimilar, getUseCase, getVocabularies, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
 import { bearerHeaders, ifMatchHeaders } from "../headers";
-import { changesTable, ficheSections, historyList, similarCard } from "../catalogue/display";
+import { changesTable, ficheSections, historyList, similarCard, territoryNames } from "../catalogue/display";
 import { STATUS_LABELS } from "../catalogue/fields";
 
 const title = byId("fiche-titre", HTMLElement);
@@ -72,7 +72,7 @@ async function start(): Promise<void> {
     previewNotice.hidden = false;
     previewNotice.replaceChildren(
       el("p", { text: `Aperçu pour la modération : ${STATUS_LABELS[draft.status] ?? draft.status}. Le contenu montré est le brouillon.` }),
-      changesTable(vocabularies, draft.changes, "Différences avec la version publiée"),
+      changesTable(vocabularies, draft.changes, "Différences avec la version publiée", territoryNames(draft)),
     );
   } else {
     useCase = await getUseCase(id);
@@ -96,12 +96,12 @@ async function start(): Promise<void> {
     ...detail("Complétude", `${useCase.completeness} %`),
     ...(useCase.partners.length ? detail("Partenaires", useCase.partners.map((p) => p.name).join(", ")) : []),
   );
-  blocks.replaceChildren(...ficheSections(vocabularies, content, ""));
+  blocks.replaceChildren(...ficheSections(vocabularies, content, territoryNames(useCase)));
   article.hidden = false;
   if (preview) {
     historySection.hidden = true;
   } else {
-    history.replaceChildren(historyList(vocabularies, await getHistory(id)));
+    history.replaceChildren(historyList(vocabularies, await getHistory(id), territoryNames(useCase)));
     // Similar fiches are a help, not the page: a failure leaves the section hidden.
     const similar = await getSimilar(id).catch(() => []);
     similarList.replaceChildren(...similar.map((item) => el("li", {}, [similarCard(item, vocabularies)])));
