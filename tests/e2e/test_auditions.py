@@ -376,12 +376,12 @@ def test_drag_and_drop_places_a_hearing_and_minutes_show_as_text(
 
 def test_availability_page_without_a_valid_link(page: Page) -> None:
     page.goto("/disponibilites.html")
-    expect(page.get_by_role("alert")).to_have_text(
-        "Ce lien est incomplet : ouvrez l'adresse complète reçue par courriel."
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Ce lien est incomplet : ouvrez en entier l'adresse reçue par courriel"
     )
     page.goto("/disponibilites.html#un-jeton-qui-n-existe-pas")
     page.reload()
-    expect(page.get_by_role("alert")).to_have_text(
+    expect(page.get_by_role("alert")).to_contain_text(
         "Ce lien personnel est inconnu ou n'est plus valable."
     )
     expect(page.locator("#dispo-formulaire")).to_be_hidden()

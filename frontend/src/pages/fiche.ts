@@ -1,6 +1,7 @@
 /** One fiche: its blocks, provenance and public history (with a print stylesheet). */
 
 import "../catalogue/catalogue.css";
+import { namesNothing, showWrongAddress, type WayBack } from "../address";
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
@@ -48,25 +49,22 @@ function offerModeration(useCase: UseCasePublic, token: string): void {
 }
 
 const params = new URLSearchParams(window.location.search);
-const id = Number.parseInt(params.get("id") ?? "", 10);
+/** A fiche by its number (`?id=12`) or by its slug (`?slug=depots-sauvages-paris`, or `?id=…`). */
+const key = (params.get("id") ?? params.get("slug") ?? "").trim();
 const preview = params.get("apercu") === "1";
+const LIBRARY: WayBack = { href: "catalogue.html", text: "Chercher une fiche dans la bibliothèque" };
 
 function detail(term: string, value: HTMLElement | string): HTMLElement[] {
   return [el("dt", { text: term }), el("dd", {}, [value])];
 }
 
 async function start(): Promise<void> {
-  if (!Number.isInteger(id) || id < 1) {
-    announce(status, "");
-    showError(error, "Adresse incomplète : aucune fiche n'est indiquée.");
-    return;
-  }
   const vocabularies = await getVocabularies();
   let useCase: UseCasePublic;
   let content;
   const token = loadToken();
-  if (preview && token) {
-    const draft = await send<UseCasePrivate>("GET", `/moderation/use-cases/${id}`, undefined, bearerHeaders(token));
+  if (preview && token && /^[1-9][0-9]*$/.test(key)) {
+    const draft = await send<UseCasePrivate>("GET", `/moderation/use-cases/${key}`, undefined, bearerHeaders(token));
     useCase = draft;
     content = draft.draft;
     previewNotice.hidden = false;
@@ -75,7 +73,7 @@ async function start(): Promise<void> {
       changesTable(vocabularies, draft.changes, "Différences avec la version publiée", territoryNames(draft)),
     );
   } else {
-    useCase = await getUseCase(id);
+    useCase = await getUseCase(key);
     content = useCase.content;
     if (token) offerModeration(useCase, token);
   }
@@ -101,16 +99,22 @@ async function start(): Promise<void> {
   if (preview) {
     historySection.hidden = true;
   } else {
-    history.replaceChildren(historyList(vocabularies, await getHistory(id), territoryNames(useCase)));
+    history.replaceChildren(historyList(vocabularies, await getHistory(useCase.id), territoryNames(useCase)));
     // Similar fiches are a help, not the page: a failure leaves the section hidden.
-    const similar = await getSimilar(id).catch(() => []);
+    const similar = await getSimilar(useCase.id).catch(() => []);
     similarList.replaceChildren(...similar.map((item) => el("li", {}, [similarCard(item, vocabularies)])));
     similarSection.hidden = similar.length === 0;
   }
   announce(status, useCase.is_demo ? "Fiche de démonstration : elle illustre la bibliothèque et ne décrit pas un projet réel." : "");
 }
 
-start().catch((failure: unknown) => {
-  announce(status, "");
-  showError(error, errorMessage(failure));
-});
+// A number, or a slug (lowercase letters, digits and hyphens), as the API reads them.
+if (!/^(?:[1-9][0-9]{0,9}|[a-z0-9-]*[a-z-][a-z0-9-]*)$/.test(key)) {
+  showWrongAddress("Adresse incomplète", "Cette adresse n'indique pas de fiche : elle se termine par « ?id= » suivi du numéro de la fiche.", LIBRARY);
+} else {
+  start().catch((failure: unknown) => {
+    announce(status, "");
+    if (namesNothing(failure)) showWrongAddress("Fiche introuvable", errorMessage(failure), LIBRARY);
+    else showError(error, errorMessage(failure));
+  });
+}
