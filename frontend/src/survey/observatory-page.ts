@@ -59,6 +59,7 @@ interface Note { message: string | null; sections: { title: string; paragraphs: 
 const status = byId("observatoire-etat", HTMLElement);
 const errors = byId("observatoire-erreur", HTMLElement);
 const titleNode = byId("observatoire-titre", HTMLElement);
+const demoNotice = byId("observatoire-demo", HTMLElement);
 const participationBox = byId("participation", HTMLElement);
 const resultsBox = byId("resultats", HTMLElement);
 const methodBox = byId("methodologie", HTMLElement);
@@ -82,7 +83,8 @@ function integer(value: number): string {
 }
 
 function table(caption: string, head: string[], rows: (string | HTMLElement)[][], numeric: Set<number>): HTMLElement {
-  return el("div", { className: "observatory-table-wrap" }, [
+  // Focusable, so that a table wider than a phone can be scrolled with the keyboard.
+  return el("div", { className: "observatory-table-wrap", attributes: { tabindex: "0", role: "region", "aria-label": caption } }, [
     el("table", { className: "observatory-table" }, [
       el("caption", { text: caption }),
       el("thead", {}, [el("tr", {}, head.map((name) => el("th", { text: name, attributes: { scope: "col" } })))]),
@@ -293,8 +295,9 @@ async function showResults(id: number): Promise<void> {
 }
 
 async function start(id: number): Promise<void> {
-  const campaign = (await requestJson("survey", `/campaigns/${String(id)}`)) as { title: string };
+  const campaign = (await requestJson("survey", `/campaigns/${String(id)}`)) as { title: string; is_demo?: boolean };
   titleNode.textContent = campaign.title;
+  demoNotice.hidden = campaign.is_demo !== true;
   document.title = `${campaign.title} — Observatoire des usages`;
   const [figures, note] = await Promise.all([
     requestJson("survey", `/campaigns/${String(id)}/participation`),
