@@ -45,6 +45,8 @@ PAGES: list[tuple[str, bool, bool]] = [
     ("/donnees-personnelles.html", False, False),
     ("/contact.html", False, False),
     ("/plan-du-site.html", False, False),
+    ("/qualification.html", False, True),  # without a link: the rule set, read-only
+    ("/fria.html", True, False),  # without a fiche: what a wrong address shows
 ]
 
 # Visible controls smaller than 24 × 24 px that no exception of 2.5.8 covers: a link inside a

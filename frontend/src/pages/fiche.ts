@@ -126,7 +126,7 @@ async function start(): Promise<void> {
     similarSection.hidden = similar.length === 0;
     if (useCase.individual_decisions === true) {
       // The mention helps the authority: a failure leaves the section hidden.
-      const found = await getMention(id).catch(() => null);
+      const found = await getMention(useCase.id).catch(() => null);
       mention.replaceChildren(...(found ? mentionContent(found) : []));
       mentionSection.hidden = found === null;
     }
