@@ -51,7 +51,10 @@ def test_when_the_questionnaire_cannot_be_shown_the_page_says_what_happens(
     page.reload()
 
     alert = page.locator("#reponse-erreur")
-    expect(alert).to_contain_text("Le questionnaire ne peut pas être affiché pour le moment")
+    # Three attempts, 1.5 s then 3 s apart: the message comes after 4.5 s and the attempts.
+    expect(alert).to_contain_text(
+        "Le questionnaire ne peut pas être affiché pour le moment", timeout=20_000
+    )
     expect(alert).to_contain_text("Les réponses déjà enregistrées sont conservées")
     expect(alert.get_by_role("link", name=re.compile("page Contact"))).to_have_attribute(
         "href", "contact.html"

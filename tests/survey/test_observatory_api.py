@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from services.common.database import create_db_engine
+from services.common.sql import utcnow
+from services.survey.campaigns import today_in_paris
 from tests.helpers import assert_problem, private_link
 from tests.mailbox import Mailbox
 
@@ -181,7 +183,7 @@ def test_participation_and_methodology_are_public(survey: Survey) -> None:
 def test_the_frame_is_the_one_counted_when_the_campaign_was_created(survey: Survey) -> None:
     campaign = create_campaign(survey)
     note = survey.client.get(f"/campaigns/{campaign}/methodology").json()
-    assert note["frame"]["frozen_on"] == date.today().isoformat()
+    assert note["frame"]["frozen_on"] == today_in_paris(utcnow()).isoformat()  # a French day
     assert note["frame"]["version"]
     base = note["sections"][0]["paragraphs"][0]
     assert "figé pour toute la campagne" in base
