@@ -59,24 +59,20 @@ def decode(cursor: str) -> int:
 def since(session: Session, after: int, limit: int) -> tuple[list[Change], int, bool]:
     """The public changes after row `after`, oldest first: at most `limit`, the last row's
     number, and whether more follow."""
-    rows = (
-        session.execute(
-            sqlalchemy.select(
-                col(UseCaseVersion.id),
-                col(UseCaseVersion.use_case_id),
-                col(UseCaseVersion.number),
-                col(UseCaseVersion.event),
-                col(UseCaseVersion.created_at),
-                col(UseCase.slug),
-            )
-            .join(UseCase, col(UseCase.id) == col(UseCaseVersion.use_case_id))
-            .where(col(UseCaseVersion.public), col(UseCaseVersion.id) > after)
-            .order_by(col(UseCaseVersion.id))
-            .limit(limit + 1)
+    rows = session.execute(
+        sqlalchemy.select(
+            col(UseCaseVersion.id),
+            col(UseCaseVersion.use_case_id),
+            col(UseCaseVersion.number),
+            col(UseCaseVersion.event),
+            col(UseCaseVersion.created_at),
+            col(UseCase.slug),
         )
-        .tuples()
-        .all()
-    )
+        .join(UseCase, col(UseCase.id) == col(UseCaseVersion.use_case_id))
+        .where(col(UseCaseVersion.public), col(UseCaseVersion.id) > after)
+        .order_by(col(UseCaseVersion.id))
+        .limit(limit + 1)
+    ).all()
     more = len(rows) > limit
     rows = rows[:limit]
     if not rows:

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import fromstring
-from httpx import Response
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+from httpx2 import Response
 
 from tests.catalogue.conftest import Act, FicheFactory
 from tests.catalogue.support import Catalogue
@@ -24,7 +24,8 @@ FEED = "/feeds/use-cases.atom"
 def _text(element: Element, name: str) -> str:
     found = element.find(ATOM + name)
     assert found is not None, f"<{name}> manquant"
-    assert found.text and found.text.strip(), f"<{name}> vide"
+    assert found.text, f"<{name}> vide"
+    assert found.text.strip(), f"<{name}> vide"
     return found.text.strip()
 
 
@@ -61,7 +62,8 @@ def parse_feed(
     for entry in feed.findall(ATOM + "entry"):
         links = _links(entry)
         author = entry.find(f"{ATOM}author/{ATOM}name")
-        assert author is not None and author.text
+        assert author is not None
+        assert author.text
         assert entry.find(f"{ATOM}author/{ATOM}email") is None
         entries.append(
             {
