@@ -23,6 +23,9 @@ export function useCaseCard(useCase: UseCase, heading: HeadingLevel = "h3"): HTM
   ]);
 }
 
+/** As the demo campaign's page says it (observatoire-campagne.html). */
+const DEMO_CAMPAIGN = "Campagne de démonstration : ses réponses sont générées pour illustrer l'observatoire et ne décrivent aucune collectivité réelle.";
+
 export function campaignCard(campaign: Campaign, heading: HeadingLevel = "h3"): HTMLElement {
   const period = formatPeriod(campaign.opensOn, campaign.closesOn);
   return el("article", { className: "card" }, [
@@ -32,8 +35,10 @@ export function campaignCard(campaign: Campaign, heading: HeadingLevel = "h3"): 
       ...(period ? detail("Période", capitalize(period)) : []),
     ]),
     campaign.description ? el("p", { className: "card__text", text: campaign.description }) : null,
+    campaign.isDemo ? el("p", { className: "notice", text: DEMO_CAMPAIGN }) : null,
   ]);
 }
+
 
 export function eventCard(event: HearingEvent, heading: HeadingLevel = "h3"): HTMLElement {
   const period = formatPeriod(event.startsOn, event.endsOn);

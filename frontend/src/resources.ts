@@ -31,6 +31,8 @@ export interface Campaign {
   readonly opensOn: string | null;
   readonly closesOn: string | null;
   readonly status: string;
+  /** Its responses are generated, to illustrate the observatory (the demo campaign). */
+  readonly isDemo: boolean;
 }
 
 export interface HearingEvent {
@@ -134,6 +136,7 @@ function readCampaign(object: Fields): Campaign {
     opensOn: optionalDate(object, "opens_on"),
     closesOn: optionalDate(object, "closes_on"),
     status: optionalText(object, "status"),
+    isDemo: object["is_demo"] === true,
   };
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.catalogue.ai_act import notices
 from services.catalogue.models import audit_log, outbox
 from services.catalogue.routes import routers
 from services.catalogue.settings import CatalogueSettings, get_settings
@@ -19,4 +20,5 @@ def create_app(settings: CatalogueSettings | None = None) -> FastAPI:
         routers=routers(),
         outbox=outbox,
         audit=audit_log,
+        on_start=notices.at_start,
     )

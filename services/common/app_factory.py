@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy import Table
+from sqlalchemy import Engine, Table
 
 from services.common.api_docs import install_api_docs
 from services.common.auth.alerts import SignInAlerts
@@ -48,11 +49,13 @@ def build_service_app(
     routers: Sequence[APIRouter],
     outbox: Table | None = None,
     audit: Table | None = None,
+    on_start: Callable[[Engine, Any], None] | None = None,
 ) -> FastAPI:
     """The app of service `name`, with its engine, authentication and kernel routes.
 
     With an `outbox` table, the app also delivers that outbox in the background; with an
-    `audit` table, it records there what staff do (services.common.audit).
+    `audit` table, it records there what staff do (services.common.audit); `on_start(engine,
+    settings)` runs once as the app starts, before its first request.
     """
     configure_logging(level=settings.log_level, json=settings.log_json)
     engine = create_db_engine(settings.database_url)
@@ -63,6 +66,8 @@ def build_service_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Load the territories index before the first request rather than during it.
         await run_in_threadpool(get_index)
+        if on_start is not None:
+            await run_in_threadpool(on_start, engine, settings)
         worker = None
         if outbox is not None and settings.mail.worker:
             worker = OutboxWorker(engine, outbox, settings.mail, service=name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,9 @@ BANDS: tuple[tuple[str, str, int | None], ...] = (
     ("200000+", "200 000 habitants et plus", None),
 )
 BAND_LABELS = {code: label for code, label, _ in BANDS}
+# The closed campaign that `iat-admin seed` fills with generated responses (seed.py): its
+# figures illustrate the observatory and describe no real local authority.
+DEMO_RESULTS = "observation-2025"
 
 
 class Dated(Protocol):
@@ -128,3 +132,10 @@ def target_population(target: dict[str, Any] | None) -> Iterator[Territory]:
         if bands and band_of(territory.population) not in bands:
             continue
         yield territory
+
+
+@cache
+def reference_strata() -> frozenset[tuple[str, str]]:
+    """The (kind, population band) pairs that local authorities of the national frame fall
+    in: no département has fewer than 500 inhabitants, no région fewer than 200,000."""
+    return frozenset((t.kind, band_of(t.population)) for t in target_population(None))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.common.territories.search import Kind, get_index
-from services.survey.campaigns import BAND_LABELS
+from services.survey.campaigns import BAND_LABELS, reference_strata
 from services.survey.models import Invitation, InvitationStatus
 from services.survey.schemas import Cell, Participation
 
@@ -21,6 +21,33 @@ KIND_LABELS = {
     "departement": "Départements",
     "region": "Régions",
 }
+# An invitation whose kind and band no authority of the frame has (a population unknown, an
+# overseas collectivity): counted in its kind's row "hors du cadre", never under an impossible
+# label such as "Départements — moins de 500 habitants".
+OUTSIDE = "hors-cadre"
+
+
+def _kind_and_band(key: tuple[str, ...]) -> tuple[str, ...]:
+    kind, band = key
+    return key if (kind, band) in reference_strata() else (kind, OUTSIDE)
+
+
+def _kind_band_order(key: tuple[str, ...]) -> tuple[int, int]:
+    """Kinds in their usual order, bands by size, the row outside the frame last."""
+    kind, band = key
+    bands = list(BAND_LABELS)
+    kinds = list(KIND_LABELS)
+    return (
+        kinds.index(kind) if kind in kinds else len(kinds),
+        bands.index(band) if band in bands else len(bands),
+    )
+
+
+def _kind_band_label(key: tuple[str, ...]) -> str:
+    kind, band = key
+    if band == OUTSIDE:
+        return f"{KIND_LABELS.get(kind, kind)} hors du cadre de référence"
+    return f"{KIND_LABELS.get(kind, kind)} — {BAND_LABELS.get(band, band).lower()}"
 
 
 def _counts(session: Session, campaign_id: int, *columns: Any) -> list[Any]:
@@ -44,7 +71,10 @@ def participation(session: Session, campaign_id: int) -> Participation:
         tally: dict[tuple[str, ...], list[int]] = {}
         tallies[breakdown] = tally
         for row in _counts(session, campaign_id, *columns):
-            counts = tally.setdefault(tuple(v or "" for v in row[: len(columns)]), [0, 0, 0])
+            key = tuple(v or "" for v in row[: len(columns)])
+            counts = tally.setdefault(
+                _kind_and_band(key) if breakdown == "kind" else key, [0, 0, 0]
+            )
             counts[0] += row.n
             counts[1] += row.n if row.status in STARTED else 0
             counts[2] += row.n if row.status == InvitationStatus.SUBMITTED else 0
@@ -53,10 +83,12 @@ def participation(session: Session, campaign_id: int) -> Participation:
         territory = index.lookup(code, kind=kind) if code else None
         return territory.name if territory else "Non renseigné"
 
-    def cells(tally: dict[tuple[str, ...], list[int]], label: Any) -> list[Cell]:
+    def cells(tally: dict[tuple[str, ...], list[int]], label: Any, order: Any = None) -> list[Cell]:
         return [
             Cell(key="/".join(key), label=label(key), invited=n[0], started=n[1], submitted=n[2])
-            for key, n in sorted(tally.items())
+            for key, n in sorted(
+                tally.items(), key=lambda item: order(item[0]) if order else item[0]
+            )
         ]
 
     totals = [sum(n[i] for n in tallies["region"].values()) for i in range(3)]
@@ -64,12 +96,7 @@ def participation(session: Session, campaign_id: int) -> Participation:
         total=Cell(
             key="total", label="Ensemble", invited=totals[0], started=totals[1], submitted=totals[2]
         ),
-        by_kind_and_band=cells(
-            tallies["kind"],
-            lambda key: (
-                f"{KIND_LABELS.get(key[0], key[0])} — {BAND_LABELS.get(key[1], key[1]).lower()}"
-            ),
-        ),
+        by_kind_and_band=cells(tallies["kind"], _kind_band_label, _kind_band_order),
         by_region=cells(tallies["region"], lambda key: name(key[0], "region")),
         by_departement=cells(tallies["departement"], lambda key: name(key[0], "departement")),
     )

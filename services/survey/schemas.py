@@ -32,6 +32,8 @@ class CampaignPublic(CampaignBase):
     # The end of the closing day in Paris, as an instant.
     closes_at: datetime
     target: dict[str, Any] | None = None
+    # The demo campaign's responses are generated (seed.py): its figures describe no one.
+    is_demo: bool = False
 
 
 def public_view(campaign: Campaign, *, day: date) -> CampaignPublic:
@@ -40,6 +42,7 @@ def public_view(campaign: Campaign, *, day: date) -> CampaignPublic:
             **campaign.model_dump(),
             "status": campaigns.status_on(campaign, day=day),
             "closes_at": campaigns.closes_at(campaign),
+            "is_demo": campaign.slug == campaigns.DEMO_RESULTS,
         }
     )
 

@@ -9,14 +9,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.common.sql import utcnow
+from services.survey.campaigns import DEMO_RESULTS
 from services.survey.models import Campaign, Questionnaire, QuestionnaireStatus
 from services.survey.observatory import frame
 from services.survey.observatory.demo import seed_responses
 from services.survey.questionnaires.observatoire_ia import DEFINITION
 from services.survey.questionnaires.store import parse
 
-# The closed campaign whose observatory shows generated responses.
-DEMO_RESULTS = "observation-2025"
 DEMO_CAMPAIGNS: list[dict[str, Any]] = [
     {
         "slug": "observation-2026",

@@ -22,7 +22,7 @@ from services.catalogue.models import UseCase
 from services.cli import main as iat_admin
 from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE, Catalogue, wait_for_subject
-from tests.conftest import Databases
+from tests.conftest import ClientFactory, Databases
 from tests.helpers import assert_problem, private_link
 
 Answer = str | list[str]
@@ -359,3 +359,25 @@ def test_a_fiche_qualified_under_older_rules_is_flagged_and_its_contact_told_onc
     again = put(catalogue, proposed["id"], private_link(new_token), version, answers)
     assert again.json()["draft"]["requalify"] is False
     assert again.json()["draft"]["label"] == f"qualifiée (règles v{rules().version})"
+
+
+def test_the_catalogue_tells_the_contacts_as_it_starts_with_new_rules(
+    catalogue: Catalogue, databases: Databases, client_for: ClientFactory
+) -> None:
+    """A new rule set comes with a deployment: the service starting after it sends the notices
+    itself, without anybody running the command."""
+    email = "agent@ville.example.fr"
+    proposed, token = catalogue.propose(email=email, **COMPLETE)
+    answers, _ = walk(catalogue, first_option)
+    done = put(catalogue, proposed["id"], private_link(token), proposed["version"], answers)
+    assert done.status_code == 200, done.text
+    catalogue.publish(proposed["id"])
+    wait_for_subject(catalogue.mailbox, email, "Fiche publiée")
+    _age_the_qualification(databases.urls["catalogue"], proposed["id"])
+    catalogue.mailbox.clear()
+
+    client_for("catalogue")  # the service after a deployment of the new rules
+
+    text = wait_for_subject(catalogue.mailbox, email, "à requalifier")
+    assert f"n° {proposed['id']}" in text
+    assert f"version {rules().version}" in text

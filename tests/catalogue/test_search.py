@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from services.catalogue.demo_data import DEMO_FICHES
+from services.catalogue.ai_act import engine
+from services.catalogue.demo_data import DEMO_ANSWERS, DEMO_FICHES
 from tests.catalogue.conftest import FicheFactory
 from tests.catalogue.support import COMPLETE, Catalogue, titles
 from tests.conftest import Databases
@@ -178,35 +179,41 @@ def test_art50_obligations_facet_counts_each_code_and_filters(
         }
     )
     catalogue.publish(created["id"])
-    chatbots = {f.title for f in PUBLISHED if f.ai_act_class == "transparence_art50"}
-    assert chatbots  # the demo's Article 50 fiches inform that one talks with an AI
+    # The demo fiches' duties come from their qualification (demo_qualifications.json).
+    demo = {f.title: set(engine.qualify(DEMO_ANSWERS[f.slug]).tagged("art50")) for f in PUBLISHED}
+    assert any("information_agent_conversationnel" in codes for codes in demo.values())
+    expected = {
+        code: sum(code in codes for codes in demo.values()) + 1
+        for code in ("information_agent_conversationnel", "marquage_contenu_synthetique")
+    }
 
     everything = search(catalogue)
     facet = {f["code"]: f for f in everything["facets"]["art50_obligations"]}
     counts = {code: f["count"] for code, f in facet.items()}
-    assert counts == {
-        "information_agent_conversationnel": len(chatbots) + 1,
-        "marquage_contenu_synthetique": 1,
-    }
+    assert {code: counts.get(code) for code in expected} == expected
     assert facet["marquage_contenu_synthetique"]["label"] == "Marquer les contenus générés"
 
     marked = search(catalogue, art50_obligations="marquage_contenu_synthetique")
-    assert titles(marked) == ["Rédiger les comptes rendus des conseils"]
+    marking = {title for title, codes in demo.items() if "marquage_contenu_synthetique" in codes}
+    assert set(titles(marked)) == {"Rédiger les comptes rendus des conseils", *marking}
     # A filtered facet still offers its other values, counted under the other filters.
     assert {f["code"]: f["count"] for f in marked["facets"]["art50_obligations"]} == counts
-    assert sum(f["count"] for f in marked["facets"]["domain"]) == 1
+    assert sum(f["count"] for f in marked["facets"]["domain"]) == len(marking) + 1
 
     # OR within the facet, AND with the others.
     either = search(catalogue, art50_obligations=both)
-    assert set(titles(either)) == {*chatbots, "Rédiger les comptes rendus des conseils"}
+    concerned = {title for title, codes in demo.items() if codes & set(both)}
+    assert set(titles(either)) == {*concerned, "Rédiger les comptes rendus des conseils"}
     social = search(catalogue, art50_obligations=both, domain="action_sociale")
-    expected = {f.title for f in PUBLISHED if f.title in chatbots and f.domain == "action_sociale"}
-    assert set(titles(social)) == expected
+    in_social = {
+        f.title for f in PUBLISHED if f.title in concerned and f.domain == "action_sociale"
+    }
+    assert set(titles(social)) == in_social
     # Under the domain filter, the facet counts that domain's fiches only.
     social_counts = {f["code"]: f["count"] for f in social["facets"]["art50_obligations"]}
-    assert social_counts == (
-        {"information_agent_conversationnel": len(expected)} if expected else {}
-    )
+    assert social_counts == {
+        code: n for code in both if (n := sum(code in demo[title] for title in in_social))
+    }
 
     assert (
         catalogue.client.get("/use-cases", params={"art50_obligations": "inconnue"}).status_code

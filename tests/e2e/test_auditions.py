@@ -376,12 +376,12 @@ def test_drag_and_drop_places_a_hearing_and_minutes_show_as_text(
 
 def test_availability_page_without_a_valid_link(page: Page) -> None:
     page.goto("/disponibilites.html")
-    expect(page.get_by_role("alert")).to_have_text(
-        "Ce lien est incomplet : ouvrez l'adresse complète reçue par courriel."
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Ce lien est incomplet : ouvrez en entier l'adresse reçue par courriel"
     )
     page.goto("/disponibilites.html#un-jeton-qui-n-existe-pas")
     page.reload()
-    expect(page.get_by_role("alert")).to_have_text(
+    expect(page.get_by_role("alert")).to_contain_text(
         "Ce lien personnel est inconnu ou n'est plus valable."
     )
     expect(page.locator("#dispo-formulaire")).to_be_hidden()
@@ -609,3 +609,48 @@ def test_organiser_names_the_reply_mailbox_and_imports_a_calendar_answer(
         "#reponses tr",
         credentials=(stack.admin_email, stack.admin_password),
     )
+
+
+def test_the_console_is_organised_by_task_with_a_searchable_list_of_organisations(
+    page: Page, stack: Stack, api: httpx.Client
+) -> None:
+    """Issue 21, item 11: the board first, then organisations, releases, minutes; the long
+    organisations table filtered by a word or by the state of the invitation."""
+    headers = organiser_headers(api, stack)
+    event_id = api.get(f"{stack.auditions_url}/events").json()["items"][0]["id"]
+    actors = api.get(f"{stack.auditions_url}/events/{event_id}/draft", headers=headers).json()[
+        "actors"
+    ]
+    sign_in(page, stack.admin_email, stack.admin_password)
+    expect(page.locator("#session-identite")).to_contain_text(stack.admin_email)
+    page.goto("/auditions-console.html")
+    expect(page.locator("#console")).to_be_visible()
+
+    tasks = page.get_by_role("navigation", name="Tâches de la console").get_by_role("link")
+    expect(tasks).to_have_text(
+        ["Planning", "Organisations et disponibilités", "Publication et envois", "Comptes rendus"]
+    )
+    panels = page.locator("#console .aud-task > section > h2").all_text_contents()
+    assert panels.index("Planning en cours") < panels.index("Organisations auditionnées")
+    assert panels.index("Organisations auditionnées") < panels.index("Publier une version")
+    assert panels[-1] == "Comptes rendus"
+    tasks.get_by_text("Organisations et disponibilités").click()
+    expect(page.locator("#tache-organisations")).to_be_in_viewport()
+
+    rows = page.locator("#organisations tr")
+    expect(rows).to_have_count(len(actors))
+    target = actors[-1]
+    word = target["name"].split()[-1]
+    page.get_by_label("Rechercher (organisation, contact)").fill(word.lower())
+    expected = [a for a in actors if word.lower() in a["name"].lower()]
+    expect(rows.locator("visible=true")).to_have_count(len(expected))
+    expect(page.locator("#organisations-compte")).to_have_text(
+        re.compile(rf"^{len(expected)} organisations? affichées? sur {len(actors)}\.$")
+    )
+    page.get_by_label("Rechercher (organisation, contact)").fill("")
+    page.get_by_label("Invitation", exact=True).select_option("none")
+    uninvited = [a for a in actors if not a["invitation_status"]]
+    expect(rows.locator("visible=true")).to_have_count(len(uninvited))
+    for row in rows.locator("visible=true").all():
+        expect(row).to_contain_text("Non invitée")
+        expect(row.get_by_role("button")).to_have_text("Inviter")

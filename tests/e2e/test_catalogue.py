@@ -12,6 +12,7 @@ import io
 import re
 import secrets
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -261,3 +262,70 @@ def test_the_list_and_a_fiche_offer_their_atom_feeds(page: Page, stack: Stack) -
     expect(history).to_have_attribute("href", f"{stack.catalogue_url}/use-cases/1/history.atom")
     expect(alternate).to_have_attribute("href", f"{stack.catalogue_url}/use-cases/1/history.atom")
     assert "<entry>" in page.request.get(history.get_attribute("href") or "").text()
+
+
+# The catalogue as an agent looking for projects to reuse meets it (issue 21, item 12).
+OPTION_FITS = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+  return [...select.options].filter((option) => context.measureText(option.text).width > room)
+    .map((option) => option.text);
+}"""
+
+
+def test_the_facets_are_boxes_beside_their_labels_and_the_sort_menu_is_whole(
+    page: Page,
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/catalogue.html")
+    box = page.get_by_label(re.compile(r"^Action sociale et solidarités \(\d+\)"))
+    expect(box).to_be_visible()
+
+    square = box.bounding_box()
+    label = page.locator("label[for='facette-domain-action_sociale']").bounding_box()
+    assert square is not None
+    assert label is not None
+    assert 24 <= square["width"] <= 32
+    assert 24 <= square["height"] <= 32
+    # The label is right beside its box and has the rest of the column: two lines at most.
+    assert label["x"] - (square["x"] + square["width"]) <= 16
+    line = float(
+        page.locator("#facettes label").first.evaluate(
+            "n => parseFloat(getComputedStyle(n).lineHeight)"
+        )
+    )
+    assert label["height"] <= 2 * line + 1, label
+    assert page.locator("#tri").evaluate(OPTION_FITS) == []
+
+
+def test_a_result_shows_its_summary_once_with_the_words_found_marked(page: Page) -> None:
+    page.goto("/catalogue.html?q=eau")
+    card = page.locator("#resultats article").filter(has_text="Pilotage de l'arrosage des parcs")
+    expect(card).to_be_visible()
+
+    text = card.inner_text()
+    assert text.count("économie d") == 1, text
+    expect(card.locator("mark")).to_have_text(["eau"])
+    # Found in the title: marked there, not repeated under the summary.
+    leak = page.locator("#resultats article").filter(has_text="Détection des fuites")
+    expect(leak.get_by_role("heading").locator("mark")).to_have_text(["eau"])
+    assert leak.inner_text().count("Détection des fuites sur le réseau") == 1
+
+
+def test_the_fiche_names_its_authority_rather_than_its_siren(
+    page: Page, api: httpx.Client, stack: Stack
+) -> None:
+    fiche = api.get(f"{stack.catalogue_url}/use-cases/1").json()
+    page.goto("/fiche.html?id=1")
+    porteur = page.locator("#fiche-blocs section").filter(
+        has=page.get_by_role("heading", name="Porteur")
+    )
+
+    expect(porteur).to_contain_text(f"Collectivité porteuse{fiche['local_authority_name']}")
+    expect(page.locator("#fiche-blocs")).not_to_contain_text(fiche["local_authority_code"])
+    expect(page.locator("#historique")).not_to_contain_text(fiche["local_authority_code"])
+    # The title and the summary are the page's heading and lead, not repeated in the blocks.
+    for term in ("Titre", "Résumé"):
+        expect(page.locator("#fiche-blocs dt").get_by_text(term, exact=True)).to_have_count(0)

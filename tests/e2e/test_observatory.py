@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .support import FRONTEND, Stack, describe_violations, run_axe
+from .survey_links import staff_headers
 
 pytestmark = pytest.mark.browser
 
@@ -211,3 +213,68 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
         box = figure.locator("svg.participation-map__svg").bounding_box()
         assert box is not None
         assert box["width"] <= 375
+
+
+# Issue 21, item 6: bands in their order, no impossible cell, the demo's figures said to be so.
+BANDS = ["moins de 500", "de 500 à 1 999", "de 2 000 à 9 999", "de 10 000 à 49 999"]
+
+
+def test_participation_by_kind_and_band_reads_in_order_and_the_demo_says_so(
+    page: Page,
+) -> None:
+    page.goto("/observatoire.html")
+    demo = page.locator("article").filter(has_text=DEMO)
+    expect(demo).to_contain_text("Campagne de démonstration")
+    expect(page.locator("article").filter(has_text="Observation 2026")).not_to_contain_text(
+        "démonstration"
+    )
+    demo.get_by_role("link", name=f"Participation et résultats : {DEMO}").click()
+    expect(page.locator("#observatoire-demo")).to_be_visible()
+    expect(page.locator("#observatoire-demo")).to_contain_text("ne décrivent aucune collectivité")
+
+    table = page.get_by_role("table", name="Participation par type et taille")
+    expect(table.get_by_role("rowheader").first).to_be_visible()
+    labels = table.get_by_role("rowheader").all_text_contents()
+    communes = [label for label in labels if label.startswith("Communes — ")]
+    assert [label.removeprefix("Communes — ") for label in communes[:4]] == [
+        f"{band} habitants" for band in BANDS
+    ]
+    kinds = [label.split(" ")[0] for label in labels]
+    assert kinds == sorted(kinds, key=["Communes", "EPCI", "Départements", "Régions"].index)
+
+
+def test_an_authority_outside_every_band_is_not_put_in_an_impossible_cell(
+    page: Page, stack: Stack, api: httpx.Client
+) -> None:
+    headers = staff_headers(api, stack)
+    campaign = api.post(
+        f"{stack.survey_url}/campaigns",
+        headers=headers,
+        json={
+            "title": "Participation hors du cadre",
+            "opens_on": (date.today() - timedelta(days=1)).isoformat(),
+            "closes_on": (date.today() + timedelta(days=30)).isoformat(),
+            "questionnaire_id": next(
+                item["id"]
+                for item in api.get(f"{stack.survey_url}/questionnaires").json()["items"]
+                if item["key"] == "observatoire_ia"
+            ),
+        },
+    )
+    assert campaign.status_code == 201, campaign.text
+    number = campaign.json()["id"]
+    # The Terres australes, a "département" of the reference with no inhabitants counted.
+    api.post(
+        f"{stack.survey_url}/campaigns/{number}/invitations",
+        headers=headers,
+        json={
+            "csv": "code;courriel\ndepartement:984;taaf@example.test\n243500139;rm@example.test\n"
+        },
+    ).raise_for_status()
+
+    page.goto(f"/observatoire-campagne.html?campagne={number}")
+    table = page.get_by_role("table", name="Participation par type et taille")
+    expect(table.get_by_role("rowheader")).to_have_text(
+        ["EPCI — 200 000 habitants et plus", "Départements hors du cadre de référence"]
+    )
+    expect(page.locator("#observatoire-demo")).to_be_hidden()

@@ -247,6 +247,40 @@ def test_participation_export_and_history(survey: Survey, mailbox: Mailbox) -> N
     assert domaines == [("b", ["rh", "urbanisme"], None), ("a", ["rh"], ["rh", "urbanisme"])]
 
 
+def test_participation_by_kind_and_band_in_order_and_never_in_an_impossible_band(
+    survey: Survey,
+) -> None:
+    campaign = create_campaign(survey)
+    # Plélan-le-Grand (~4,000), Rennes (~220,000), Rennes Métropole, and the Terres australes:
+    # a "département" of the reference with no inhabitants counted, outside every frame.
+    invite(
+        survey,
+        campaign,
+        f"{RENNES};a@rennes.example\n{PLELAN};b@plelan.example\n"
+        f"{RENNES_METROPOLE};c@metropole.example\ndepartement:984;d@taaf.example",
+    )
+
+    figures = survey.client.get(
+        f"/campaigns/{campaign}/participation", headers=survey.analyst
+    ).json()
+
+    assert [cell["label"] for cell in figures["by_kind_and_band"]] == [
+        "Communes — de 2 000 à 9 999 habitants",
+        "Communes — 200 000 habitants et plus",
+        "EPCI — 200 000 habitants et plus",
+        "Départements hors du cadre de référence",
+    ]
+    assert sum(cell["invited"] for cell in figures["by_kind_and_band"]) == 4
+
+
+def test_only_the_demo_campaign_says_its_responses_are_generated(survey: Survey) -> None:
+    campaign = create_campaign(survey)
+
+    shown = survey.client.get(f"/campaigns/{campaign}", headers=survey.analyst).json()
+
+    assert shown["is_demo"] is False
+
+
 def test_only_analysts_manage_campaigns(survey: Survey, databases: Databases) -> None:
     add_staff(databases.urls["accounts"], email="moderatrice@example.org", roles=["moderator"])
     moderator = bearer(survey.client, email="moderatrice@example.org")

@@ -154,7 +154,7 @@ export class SolverPanel {
         el("td", { text: change }),
       ]);
     });
-    const table = el("div", { className: "aud-grid-wrap" }, [el("table", { className: "aud-table", attributes: { id: "calcul-comparaison" } }, [
+    const table = el("div", { className: "aud-grid-wrap", attributes: { tabindex: "0", role: "region", "aria-label": "Comparaison des calculs" } }, [el("table", { className: "aud-table", attributes: { id: "calcul-comparaison" } }, [
       el("caption", { text: "Plan proposé comparé au planning en cours (heures de Paris) ; les lignes cochées seront appliquées" }),
       el("thead", {}, [el("tr", {}, ["Appliquer", "Audition", "Planning en cours", "Plan proposé", "Changement"].map((h) => el("th", { text: h, attributes: { scope: "col" } })))]),
       el("tbody", {}, rows),

@@ -191,8 +191,9 @@ export async function suggest(q: string): Promise<readonly UseCaseSummary[]> {
   return shape<UseCaseSummary[]>(await requestJson("catalogue", withQuery("/use-cases/suggestions", { q })));
 }
 
-export async function getUseCase(id: number): Promise<UseCasePublic> {
-  return shape<UseCasePublic>(await requestJson("catalogue", `/use-cases/${id}`));
+/** A published fiche by its number or its slug. */
+export async function getUseCase(key: number | string): Promise<UseCasePublic> {
+  return shape<UseCasePublic>(await requestJson("catalogue", `/use-cases/${encodeURIComponent(String(key))}`));
 }
 
 export async function getSimilar(id: number): Promise<readonly SimilarUseCase[]> {

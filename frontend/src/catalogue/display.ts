@@ -2,7 +2,7 @@
 
 import { el } from "../dom";
 import { formatDate } from "../format";
-import type { Change, Content, HistoryEntry, MatchedLabel, Segment, SimilarUseCase, UseCaseSummary, Vocabularies } from "./api";
+import type { Change, Content, HistoryEntry, MatchedLabel, Segment, SimilarUseCase, UseCasePublic, UseCaseSummary, Vocabularies } from "./api";
 import { BLOCKS, EVENT_LABELS, fieldLabel, type FieldSpec } from "./fields";
 
 export function codeLabel(vocabularies: Vocabularies, vocabulary: string, code: string): string {
@@ -24,11 +24,7 @@ export function valueText(vocabularies: Vocabularies, field: string, value: unkn
 }
 
 export function snippetParagraph(segments: readonly Segment[]): HTMLElement {
-  return el(
-    "p",
-    { className: "card__text catalogue-snippet" },
-    segments.map((segment) => (segment.match ? el("mark", { text: segment.text }) : segment.text)),
-  );
+  return el("p", { className: "card__text catalogue-snippet" }, marked(segments));
 }
 
 function detail(term: string, value: string): HTMLElement[] {
@@ -55,37 +51,86 @@ export function similarCard(similar: SimilarUseCase, vocabularies: Vocabularies 
   return card;
 }
 
-/** A result card: title (a link to the fiche), porteur, theme, summary, snippet. */
+function marked(segments: readonly Segment[]): (HTMLElement | string)[] {
+  return segments.map((segment) => (segment.match ? el("mark", { text: segment.text }) : segment.text));
+}
+
+/**
+ * `text` with the query's words marked, when the snippet was cut from it (the API cuts it from
+ * the summary or the title and marks "… " and " …" where it cut); null when it was not.
+ */
+function markedWhole(text: string, snippet: readonly Segment[]): Segment[] | null {
+  const inner = snippet.filter((segment, index) => segment.match || !((index === 0 && segment.text === "… ") || (index === snippet.length - 1 && segment.text === " …")));
+  const excerpt = inner.map((segment) => segment.text).join("");
+  const at = excerpt ? text.indexOf(excerpt) : -1;
+  if (at < 0) return null;
+  return [{ text: text.slice(0, at), match: false }, ...inner, { text: text.slice(at + excerpt.length), match: false }].filter((segment) => segment.text);
+}
+
+/**
+ * A result card: title (a link to the fiche), porteur, theme, summary. The words found are
+ * marked where they are, in the title or the summary, which are each shown once.
+ */
 export function resultCard(item: UseCaseSummary, vocabularies: Vocabularies | null): HTMLElement {
-  const link = el("a", { text: item.title, attributes: { href: `fiche.html?id=${item.id}` } });
+  const snippet = item.snippet && item.snippet.some((s) => s.match) ? item.snippet : null;
+  const inTitle = snippet ? markedWhole(item.title, snippet) : null;
+  const inSummary = snippet && !inTitle ? markedWhole(item.summary, snippet) : null;
+  const link = el("a", { attributes: { href: `fiche.html?id=${item.id}` } }, inTitle ? marked(inTitle) : [item.title]);
   const technology = item.ai_technology && vocabularies ? codeLabel(vocabularies, "ai_technology", item.ai_technology) : "";
   return el("article", { className: "card" }, [
-    el("h3", { className: "card__title" }, [link]),
+    el("h3", { className: inTitle ? "card__title catalogue-snippet" : "card__title" }, [link]),
     el("dl", { className: "facts" }, [
       ...(item.local_authority_name ? detail("Collectivité", item.local_authority_name) : []),
       ...(item.theme ? detail("Thème", item.theme) : []),
       ...(technology ? detail("Technologie", technology) : []),
       ...(item.published_at ? detail("Publié le", formatDate(item.published_at)) : []),
     ]),
-    el("p", { className: "card__text", text: item.summary }),
-    item.snippet && item.snippet.some((s) => s.match) ? snippetParagraph(item.snippet) : null,
+    inSummary ? snippetParagraph(inSummary) : el("p", { className: "card__text", text: item.summary }),
+    snippet && !inTitle && !inSummary ? snippetParagraph(snippet) : null,
     item.matched && item.matched.length ? matchedList(item.matched) : null,
     item.is_demo ? el("p", { className: "catalogue-badge", text: "Fiche de démonstration" }) : null,
   ]);
 }
 
-function fieldRows(vocabularies: Vocabularies, fields: readonly FieldSpec[], content: Content): HTMLElement[] {
+/** Territory codes (SIREN or INSEE) and the names a reader knows them by. */
+export type TerritoryNames = ReadonlyMap<string, string>;
+
+/** The names of the fiche's porteur and partners, as the API gives them next to their codes. */
+export function territoryNames(useCase: Pick<UseCasePublic, "local_authority_code" | "local_authority_name" | "partners">): TerritoryNames {
+  const names = new Map(useCase.partners.map((partner) => [partner.code, partner.name]));
+  if (useCase.local_authority_code && useCase.local_authority_name) names.set(useCase.local_authority_code, useCase.local_authority_name);
+  return names;
+}
+
+function territoryText(names: TerritoryNames, value: unknown): string {
+  const codes = (Array.isArray(value) ? value : [value]).filter((code): code is string => typeof code === "string" && code !== "");
+  return codes.map((code) => names.get(code) ?? code).join(", ");
+}
+
+const TERRITORY_FIELDS: ReadonlySet<string> = new Set(BLOCKS.flatMap((block) => block.fields.filter((f) => f.kind === "territory" || f.kind === "territories").map((f) => f.name)));
+/** Shown as the page's heading and lead paragraph, above the blocks. */
+const SHOWN_ABOVE: ReadonlySet<string> = new Set(["title", "summary"]);
+
+/** A value as `valueText` shows it, a territory by its name where `names` knows it. */
+function shownValue(vocabularies: Vocabularies, names: TerritoryNames, field: string, value: unknown): string {
+  return TERRITORY_FIELDS.has(field) ? territoryText(names, value) : valueText(vocabularies, field, value);
+}
+
+function fieldRows(vocabularies: Vocabularies, fields: readonly FieldSpec[], content: Content, names: TerritoryNames): HTMLElement[] {
   return fields.flatMap((field) => {
-    const text = valueText(vocabularies, field.name, content[field.name]);
+    if (SHOWN_ABOVE.has(field.name)) return [];
+    const text = shownValue(vocabularies, names, field.name, content[field.name]);
     return text ? detail(field.label, text) : [];
   });
 }
 
-/** The fiche's content, block by block (empty fields left out). */
-export function ficheSections(vocabularies: Vocabularies, content: Content, porteur: string, heading: "h2" | "h3" = "h2"): HTMLElement[] {
+/**
+ * The fiche's content, block by block (empty fields left out, and the title and summary that
+ * the page shows above); the porteur and partners by their names where `names` knows them.
+ */
+export function ficheSections(vocabularies: Vocabularies, content: Content, names: TerritoryNames, heading: "h2" | "h3" = "h2"): HTMLElement[] {
   return BLOCKS.map((block) => {
-    const rows = fieldRows(vocabularies, block.fields, content);
-    if (block.id === "porteur" && porteur) rows.unshift(...detail("Collectivité", porteur));
+    const rows = fieldRows(vocabularies, block.fields, content, names);
     if (rows.length === 0) return null;
     return el("section", { className: "catalogue-block", attributes: { "aria-labelledby": `bloc-${block.id}` } }, [
       el(heading, { text: block.title, attributes: { id: `bloc-${block.id}` } }),
@@ -95,10 +140,10 @@ export function ficheSections(vocabularies: Vocabularies, content: Content, port
 }
 
 /** A table of field-level differences. */
-export function changesTable(vocabularies: Vocabularies, changes: readonly Change[], caption: string): HTMLElement {
+export function changesTable(vocabularies: Vocabularies, changes: readonly Change[], caption: string, names: TerritoryNames = new Map()): HTMLElement {
   if (changes.length === 0) return el("p", { text: "Aucune différence." });
   return el("div", { className: "catalogue-table" }, [
-    el("table", {}, [
+    el("table", { className: "catalogue-changes" }, [
       el("caption", { text: caption }),
       el("thead", {}, [el("tr", {}, [el("th", { text: "Champ", attributes: { scope: "col" } }), el("th", { text: "Avant", attributes: { scope: "col" } }), el("th", { text: "Après", attributes: { scope: "col" } })])]),
       el(
@@ -107,8 +152,8 @@ export function changesTable(vocabularies: Vocabularies, changes: readonly Chang
         changes.map((change) =>
           el("tr", {}, [
             el("th", { text: fieldLabel(change.field), attributes: { scope: "row" } }),
-            el("td", { className: "catalogue-before", text: valueText(vocabularies, change.field, change.before) || "—" }),
-            el("td", { className: "catalogue-after", text: valueText(vocabularies, change.field, change.after) || "—" }),
+            el("td", { className: "catalogue-before", text: shownValue(vocabularies, names, change.field, change.before) || "—" }),
+            el("td", { className: "catalogue-after", text: shownValue(vocabularies, names, change.field, change.after) || "—" }),
           ]),
         ),
       ),
@@ -116,7 +161,7 @@ export function changesTable(vocabularies: Vocabularies, changes: readonly Chang
   ]);
 }
 
-export function historyList(vocabularies: Vocabularies, entries: readonly HistoryEntry[]): HTMLElement {
+export function historyList(vocabularies: Vocabularies, entries: readonly HistoryEntry[], names: TerritoryNames): HTMLElement {
   return el(
     "ol",
     { className: "catalogue-history" },
@@ -124,7 +169,7 @@ export function historyList(vocabularies: Vocabularies, entries: readonly Histor
       el("li", {}, [
         el("h3", { text: `Version ${entry.version} — ${EVENT_LABELS[entry.event] ?? entry.event} le ${formatDate(entry.at)}` }),
         entry.note ? el("p", { text: entry.note }) : null,
-        entry.event === "published" ? changesTable(vocabularies, entry.changes, `Changements de la version ${entry.version}`) : null,
+        entry.event === "published" ? changesTable(vocabularies, entry.changes, `Changements de la version ${entry.version}`, names) : null,
       ]),
     ),
   );

@@ -14,12 +14,14 @@ import {
 import { fitFor, type Fit } from "../auditions/availability";
 import { MinutesEditor, showAttachments, showReleases, uploadAttachment } from "../auditions/console-extras";
 import { importReply, saveOrganizer, showParticipation } from "../auditions/replies-panel";
+import { ActorFilter, describeRow } from "../auditions/actor-filter";
 import { SolverPanel } from "../auditions/solver-panel";
 
 const status = byId("console-etat", HTMLElement);
 const error = byId("console-erreur", HTMLElement);
 const consoleBox = byId("console", HTMLElement);
 const actorsBody = byId("organisations", HTMLElement);
+const actorFilter = new ActorFilter(actorsBody);
 const grid = byId("grille", HTMLElement);
 const gridDay = byId("grille-jour", HTMLSelectElement);
 const unplaced = byId("non-placees", HTMLElement);
@@ -125,9 +127,16 @@ function render(data: Draft): void {
   minutes.setHearings(live.filter((h) => h.starts_at !== null));
 }
 
+/** The row's action: invite, remind while no answer came, or send the link again after one. */
+function inviteLabel(status: string | null): string {
+  if (!status) return "Inviter";
+  return status === "sent" ? "Relancer" : "Renvoyer le lien à";
+}
+
 function renderActors(data: Draft): void {
   actorsBody.replaceChildren(...data.actors.map((actor) => {
-    const invite = el("button", { className: "button button--secondary", text: actor.invitation_status ? "Relancer" : "Inviter", attributes: { type: "button", "aria-label": `${actor.invitation_status ? "Relancer" : "Inviter"} ${actor.name}` } });
+    const action = inviteLabel(actor.invitation_status);
+    const invite = el("button", { className: "button button--secondary", text: action.replace(/ à$/, ""), attributes: { type: "button", "aria-label": `${action} ${actor.name}` } });
     invite.addEventListener("click", () => void run(async () => {
       await call(`/events/${eventId}/invitations`, { method: "POST", token, body: { actor_id: actor.id } });
       await refresh();
@@ -137,13 +146,16 @@ function renderActors(data: Draft): void {
       ? ` (${actor.delegation_size ?? "?"} pers., ${MODES[actor.mode ?? ""] ?? "mode non précisé"})`
       : "";
     const state = label + details;
-    return el("tr", {}, [
+    const row = el("tr", {}, [
       el("td", { text: actor.name }),
       el("td", { text: actor.contacts.map((c) => `${c.name} <${c.email}>`).join(", ") }),
       el("td", { text: state }),
       el("td", {}, [invite]),
     ]);
+    describeRow(row, actor);
+    return row;
   }));
+  actorFilter.apply();
 }
 
 function renderWarnings(warnings: readonly Warning[]): void {

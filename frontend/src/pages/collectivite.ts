@@ -1,6 +1,7 @@
 /** A local authority's page: its published fiches and its CRPA L312-1-3 inventory. */
 
 import "../catalogue/catalogue.css";
+import { namesNothing, showWrongAddress, type WayBack } from "../address";
 import { errorMessage, requestJson } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { count } from "../format";
@@ -17,6 +18,7 @@ const inventory = byId("collectivite-inventaire", HTMLElement);
 const params = new URLSearchParams(window.location.search);
 const code = (params.get("code") ?? "").trim();
 const kind = params.get("type") === "region" ? "region" : undefined;
+const LIBRARY: WayBack = { href: "catalogue.html", text: "Chercher une collectivité dans la bibliothèque" };
 
 interface Territory {
   readonly name: string;
@@ -31,11 +33,6 @@ function detail(term: string, value: string): HTMLElement[] {
 }
 
 async function start(): Promise<void> {
-  if (!/^[0-9AB]{2,9}$/.test(code)) {
-    announce(status, "");
-    showError(error, "Adresse incomplète : aucune collectivité n'est indiquée.");
-    return;
-  }
   const path = `/territories/${encodeURIComponent(code)}${kind ? "?kind=region" : ""}`;
   const [territory, vocabularies] = await Promise.all([requestJson("catalogue", path) as Promise<Territory>, getVocabularies()]);
   // A two-digit code names a département and a région: the kind tells them apart.
@@ -78,7 +75,12 @@ async function start(): Promise<void> {
   announce(status, `${count(page.total, "cas d'usage publié", "cas d'usage publiés")}, dont ${count(decisions.length, "traitement", "traitements")} fondant des décisions individuelles.`);
 }
 
-start().catch((failure: unknown) => {
-  announce(status, "");
-  showError(error, errorMessage(failure));
-});
+if (!/^[0-9AB]{2,9}$/.test(code)) {
+  showWrongAddress("Adresse incomplète", "Cette adresse n'indique pas de collectivité : elle se termine par « ?code= » suivi de son SIREN ou de son code INSEE.", LIBRARY);
+} else {
+  start().catch((failure: unknown) => {
+    announce(status, "");
+    if (namesNothing(failure)) showWrongAddress("Collectivité introuvable", errorMessage(failure), LIBRARY);
+    else showError(error, errorMessage(failure));
+  });
+}

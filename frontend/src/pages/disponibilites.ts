@@ -6,6 +6,7 @@
  */
 
 import "../auditions/auditions.css";
+import { fragmentToken, namesNothing, showWrongAddress, type WayBack } from "../address";
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import {
@@ -42,7 +43,8 @@ const preciseStart = byId("precis-debut", HTMLInputElement);
 const preciseEnd = byId("precis-fin", HTMLInputElement);
 const preciseAnswer = byId("precis-reponse", HTMLSelectElement);
 
-const token = decodeURIComponent(window.location.hash.slice(1));
+const token = fragmentToken();
+const CONTACT: WayBack = { href: "contact.html", text: "Écrire aux organisateurs des auditions (page Contact)" };
 let current: InvitationForm | null = null;
 let halfDays: HalfDay[] = [];
 const precise = new PreciseWindows(byId("precis-liste", HTMLElement), () => lockPreciseDays());
@@ -125,8 +127,7 @@ byId("precis-ajouter", HTMLButtonElement).addEventListener("click", () => {
 
 async function load(): Promise<void> {
   if (token === "") {
-    announce(status, "");
-    showError(error, "Ce lien est incomplet : ouvrez l'adresse complète reçue par courriel.");
+    showWrongAddress("Lien incomplet", "Ce lien est incomplet : ouvrez en entier l'adresse reçue par courriel, qui se termine par « # » suivi d'une longue suite de caractères.", CONTACT);
     return;
   }
   try {
@@ -134,7 +135,8 @@ async function load(): Promise<void> {
     announce(status, "");
   } catch (failure) {
     announce(status, "");
-    showError(error, errorMessage(failure));
+    if (namesNothing(failure)) showWrongAddress("Lien non valable", `${errorMessage(failure)} Ouvrez en entier l'adresse reçue par courriel ; si elle ne fonctionne pas, les organisateurs vous en enverront une autre.`, CONTACT);
+    else showError(error, errorMessage(failure));
   }
 }
 

@@ -189,7 +189,7 @@ async function showHistory(id: number, name: string): Promise<void> {
 }
 
 function table(caption: string, cells: Row[]): HTMLElement {
-  return el("table", { className: "console-table" }, [
+  return el("div", { className: "console-table-wrap", attributes: { tabindex: "0", role: "region", "aria-label": caption } }, [el("table", { className: "console-table" }, [
     el("caption", { text: caption }),
     el("thead", {}, [el("tr", {}, ["Groupe", "Invitées", "Commencées", "Envoyées", "Taux d'envoi"].map((text) => el("th", { text, attributes: { scope: "col" } })))]),
     el("tbody", {}, cells.map((cell) => {
@@ -203,7 +203,7 @@ function table(caption: string, cells: Row[]): HTMLElement {
         el("td", { className: "number", text: invited ? `${Math.round((100 * submitted) / invited)} %` : "—" }),
       ]);
     })),
-  ]);
+  ])]);
 }
 
 async function loadParticipation(): Promise<void> {

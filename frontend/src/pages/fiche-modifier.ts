@@ -1,12 +1,13 @@
 /** Editing through the private link: the token lives in the address's fragment, never sent to a server log. */
 
 import "../catalogue/catalogue.css";
+import { fragmentToken, namesNothing, showWrongAddress, type WayBack } from "../address";
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { FieldErrors, getVocabularies, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
 import { ifMatchHeaders, privateLinkHeaders } from "../headers";
 import { fieldLabel, STATUS_LABELS } from "../catalogue/fields";
-import { ficheSections } from "../catalogue/display";
+import { ficheSections, territoryNames } from "../catalogue/display";
 import { buildFicheForm } from "../catalogue/form";
 
 const status = byId("modifier-etat", HTMLElement);
@@ -23,7 +24,8 @@ const draftContent = byId("brouillon-contenu", HTMLElement);
 const aiAct = byId("modifier-ia", HTMLElement);
 const aiActState = byId("modifier-ia-etat", HTMLElement);
 
-const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+const token = fragmentToken();
+const LIBRARY: WayBack = { href: "catalogue.html", text: "Aller à la bibliothèque d'IA territorialisées" };
 
 function describe(useCase: UseCasePrivate): string {
   const state = STATUS_LABELS[useCase.status] ?? useCase.status;
@@ -58,17 +60,12 @@ function showDraft(vocabularies: Vocabularies, useCase: UseCasePrivate): void {
   draftContent.replaceChildren(
     el("p", { className: "lead", text: String(useCase.draft["title"] ?? useCase.title) }),
     el("p", { text: String(useCase.draft["summary"] ?? "") }),
-    ...ficheSections(vocabularies, useCase.draft, useCase.local_authority_name ?? "", "h3"),
+    ...ficheSections(vocabularies, useCase.draft, territoryNames(useCase), "h3"),
   );
   draftSection.hidden = false;
 }
 
 async function start(): Promise<void> {
-  if (!token) {
-    announce(status, "");
-    showError(error, "Ce lien de modification est incomplet. Utilisez le lien reçu par courriel.");
-    return;
-  }
   const [vocabularies, loaded] = await Promise.all([getVocabularies(), send<UseCasePrivate>("GET", "/edit-link", undefined, privateLinkHeaders(token))]);
   let useCase = loaded;
   announce(status, describe(useCase));
@@ -105,7 +102,12 @@ async function start(): Promise<void> {
   }
 }
 
-start().catch((failure: unknown) => {
-  announce(status, "");
-  showError(error, errorMessage(failure));
-});
+if (!token) {
+  showWrongAddress("Lien incomplet", "Ce lien de modification est incomplet : ouvrez en entier le lien reçu par courriel, qui se termine par « # » suivi d'une longue suite de caractères.", LIBRARY);
+} else {
+  start().catch((failure: unknown) => {
+    announce(status, "");
+    if (namesNothing(failure)) showWrongAddress("Lien non valable", `${errorMessage(failure)} Ouvrez en entier le lien reçu par courriel ; s'il ne fonctionne plus, proposez la fiche à nouveau depuis la bibliothèque.`, LIBRARY);
+    else showError(error, errorMessage(failure));
+  });
+}

@@ -1,13 +1,14 @@
 /** One fiche: its blocks, provenance and public history (with a print stylesheet). */
 
 import "../catalogue/catalogue.css";
+import { namesNothing, showWrongAddress, type WayBack } from "../address";
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
 import { loadToken } from "../session";
 import { getHistory, getSimilar, getUseCase, getVocabularies, send, type UseCasePrivate, type UseCasePublic } from "../catalogue/api";
 import { bearerHeaders, ifMatchHeaders } from "../headers";
-import { changesTable, ficheSections, historyList, similarCard } from "../catalogue/display";
+import { changesTable, ficheSections, historyList, similarCard, territoryNames } from "../catalogue/display";
 import { STATUS_LABELS } from "../catalogue/fields";
 import { getMention, mentionContent } from "../catalogue/mention";
 import { offerFeed } from "../catalogue/feeds";
@@ -54,8 +55,10 @@ function offerModeration(useCase: UseCasePublic, token: string): void {
 }
 
 const params = new URLSearchParams(window.location.search);
-const id = Number.parseInt(params.get("id") ?? "", 10);
+/** A fiche by its number (`?id=12`) or by its slug (`?slug=depots-sauvages-paris`, or `?id=…`). */
+const key = (params.get("id") ?? params.get("slug") ?? "").trim();
 const preview = params.get("apercu") === "1";
+const LIBRARY: WayBack = { href: "catalogue.html", text: "Chercher une fiche dans la bibliothèque" };
 
 /** "qualifiée (règles v…)" or "déclarée par le contributeur", the rules linked, and whether to requalify. */
 function aiActSource(useCase: UseCasePublic): HTMLElement {
@@ -73,26 +76,21 @@ function detail(term: string, value: HTMLElement | string): HTMLElement[] {
 }
 
 async function start(): Promise<void> {
-  if (!Number.isInteger(id) || id < 1) {
-    announce(status, "");
-    showError(error, "Adresse incomplète : aucune fiche n'est indiquée.");
-    return;
-  }
   const vocabularies = await getVocabularies();
   let useCase: UseCasePublic;
   let content;
   const token = loadToken();
-  if (preview && token) {
-    const draft = await send<UseCasePrivate>("GET", `/moderation/use-cases/${id}`, undefined, bearerHeaders(token));
+  if (preview && token && /^[1-9][0-9]*$/.test(key)) {
+    const draft = await send<UseCasePrivate>("GET", `/moderation/use-cases/${key}`, undefined, bearerHeaders(token));
     useCase = draft;
     content = draft.draft;
     previewNotice.hidden = false;
     previewNotice.replaceChildren(
       el("p", { text: `Aperçu pour la modération : ${STATUS_LABELS[draft.status] ?? draft.status}. Le contenu montré est le brouillon.` }),
-      changesTable(vocabularies, draft.changes, "Différences avec la version publiée"),
+      changesTable(vocabularies, draft.changes, "Différences avec la version publiée", territoryNames(draft)),
     );
   } else {
-    useCase = await getUseCase(id);
+    useCase = await getUseCase(key);
     content = useCase.content;
     if (token) {
       offerModeration(useCase, token);
@@ -118,20 +116,20 @@ async function start(): Promise<void> {
     ...(useCase.ai_act.label ? detail("Règlement IA", aiActSource(useCase)) : []),
     ...(useCase.partners.length ? detail("Partenaires", useCase.partners.map((p) => p.name).join(", ")) : []),
   );
-  blocks.replaceChildren(...ficheSections(vocabularies, content, ""));
+  blocks.replaceChildren(...ficheSections(vocabularies, content, territoryNames(useCase)));
   article.hidden = false;
   if (preview) {
     historySection.hidden = true;
   } else {
-    void offerFeed(historyFeed, `/use-cases/${id}/history.atom`, `Changements de « ${String(content["title"] ?? useCase.title)} » (Atom)`);
-    history.replaceChildren(historyList(vocabularies, await getHistory(id)));
+    void offerFeed(historyFeed, `/use-cases/${String(useCase.id)}/history.atom`, `Changements de « ${String(content["title"] ?? useCase.title)} » (Atom)`);
+    history.replaceChildren(historyList(vocabularies, await getHistory(useCase.id), territoryNames(useCase)));
     // Similar fiches are a help, not the page: a failure leaves the section hidden.
-    const similar = await getSimilar(id).catch(() => []);
+    const similar = await getSimilar(useCase.id).catch(() => []);
     similarList.replaceChildren(...similar.map((item) => el("li", {}, [similarCard(item, vocabularies)])));
     similarSection.hidden = similar.length === 0;
     if (useCase.individual_decisions === true) {
       // The mention helps the authority: a failure leaves the section hidden.
-      const found = await getMention(id).catch(() => null);
+      const found = await getMention(useCase.id).catch(() => null);
       mention.replaceChildren(...(found ? mentionContent(found) : []));
       mentionSection.hidden = found === null;
     }
@@ -139,7 +137,13 @@ async function start(): Promise<void> {
   announce(status, useCase.is_demo ? "Fiche de démonstration : elle illustre la bibliothèque et ne décrit pas un projet réel." : "");
 }
 
-start().catch((failure: unknown) => {
-  announce(status, "");
-  showError(error, errorMessage(failure));
-});
+// A number, or a slug (lowercase letters, digits and hyphens), as the API reads them.
+if (!/^(?:[1-9][0-9]{0,9}|[a-z0-9-]*[a-z-][a-z0-9-]*)$/.test(key)) {
+  showWrongAddress("Adresse incomplète", "Cette adresse n'indique pas de fiche : elle se termine par « ?id= » suivi du numéro de la fiche.", LIBRARY);
+} else {
+  start().catch((failure: unknown) => {
+    announce(status, "");
+    if (namesNothing(failure)) showWrongAddress("Fiche introuvable", errorMessage(failure), LIBRARY);
+    else showError(error, errorMessage(failure));
+  });
+}

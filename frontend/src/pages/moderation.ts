@@ -9,7 +9,7 @@ import { count } from "../format";
 import { loadToken } from "../session";
 import { FieldErrors, getVocabularies, send, type UseCasePrivate, type Vocabularies } from "../catalogue/api";
 import { bearerHeaders, ifMatchHeaders } from "../headers";
-import { changesTable } from "../catalogue/display";
+import { changesTable, territoryNames } from "../catalogue/display";
 import { fieldLabel, STATUS_LABELS } from "../catalogue/fields";
 
 const status = byId("moderation-etat", HTMLElement);
@@ -63,7 +63,7 @@ function item(useCase: UseCasePrivate, vocabularies: Vocabularies): HTMLElement 
       useCase.publication_errors.length
         ? el("p", { className: "catalogue-field-error", text: `Incomplète : ${useCase.publication_errors.map((e) => fieldLabel(String(e.loc[e.loc.length - 1]))).join(", ")}.` })
         : null,
-      changesTable(vocabularies, useCase.changes, isUpdate ? "Différences avec la version publiée" : "Contenu proposé"),
+      changesTable(vocabularies, useCase.changes, isUpdate ? "Différences avec la version publiée" : "Contenu proposé", territoryNames(useCase)),
       el("p", {}, [el("a", { text: "Aperçu de la fiche", attributes: { href: `fiche.html?id=${useCase.id}&apercu=1` } })]),
       el("label", { text: "Message au contributeur (pour demander des modifications ou refuser)", attributes: { for: message.id } }),
       message,

@@ -4,6 +4,7 @@
  * changes arrive every few seconds, and a notice says when two agents changed the same answer.
  */
 
+import { fragmentToken, showWrongAddress, type WayBack } from "../address";
 import { errorMessage } from "../api";
 import { announce, byId, el, showError } from "../dom";
 import { formatDate } from "../format";
@@ -40,7 +41,16 @@ const languageSelect = byId("langue", HTMLSelectElement);
 const nextRequired = byId("suivante", HTMLAnchorElement);
 const sectionList = byId("sections", HTMLElement);
 
-const token = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+const token = fragmentToken();
+const CONTACT: WayBack = { href: "contact.html", text: "Écrire à l'équipe de l'observatoire (page Contact)" };
+/** Waits before the second and third attempts at loading the questionnaire; then the page says what happens. */
+const LOAD_RETRIES_MS = [1500, 3000];
+/** Refusals meaning the link names no invitation (unknown, revoked, cut short). */
+const LINK_UNKNOWN = [400, 401, 404, 410, 422];
+/** Autosave: quick retries first, then one every 30 s once the service has failed this often. */
+const SAVE_RETRY_MS = 3000;
+const SAVE_SLOW_RETRY_MS = 30_000;
+const SAVE_QUICK_TRIES = 3;
 const author = tabLabel();
 
 /** The questionnaire as written, and as shown in the chosen language. */
@@ -57,6 +67,8 @@ let open = true;
 const pending = new Set<string>();
 let saveTimer: number | undefined;
 let saving: Promise<void> | null = null;
+/** Autosaves failed in a row (the service unreachable or in error). */
+let failedSaves = 0;
 
 function tabLabel(): string {
   try {
@@ -211,8 +223,12 @@ async function flush(): Promise<void> {
       handleSave(reply);
     } catch (failure) {
       for (const key of keys) pending.add(key);
-      announce(saved, errorMessage(failure));
-      window.setTimeout(() => void flush(), 3000);
+      failedSaves += 1;
+      const slow = failedSaves >= SAVE_QUICK_TRIES;
+      announce(saved, slow
+        ? `Vos dernières modifications ne sont pas encore enregistrées : le service ne répond pas. Les réponses enregistrées avant restent conservées. Gardez cette page ouverte, un nouvel essai a lieu toutes les 30 secondes ; si cela dure, écrivez à l'équipe de l'observatoire (page Contact).`
+        : errorMessage(failure));
+      window.setTimeout(() => void flush(), slow ? SAVE_SLOW_RETRY_MS : SAVE_RETRY_MS);
     } finally {
       saving = null;
     }
@@ -221,6 +237,7 @@ async function flush(): Promise<void> {
 }
 
 function handleSave(reply: Reply): void {
+  failedSaves = 0;
   const body = reply.body;
   if (reply.status === 409) {
     closeForm(detailOf(reply, "La campagne est close."));
@@ -320,17 +337,40 @@ function showIdentity(body: Record<string, unknown>): void {
   deadline.textContent = `Campagne « ${campaign["title"]} » : réponses modifiables jusqu'au ${formatDate(String(campaign["closes_on"]))} inclus (heure de Paris).`;
 }
 
-async function start(): Promise<void> {
-  if (!token) {
-    announce(status, "");
-    showError(error, "Ce lien est incomplet : ouvrez le lien personnel reçu par courriel, en entier.");
-    return;
+/** GET /answering, tried again a bounded number of times while the service fails (5xx, no answer). */
+async function fetchQuestionnaire(): Promise<Reply> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call("/answering", privateLinkHeaders(token));
+    } catch (failure) {
+      const wait = LOAD_RETRIES_MS[attempt];
+      if (wait === undefined) throw failure;
+      announce(status, `${errorMessage(failure)} Nouvel essai dans ${Math.round(wait / 1000)} s (essai ${attempt + 2} sur ${LOAD_RETRIES_MS.length + 1})…`);
+      await new Promise((resolve) => window.setTimeout(resolve, wait));
+    }
   }
+}
+
+/** After the last attempt: what happens to the answers, and who to write to. */
+function showUnavailable(failure: unknown): void {
+  announce(status, "");
+  error.replaceChildren(
+    el("p", { text: `Le questionnaire ne peut pas être affiché pour le moment (${LOAD_RETRIES_MS.length + 1} essais). ${errorMessage(failure)}` }),
+    el("p", { text: "Les réponses déjà enregistrées sont conservées : rien n'est perdu. Revenez plus tard avec le même lien personnel ; il reste valable jusqu'à la clôture de la campagne." }),
+    el("p", {}, ["Si le problème dure, ", el("a", { text: CONTACT.text, attributes: { href: CONTACT.href } }), " en indiquant le nom de votre collectivité."]),
+  );
+}
+
+async function start(): Promise<void> {
   try {
-    const reply = await call("/answering", privateLinkHeaders(token));
-    if (reply.status !== 200) {
+    const reply = await fetchQuestionnaire();
+    if (reply.status !== 200 && !LINK_UNKNOWN.includes(reply.status)) {
       announce(status, "");
-      showError(error, detailOf(reply, "Ce lien de réponse est inconnu ou n'est plus valable."));
+      showError(error, detailOf(reply, "Le questionnaire ne peut pas être affiché."));
+      return;
+    }
+    if (reply.status !== 200) {
+      showWrongAddress("Lien non valable", `${detailOf(reply, "Ce lien de réponse est inconnu ou n'est plus valable.")} Ouvrez en entier le lien personnel reçu par courriel ; s'il ne fonctionne plus, demandez-en un nouveau.`, CONTACT);
       return;
     }
     const body = reply.body;
@@ -358,8 +398,7 @@ async function start(): Promise<void> {
     if (campaign["status"] !== "open") closeForm(campaign["status"] === "closed" ? `La campagne est close depuis le ${formatDate(campaign["closes_on"] ?? "")} : les réponses ne peuvent plus être modifiées.` : "La campagne n'est pas encore ouverte.");
     window.setInterval(() => void poll(), POLL_MS);
   } catch (failure) {
-    announce(status, "");
-    showError(error, errorMessage(failure), () => void start());
+    showUnavailable(failure);
   }
 }
 
@@ -440,4 +479,8 @@ function bindPage(): void {
 // Another personal link pasted into this tab: start again with its token.
 window.addEventListener("hashchange", () => window.location.reload());
 
-void start();
+if (token) {
+  void start();
+} else {
+  showWrongAddress("Lien incomplet", "Ce lien est incomplet : ouvrez en entier le lien personnel reçu par courriel, qui se termine par « # » suivi d'une longue suite de caractères.", CONTACT);
+}

@@ -5,7 +5,8 @@
  * Everything shown comes from the public, disclosure-controlled endpoints.
  */
 
-import { ApiError, baseUrl, errorMessage, requestJson, withQuery } from "../api";
+import { namesNothing, positiveParameter, showWrongAddress, type WayBack } from "../address";
+import { baseUrl, errorMessage, requestJson, withQuery } from "../api";
 import { loadConfig } from "../config";
 import { announce, byId, el, showError } from "../dom";
 import { intervalChart, type Bar } from "./charts";
@@ -58,6 +59,7 @@ interface Note { message: string | null; sections: { title: string; paragraphs: 
 const status = byId("observatoire-etat", HTMLElement);
 const errors = byId("observatoire-erreur", HTMLElement);
 const titleNode = byId("observatoire-titre", HTMLElement);
+const demoNotice = byId("observatoire-demo", HTMLElement);
 const participationBox = byId("participation", HTMLElement);
 const resultsBox = byId("resultats", HTMLElement);
 const methodBox = byId("methodologie", HTMLElement);
@@ -66,7 +68,8 @@ const intervalSelect = byId("intervalle", HTMLSelectElement);
 const csvLink = byId("telecharger-csv", HTMLAnchorElement);
 const jsonLink = byId("telecharger-json", HTMLAnchorElement);
 
-const campaignId = Number(new URLSearchParams(window.location.search).get("campagne"));
+const campaignId = positiveParameter("campagne");
+const CAMPAIGNS: WayBack = { href: "observatoire.html", text: "Choisir une campagne dans l'observatoire" };
 
 /** "16,3" — the same rounding as the CSV download. */
 function decimal(value: number, digits = 1): string {
@@ -80,7 +83,8 @@ function integer(value: number): string {
 }
 
 function table(caption: string, head: string[], rows: (string | HTMLElement)[][], numeric: Set<number>): HTMLElement {
-  return el("div", { className: "observatory-table-wrap" }, [
+  // Focusable, so that a table wider than a phone can be scrolled with the keyboard.
+  return el("div", { className: "observatory-table-wrap", attributes: { tabindex: "0", role: "region", "aria-label": caption } }, [
     el("table", { className: "observatory-table" }, [
       el("caption", { text: caption }),
       el("thead", {}, [el("tr", {}, head.map((name) => el("th", { text: name, attributes: { scope: "col" } })))]),
@@ -276,10 +280,10 @@ function renderNote(note: Note): void {
   );
 }
 
-async function showResults(): Promise<void> {
+async function showResults(id: number): Promise<void> {
   const breakdown = breakdownSelect.value;
   const interval = intervalSelect.value;
-  const path = `/campaigns/${String(campaignId)}/results`;
+  const path = `/campaigns/${String(id)}/results`;
   const base = baseUrl(await loadConfig(), "survey");
   csvLink.href = base + withQuery(path, { breakdown, interval, format: "csv" });
   jsonLink.href = base + withQuery(path, { breakdown, interval });
@@ -290,28 +294,36 @@ async function showResults(): Promise<void> {
   announce(status, `Résultats affichés : ${shown.join(", intervalle ")}.`);
 }
 
-async function start(): Promise<void> {
-  if (!Number.isInteger(campaignId) || campaignId < 1) {
-    throw new ApiError("Adresse incomplète : choisissez une campagne dans l'observatoire.", 404);
-  }
-  const campaign = (await requestJson("survey", `/campaigns/${String(campaignId)}`)) as { title: string };
+async function start(id: number): Promise<void> {
+  const campaign = (await requestJson("survey", `/campaigns/${String(id)}`)) as { title: string; is_demo?: boolean };
   titleNode.textContent = campaign.title;
+  demoNotice.hidden = campaign.is_demo !== true;
   document.title = `${campaign.title} — Observatoire des usages`;
   const [figures, note] = await Promise.all([
-    requestJson("survey", `/campaigns/${String(campaignId)}/participation`),
-    requestJson("survey", `/campaigns/${String(campaignId)}/methodology`),
+    requestJson("survey", `/campaigns/${String(id)}/participation`),
+    requestJson("survey", `/campaigns/${String(id)}/methodology`),
   ]);
   renderParticipation(figures as Participation);
   renderNote(note as Note);
-  await showResults();
+  await showResults(id);
 }
 
-for (const select of [breakdownSelect, intervalSelect]) {
-  select.addEventListener("change", () => {
-    showResults().catch((error: unknown) => { showError(errors, errorMessage(error)); });
+function run(id: number): void {
+  start(id).catch((error: unknown) => {
+    announce(status, "");
+    if (namesNothing(error)) showWrongAddress("Campagne introuvable", errorMessage(error), CAMPAIGNS);
+    else showError(errors, errorMessage(error), () => { showError(errors, ""); run(id); });
   });
 }
-start().catch((error: unknown) => {
-  announce(status, "");
-  showError(errors, errorMessage(error), () => { showError(errors, ""); void start(); });
-});
+
+if (campaignId === null) {
+  showWrongAddress("Adresse incomplète", "Cette adresse n'indique pas de campagne : elle se termine par « ?campagne= » suivi du numéro de la campagne.", CAMPAIGNS);
+} else {
+  const id = campaignId;
+  for (const select of [breakdownSelect, intervalSelect]) {
+    select.addEventListener("change", () => {
+      showResults(id).catch((error: unknown) => { showError(errors, errorMessage(error)); });
+    });
+  }
+  run(id);
+}

@@ -7,14 +7,20 @@ link is kept, so the former one cannot be sent again, and the new one replaces i
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from services.catalogue.ai_act import engine, qualification
 from services.catalogue.models import UseCase, UseCaseStatus
 from services.catalogue.notifications import send_requalify_notice
+from services.catalogue.settings import CatalogueSettings
 from services.common import private_links
 from services.common.mail import MailSettings
 
+logger = logging.getLogger(__name__)
 # A refused or archived fiche can no longer change: nothing to requalify.
 _CLOSED = (UseCaseStatus.REJECTED, UseCaseStatus.ARCHIVED)
 
@@ -26,6 +32,8 @@ def due(session: Session) -> list[UseCase]:
         select(UseCase)
         .where(col(UseCase.qualification).is_not(None), col(UseCase.status).not_in(_CLOSED))
         .order_by(col(UseCase.id))
+        # Replicas starting together: each fiche is told by the one that locked it first.
+        .with_for_update(skip_locked=True)
     ).all()
     return [
         row
@@ -49,3 +57,21 @@ def send_notices(session: Session, mail: MailSettings) -> int:
         send_requalify_notice(session, mail, use_case, link.token, old=old, new=current)
     session.flush()
     return len(fiches)
+
+
+def at_start(database: Engine, settings: CatalogueSettings) -> None:
+    """A new rule set comes with a deployment: the service, as it starts, tells the contacts.
+
+    A database that does not answer yet only delays the notices to the next start (or to
+    `iat-admin requalify-notices`): it is no reason not to serve."""
+    try:
+        with Session(database) as session:
+            sent = send_notices(session, settings.mail)
+            session.commit()
+    except SQLAlchemyError as error:
+        logger.warning("requalify notices not sent at start: %s", type(error).__name__)
+        return
+    if sent:
+        logger.info(
+            "requalify notices: %d fiche(s) told about rules v%s", sent, engine.rules().version
+        )

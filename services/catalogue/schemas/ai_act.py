@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.catalogue.ai_act import engine, qualification
-from services.catalogue.ai_act.engine import Outcome
+from services.catalogue.ai_act.engine import Obligation, Outcome, Step
 from services.catalogue.models import UseCase
 
 # An answer is a code, or a list of codes for a question of kind "many"; bounded as every body.
@@ -41,24 +41,6 @@ class RuleSet(BaseModel):
     questions: list[dict[str, Any]]
 
 
-class TrailStep(BaseModel):
-    question: str
-    text: str
-    answer: Answer
-    labels: list[str]
-    provision: str
-
-
-class ObligationView(BaseModel):
-    id: str
-    title: str
-    text: str
-    provision: str
-    applies_from: str
-    date_label: str
-    date_source: str
-
-
 class OutcomeView(BaseModel):
     """Where the answers lead: the class, the role, the duties and the trail of provisions."""
 
@@ -68,10 +50,11 @@ class OutcomeView(BaseModel):
     class_provision: str | None
     role: str | None
     tags: list[str]
-    obligations: list[ObligationView]
+    # The engine's own records: a duty with its article and date, a step of the trail.
+    obligations: list[Obligation]
     next_question: str | None
     unanswered: list[str]
-    trail: list[TrailStep]
+    trail: list[Step]
 
 
 def outcome_view(outcome: Outcome) -> OutcomeView:
