@@ -81,6 +81,9 @@ RULES: dict[str, dict[tuple[str, str], Rule]] = {
         ("GET", "/use-cases/{use_case_id}"): PUBLIC,
         ("GET", "/use-cases/{use_case_id}/similar"): PUBLIC,
         ("GET", "/use-cases/{use_case_id}/history"): PUBLIC,
+        ("GET", "/use-cases/{use_case_id}/history.atom"): PUBLIC,
+        ("GET", "/use-cases/changes"): PUBLIC,
+        ("GET", "/feeds/use-cases.atom"): PUBLIC,
         ("GET", "/vocabularies"): PUBLIC,
         ("GET", "/schema/use-case.json"): PUBLIC,
         # Anyone may propose a fiche, without an account.

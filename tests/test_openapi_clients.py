@@ -42,8 +42,10 @@ from tests.test_operation_ids import served_document
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 # The generator reads only JSON, text and octet-stream answers; an XLSX download is a file.
+# Read as bytes by a generated client (the generator knows neither): a workbook, a feed.
 CONTENT_TYPE_OVERRIDES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream",
+    "application/atom+xml": "application/octet-stream",
 }
 
 Operation = Callable[[str], ModuleType]

@@ -9,6 +9,7 @@ agents' work instead of refusing it.)
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -58,3 +59,26 @@ def etag(version: int) -> str:
 
 def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
+
+
+def body_etag(body: bytes | str) -> str:
+    """A strong ETag of a representation computed from its bytes (a list, a feed)."""
+    data = body.encode() if isinstance(body, str) else body
+    return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+
+
+def still_fresh(if_none_match: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header names `tag` (RFC 9110: weak comparison, or `*`), so
+    that a conditional GET is answered 304 Not Modified."""
+    if not if_none_match:
+        return False
+    wanted = tag.removeprefix("W/")
+    return any(
+        candidate.strip() == "*" or candidate.strip().removeprefix("W/") == wanted
+        for candidate in if_none_match.split(",")
+    )
+
+
+def not_modified(tag: str) -> Response:
+    # Revalidated at every use (a 304 is cheap): a change shows at once.
+    return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session
 
 from services.catalogue import workflow
-from services.catalogue.models import UseCase
+from services.catalogue.models import UseCase, UseCaseStatus
 from services.catalogue.seed import seed_catalogue
 from services.common.database import create_db_engine
 from tests.catalogue.support import COMPLETE, Catalogue
@@ -22,6 +22,7 @@ from tests.conftest import ClientFactory, Databases
 from tests.mailbox import Mailbox
 
 FicheFactory = Callable[..., UseCase]
+Act = Callable[..., UseCase]
 
 
 @pytest.fixture
@@ -57,3 +58,26 @@ def seeded(databases: Databases) -> Databases:
         session.commit()
     engine.dispose()
     return databases
+
+
+@pytest.fixture
+def act(databases: Databases) -> Iterator[Act]:
+    """`act(id, "update", title=…)` (a pending update), "publish", "retract" or "archive"."""
+    engine = create_db_engine(databases.urls["catalogue"], pool_size=1)
+
+    def apply(use_case_id: int, action: str, **changes: Any) -> UseCase:
+        with Session(engine, expire_on_commit=False) as session:
+            use_case = session.get(UseCase, use_case_id)
+            assert use_case is not None
+            if action == "update":
+                workflow.update_draft(session, use_case, changes=changes)
+            elif action == "publish":
+                workflow.publish(session, use_case)
+            else:
+                status = {"retract": UseCaseStatus.RETRACTED, "archive": UseCaseStatus.ARCHIVED}
+                workflow.withdraw(session, use_case, status=status[action], note=None)
+            session.commit()
+            return use_case
+
+    yield apply
+    engine.dispose()

@@ -240,6 +240,30 @@ def test_a_moderator_archives_a_fiche_from_its_page(page: Page, stack: Stack) ->
     expect(page.locator("#historique")).to_contain_text("Projet remplacé par un autre outil.")
 
 
+def test_the_list_and_a_fiche_offer_their_atom_feeds(page: Page, stack: Stack) -> None:
+    page.goto("/catalogue.html?domain=energie_climat")
+    link = page.get_by_role("link", name="S'abonner (Atom) aux fiches de cette recherche")
+    expect(link).to_have_attribute(
+        "href", f"{stack.catalogue_url}/feeds/use-cases.atom?domain=energie_climat"
+    )
+    alternate = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    expect(alternate).to_have_attribute("href", link.get_attribute("href") or "")
+    feed = page.request.get(link.get_attribute("href") or "")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    first = page.locator("#resultats h3 a, #resultats a").first.inner_text()
+    assert first in feed.text()
+
+    # A new search, a new feed.
+    page.goto("/catalogue.html?q=piscines")
+    expect(link).to_have_attribute("href", f"{stack.catalogue_url}/feeds/use-cases.atom?q=piscines")
+
+    page.goto("/fiche.html?id=1")
+    history = page.get_by_role("link", name="S'abonner (Atom) aux changements de cette fiche")
+    expect(history).to_have_attribute("href", f"{stack.catalogue_url}/use-cases/1/history.atom")
+    expect(alternate).to_have_attribute("href", f"{stack.catalogue_url}/use-cases/1/history.atom")
+    assert "<entry>" in page.request.get(history.get_attribute("href") or "").text()
+
+
 # The catalogue as an agent looking for projects to reuse meets it (issue 21, item 12).
 OPTION_FITS = """(select) => {
   const style = getComputedStyle(select);

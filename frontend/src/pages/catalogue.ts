@@ -10,6 +10,7 @@ import { count } from "../format";
 import { apiUrl, getVocabularies, searchUseCases, suggest, type SearchPage, type Vocabularies } from "../catalogue/api";
 import { FACETS } from "../catalogue/coded-fields";
 import { resultCard } from "../catalogue/display";
+import { offerFeed, searchFeedPath } from "../catalogue/feeds";
 
 const PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
@@ -38,6 +39,7 @@ const sortSelect = byId("tri", HTMLSelectElement);
 const correction = byId("resultats-correction", HTMLElement);
 const partialSection = byId("resultats-partiels", HTMLElement);
 const partialList = byId("resultats-partiels-liste", HTMLElement);
+const feedLink = byId("resultats-flux", HTMLAnchorElement);
 
 function positive(text: string | null, max = Number.MAX_SAFE_INTEGER): number | null {
   if (text === null || !/^\d+$/.test(text)) return null;
@@ -181,6 +183,7 @@ async function show(state: State, moveFocus: boolean): Promise<void> {
       offset: (state.page - 1) * size,
     };
     for (const [name, values] of state.filters) query[name] = values;
+    void offerFeed(feedLink, searchFeedPath(state.q, state.filters), "Cas d'usage de cette recherche (Atom)");
     const [page, vocab] = await Promise.all([searchUseCases(query), vocabularies ? Promise.resolve(vocabularies) : getVocabularies().catch(() => null)]);
     vocabularies = vocab;
     if (request !== latest) return;

@@ -11,6 +11,7 @@ import { bearerHeaders, ifMatchHeaders } from "../headers";
 import { changesTable, ficheSections, historyList, similarCard, territoryNames } from "../catalogue/display";
 import { STATUS_LABELS } from "../catalogue/fields";
 import { getMention, mentionContent } from "../catalogue/mention";
+import { offerFeed } from "../catalogue/feeds";
 
 const title = byId("fiche-titre", HTMLElement);
 const status = byId("fiche-etat", HTMLElement);
@@ -22,6 +23,7 @@ const provenance = byId("fiche-provenance", HTMLElement);
 const blocks = byId("fiche-blocs", HTMLElement);
 const history = byId("historique-contenu", HTMLElement);
 const historySection = byId("historique", HTMLElement);
+const historyFeed = byId("historique-flux", HTMLAnchorElement);
 const similarSection = byId("similaires", HTMLElement);
 const similarList = byId("similaires-liste", HTMLElement);
 const mentionSection = byId("mention", HTMLElement);
@@ -119,6 +121,7 @@ async function start(): Promise<void> {
   if (preview) {
     historySection.hidden = true;
   } else {
+    void offerFeed(historyFeed, `/use-cases/${String(useCase.id)}/history.atom`, `Changements de « ${String(content["title"] ?? useCase.title)} » (Atom)`);
     history.replaceChildren(historyList(vocabularies, await getHistory(useCase.id), territoryNames(useCase)));
     // Similar fiches are a help, not the page: a failure leaves the section hidden.
     const similar = await getSimilar(useCase.id).catch(() => []);

@@ -8,6 +8,7 @@ from services.catalogue.routes import (
     ai_act,
     ai_act_documents,
     contributions,
+    follow,
     moderation,
     opendata,
     public,
@@ -18,7 +19,9 @@ from services.catalogue.routes import (
 def routers() -> list[APIRouter]:
     return [
         module.router
+        # `follow` first: its /use-cases/changes must come before /use-cases/{use_case_id}.
         for module in (
+            follow,
             public,
             contributions,
             moderation,

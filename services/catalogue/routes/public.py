@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -28,7 +28,7 @@ from services.catalogue.schemas.use_cases import (
 from services.catalogue.search.explain import explained
 from services.catalogue.search.similar import similar
 from services.common.database import EngineDep, SessionDep
-from services.common.versions import set_etag
+from services.common.versions import body_etag, etag, not_modified, set_etag, still_fresh
 
 router = APIRouter(tags=["cas d'usage"])
 
@@ -41,12 +41,22 @@ _SQLITE_SEARCHES = anyio.CapacityLimiter(1)
 _SERVER_SEARCHES = anyio.CapacityLimiter(4)
 
 
-@router.get("/use-cases", response_model=UseCasePage)
-async def list_use_cases(engine: EngineDep, query: Annotated[UseCaseQuery, Query()]) -> Response:
-    """Cas d'usage publiés : recherche plein texte, filtres par facette, décomptes, tri."""
+@router.get(
+    "/use-cases",
+    response_model=UseCasePage,
+    responses={304: {"description": "Inchangée depuis l'ETag donné (If-None-Match)"}},
+)
+async def list_use_cases(
+    request: Request, engine: EngineDep, query: Annotated[UseCaseQuery, Query()]
+) -> Response:
+    """Cas d'usage publiés : recherche plein texte, filtres par facette, décomptes, tri ;
+    avec l'ETag de la page (If-None-Match : 304 si elle n'a pas changé)."""
     limiter = _SQLITE_SEARCHES if engine.dialect.name == "sqlite" else _SERVER_SEARCHES
     body = await anyio.to_thread.run_sync(_search_page, engine, query, limiter=limiter)
-    return Response(body, media_type="application/json")
+    tag = body_etag(body)
+    if still_fresh(request.headers.get("if-none-match"), tag):
+        return not_modified(tag)
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 def _search_page(engine: Engine, query: UseCaseQuery) -> str:
@@ -114,10 +124,16 @@ def similar_use_cases(session: SessionDep, use_case: PublicUseCase) -> list[Simi
 
 @router.get(
     "/use-cases/{use_case_id}",
-    responses={404: {"description": "Cas d'usage inconnu ou non publié"}},
+    response_model=UseCasePublic,
+    responses={
+        304: {"description": "Inchangée depuis l'ETag donné (If-None-Match)"},
+        404: {"description": "Cas d'usage inconnu ou non publié"},
+    },
 )
-def read_use_case(use_case: PublicUseCase, response: Response) -> UseCasePublic:
-    """Une fiche publiée (ou archivée), avec son ETag."""
+def read_use_case(use_case: PublicUseCase, request: Request, response: Response) -> Any:
+    """Une fiche publiée (ou archivée), avec son ETag (If-None-Match : 304 si elle n'a pas changé)."""
+    if still_fresh(request.headers.get("if-none-match"), etag(use_case.version)):
+        return not_modified(etag(use_case.version))
     set_etag(response, use_case.version)
     return public_view(use_case)
 

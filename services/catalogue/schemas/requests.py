@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from services.catalogue import search, vocabularies
 from services.catalogue.fiche import UseCaseFields
 from services.catalogue.models import UseCaseStatus
 from services.common.pagination import PageQuery
-from services.common.text import InputModel
+from services.common.text import InputModel, refuse_nul
 
 # ASCII addresses only: what every SMTP server and mail header accepts as is.
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
@@ -35,11 +35,17 @@ class Proposal(UseCaseFields):
     )
 
 
-class UseCaseQuery(PageQuery):
+class UseCaseSelection(BaseModel):
+    """Which published fiches: the text searched and the facet filters, as the search reads
+    them and as a feed of a saved search repeats them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    _no_nul = field_validator("*", mode="after")(refuse_nul)
+
     q: str | None = Field(
         None, max_length=200, description="Texte cherché (français, sans accents requis)."
     )
-    tri: search.Sort | None = Field(None, description="Tri : pertinence (avec q), date ou nom.")
     domain: list[QueryCode] = Field(
         default_factory=list,
         max_length=MAX_FILTER_VALUES,
@@ -113,6 +119,10 @@ class UseCaseQuery(PageQuery):
             *vocabularies.LIST_FACET_COLUMNS,
         ]
         return {name: getattr(self, name) for name in names}
+
+
+class UseCaseQuery(PageQuery, UseCaseSelection):
+    tri: search.Sort | None = Field(None, description="Tri : pertinence (avec q), date ou nom.")
 
 
 class SuggestionQuery(BaseModel):

@@ -8,8 +8,9 @@ from services.catalogue.search.engine import (
     SearchResult,
     Sort,
     facet_label,
+    matching,
     search,
     suggestions,
 )
 
-__all__ = ["FACETS", "SearchResult", "Sort", "facet_label", "search", "suggestions"]
+__all__ = ["FACETS", "SearchResult", "Sort", "facet_label", "matching", "search", "suggestions"]

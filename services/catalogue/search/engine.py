@@ -198,6 +198,21 @@ def search(
     return SearchResult(rows=rows, total=total, facets=counts, plan=planned, partial=partial)
 
 
+def matching(session: Session, *, query: Query, filters: dict[str, list[str]]) -> Select[Any]:
+    """The ids of the published fiches a search finds (every slot of `query`, and `filters`),
+    as a statement to select from: the feeds of a saved search follow it this way."""
+    planned = plan(session.connection(), query)
+    statement = select(col(UseCase.id)).where(
+        *_conditions({name: values for name, values in filters.items() if values})
+    )
+    if planned:
+        matched = _matched(planned)
+        statement = statement.join(
+            matched, and_(matched.c.id == UseCase.id, matched.c.hits == len(planned.slots))
+        )
+    return statement
+
+
 def _order(sort: Sort, matched: Any) -> list[Any]:
     newest = [col(UseCase.published_at).desc(), col(UseCase.id).desc()]
     if sort is Sort.NAME:
