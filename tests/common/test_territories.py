@@ -363,3 +363,40 @@ async def test_unknown_code_is_a_french_404(client: httpx.AsyncClient) -> None:
 )
 async def test_lookup_route_refuses(client: httpx.AsyncClient, path: str) -> None:
     assert (await client.get(path)).status_code == 422
+
+
+@pytest.mark.anyio
+async def test_departements_with_their_regions(client: httpx.AsyncClient) -> None:
+    response = await client.get("/territories/departements")
+    assert response.status_code == 200
+    departements = {item["code"]: item for item in response.json()}
+    assert departements["2A"] == {
+        "code": "2A",
+        "name": "Corse-du-Sud",
+        "region": "94",
+        "region_name": "Corse",
+    }
+    assert departements["35"]["region_name"] == "Bretagne"
+    # The five overseas départements and régions, each its own région.
+    assert {code: departements[code]["region"] for code in ("971", "972", "973", "974", "976")} == {
+        "971": "01",
+        "972": "02",
+        "973": "03",
+        "974": "04",
+        "976": "06",
+    }
+    assert departements["976"]["region_name"] == "Mayotte"
+    # Every metropolitan département has a région among the thirteen.
+    metropolitan = {item["region"] for code, item in departements.items() if len(code) == 2}
+    assert len(metropolitan) == 13
+    assert list(departements) == sorted(departements)
+
+
+@pytest.mark.anyio
+async def test_departements_route_is_documented(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    operation = schema["paths"]["/territories/departements"]["get"]
+    assert operation["summary"]
+    assert operation["description"].startswith("Tous les départements")
+    listed = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["items"] == {"$ref": "#/components/schemas/DepartementOut"}
