@@ -23,6 +23,7 @@ from services.common.territories.search import (
     read_document,
     read_territories,
 )
+from tests.conftest import ClientFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -400,3 +401,23 @@ async def test_departements_route_is_documented(client: httpx.AsyncClient) -> No
     assert operation["description"].startswith("Tous les départements")
     listed = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert listed["items"] == {"$ref": "#/components/schemas/DepartementOut"}
+
+
+@pytest.mark.parametrize("service", ["auditions", "catalogue", "survey"])
+def test_every_service_serves_the_departements_to_anyone(
+    client_for: ClientFactory, service: str
+) -> None:
+    """The observatory asks the survey service; each service mounts the same public router
+    (on each backend: the route reads the reference, never the database)."""
+    response = client_for(service).get("/territories/departements")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) == get_index().count("departement")
+    assert {
+        "code": "974",
+        "name": "La Réunion",
+        "region": "04",
+        "region_name": "La Réunion",
+    } in rows
+    operation = client_for(service).get("/openapi.json").json()["paths"]
+    assert operation["/territories/departements"]["get"]["operationId"] == "list_departements"

@@ -224,10 +224,10 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
     _check_legend(legend, drawn_and_overseas=len(base_map) + 5)
     expect(departements).to_contain_text(CREDIT)
     # The overseas départements as insets; what has still no shape in text beside the map.
-    table = {
+    regions_of = {
         row["code"]: row for row in api.get(f"{stack.survey_url}/territories/departements").json()
     }
-    _check_insets(departements, {code: table[code]["name"] for code in OVERSEAS}, cells)
+    _check_insets(departements, {code: regions_of[code]["name"] for code in OVERSEAS}, cells)
     others = [c for k, c in cells.items() if k and k not in base_map and k not in OVERSEAS]
     outside = departements.locator(".participation-map__outside")
     expect(outside).to_have_count(1 if others else 0)
@@ -249,7 +249,9 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
     expect(regions).to_contain_text(CREDIT)
     region_cells = {cell["key"]: cell for cell in figures["by_region"]}
     _check_insets(
-        regions, {OVERSEAS[code]: table[code]["region_name"] for code in OVERSEAS}, region_cells
+        regions,
+        {OVERSEAS[code]: regions_of[code]["region_name"] for code in OVERSEAS},
+        region_cells,
     )
 
     # The tables beside the maps, with the response rate.
