@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import jsonschema_rs
+
 from tools.overseas_map import ATLAS, OUTPUT, build, render
 
 EXPECTED = {
@@ -24,8 +26,14 @@ def test_committed_shapes_are_regenerated_from_the_package() -> None:
     assert OUTPUT.read_text(encoding="utf-8") == render(build())
 
 
-def test_shapes_record_their_source_and_places() -> None:
+def test_shapes_follow_their_schema_and_record_their_source_and_places() -> None:
     document = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    schema = json.loads(OUTPUT.with_name("overseas-shapes.schema.json").read_text("utf-8"))
+    validator = jsonschema_rs.validator_for(schema)
+    validator.validate(document)
+    # the schema is not a formality: a curve (the generator writes straight lines) is refused
+    curved = {**document["places"][0], "path": "M0 0C1 1 2 2 3 3Z"}
+    assert not validator.is_valid({**document, "places": [curved, *document["places"][1:]]})
     assert "Natural Earth" in document["source"]
     assert "world-atlas 2.0.2" in document["source"]
     assert "domaine public" in document["licence"]

@@ -144,24 +144,26 @@ function mapBlock(id: string, heading: string, draw: (module: typeof import("./p
 
 /**
  * The région map, from the API's table of each département's région (the page holds no such
- * table): if it cannot be had, or does not place every drawn département, the map says so
- * rather than draw wrong régions.
+ * table; asked for at once, beside the map module): if it cannot be had, or does not place
+ * every drawn département, the map says so rather than draw wrong régions.
  */
-async function drawRegionMap(module: typeof import("./participation-map"), cells: readonly ParticipationCell[], format: MapFormat): Promise<HTMLElement> {
+async function drawRegionMap(module: typeof import("./participation-map"), cells: readonly ParticipationCell[], format: MapFormat, departements: Promise<DepartementRegion[] | null>): Promise<HTMLElement> {
+  const rows = await departements;
   try {
-    const departements = (await requestJson("survey", "/territories/departements")) as DepartementRegion[];
-    return module.regionMap(cells, format, departements);
+    if (rows) return module.regionMap(cells, format, rows);
   } catch {
-    return el("p", {
-      className: "hint",
-      attributes: { id: "carte-regions-erreur" },
-      text: "La carte par région n'a pas pu être dessinée : la table des départements et de leurs régions n'a pas pu être chargée, ou est incomplète. Les chiffres figurent dans le tableau ci-dessous.",
-    });
+    // an incomplete table: said below, as a missing one
   }
+  return el("p", {
+    className: "hint",
+    attributes: { id: "carte-regions-erreur" },
+    text: "La carte par région n'a pas pu être dessinée : la table des départements et de leurs régions n'a pas pu être chargée, ou est incomplète. Les chiffres figurent dans le tableau ci-dessous.",
+  });
 }
 
 function renderParticipation(figures: Participation): void {
   const format = { percent, integer };
+  const departementRegions = requestJson("survey", "/territories/departements").then((rows) => rows as DepartementRegion[], () => null);
   // "Non renseigné" (no département, e.g. the régions' own invitations) after the départements.
   const departements = [...figures.by_departement.filter((cell) => cell.key !== ""), ...figures.by_departement.filter((cell) => cell.key === "")];
   participationBox.replaceChildren(
@@ -177,7 +179,7 @@ function renderParticipation(figures: Participation): void {
           el("summary", { text: "Participation par département" }),
           participationTable("Participation par département", "Département", departements),
         ])),
-      mapBlock("carte-regions", "Taux de réponse par région", (module) => drawRegionMap(module, figures.by_region, format),
+      mapBlock("carte-regions", "Taux de réponse par région", (module) => drawRegionMap(module, figures.by_region, format, departementRegions),
         el("details", {}, [
           el("summary", { text: "Participation par région" }),
           participationTable("Participation par région", "Région", figures.by_region),
