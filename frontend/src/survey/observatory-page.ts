@@ -11,6 +11,7 @@ import { loadConfig } from "../config";
 import { announce, byId, el, showError } from "../dom";
 import { intervalChart, type Bar } from "./charts";
 import "./observatory.css";
+import type { DepartementRegion, MapFormat } from "./participation-map";
 
 interface Answer { code: string; label: string }
 interface Cell {
@@ -129,10 +130,10 @@ function participationTable(caption: string, first: string, cells: readonly Part
  * shapes) is loaded with import() once the figures are there: the rest of the page does not
  * wait for it, and a failure leaves the table.
  */
-function mapBlock(id: string, heading: string, draw: (module: typeof import("./participation-map")) => HTMLElement, details: HTMLElement): HTMLElement {
+function mapBlock(id: string, heading: string, draw: (module: typeof import("./participation-map")) => HTMLElement | Promise<HTMLElement>, details: HTMLElement): HTMLElement {
   const slot = el("div", { className: "participation-map-slot" }, [el("p", { className: "hint", text: "Chargement de la carte…" })]);
   import("./participation-map")
-    .then((module) => { slot.replaceChildren(draw(module)); })
+    .then(async (module) => { slot.replaceChildren(await draw(module)); })
     .catch(() => { slot.replaceChildren(el("p", { className: "hint", text: "La carte n'a pas pu être chargée : les chiffres figurent dans le tableau ci-dessous." })); });
   return el("section", { className: "participation-maps__item", attributes: { "aria-labelledby": `${id}-titre` } }, [
     el("h3", { text: heading, attributes: { id: `${id}-titre` } }),
@@ -141,8 +142,28 @@ function mapBlock(id: string, heading: string, draw: (module: typeof import("./p
   ]);
 }
 
+/**
+ * The région map, from the API's table of each département's région (the page holds no such
+ * table; asked for at once, beside the map module): if it cannot be had, or does not place
+ * every drawn département, the map says so rather than draw wrong régions.
+ */
+async function drawRegionMap(module: typeof import("./participation-map"), cells: readonly ParticipationCell[], format: MapFormat, departements: Promise<DepartementRegion[] | null>): Promise<HTMLElement> {
+  const rows = await departements;
+  try {
+    if (rows) return module.regionMap(cells, format, rows);
+  } catch {
+    // an incomplete table: said below, as a missing one
+  }
+  return el("p", {
+    className: "hint",
+    attributes: { id: "carte-regions-erreur" },
+    text: "La carte par région n'a pas pu être dessinée : la table des départements et de leurs régions n'a pas pu être chargée, ou est incomplète. Les chiffres figurent dans le tableau ci-dessous.",
+  });
+}
+
 function renderParticipation(figures: Participation): void {
   const format = { percent, integer };
+  const departementRegions = requestJson("survey", "/territories/departements").then((rows) => rows as DepartementRegion[], () => null);
   // "Non renseigné" (no département, e.g. the régions' own invitations) after the départements.
   const departements = [...figures.by_departement.filter((cell) => cell.key !== ""), ...figures.by_departement.filter((cell) => cell.key === "")];
   participationBox.replaceChildren(
@@ -158,7 +179,7 @@ function renderParticipation(figures: Participation): void {
           el("summary", { text: "Participation par département" }),
           participationTable("Participation par département", "Département", departements),
         ])),
-      mapBlock("carte-regions", "Taux de réponse par région", (module) => module.regionMap(figures.by_region, format),
+      mapBlock("carte-regions", "Taux de réponse par région", (module) => drawRegionMap(module, figures.by_region, format, departementRegions),
         el("details", {}, [
           el("summary", { text: "Participation par région" }),
           participationTable("Participation par région", "Région", figures.by_region),

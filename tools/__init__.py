@@ -1,0 +1,1 @@
+"""Generators of the project's data files, run as `python -m tools.<name>`."""
