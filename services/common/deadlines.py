@@ -17,10 +17,12 @@ budget: it is not limited here (the solver has its own time limit).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import sqlite3
-import threading
 import time
+from collections import deque
 from contextvars import ContextVar
 from typing import Any
 
@@ -37,36 +39,37 @@ _SQLITE_STEPS = 20_000
 
 class Budget:
     """One request's deadline, whether its client left, and the database connections it holds
-    (to cancel what they run)."""
+    (to cancel what they run).
+
+    Made for every request, so kept light: no lock nor event. `gone` is only ever set to True
+    (by the event loop) and read (by the request's threads); a list's append, remove and copy
+    are atomic in CPython."""
+
+    __slots__ = ("_connections", "deadline", "gone", "seconds")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
-        self.gone = threading.Event()
+        self.gone = False
         self._connections: list[Any] = []
-        self._lock = threading.Lock()
 
     def remaining_ms(self) -> int:
         return max(1, math.ceil((self.deadline - time.monotonic()) * 1000))
 
     def spent(self) -> bool:
-        return self.gone.is_set() or time.monotonic() >= self.deadline
+        return self.gone or time.monotonic() >= self.deadline
 
     def attach(self, dbapi_connection: Any) -> None:
-        with self._lock:
-            self._connections.append(dbapi_connection)
+        self._connections.append(dbapi_connection)
 
     def detach(self, dbapi_connection: Any) -> None:
-        with self._lock:
-            if dbapi_connection in self._connections:
-                self._connections.remove(dbapi_connection)
+        with contextlib.suppress(ValueError):
+            self._connections.remove(dbapi_connection)
 
     def abandon(self) -> None:
         """The client is gone: stop what the database runs for it."""
-        self.gone.set()
-        with self._lock:
-            connections = list(self._connections)
-        for connection in connections:
+        self.gone = True
+        for connection in list(self._connections):
             if isinstance(connection, sqlite3.Connection):
                 connection.interrupt()
             else:
@@ -114,12 +117,55 @@ def watch_engine(engine: Engine) -> None:
             connection.exec_driver_sql(f"SET LOCAL statement_timeout = {budget.remaining_ms()}")
 
 
+class _Client:
+    """The request's `receive`, shared by the app and the watcher without two reads at once.
+
+    The watcher reads the next message ahead of the app (a future the app takes over if it
+    asks meanwhile); what the app has not taken is kept for it."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._kept: deque[Message] = deque()
+        self._next: asyncio.Future[Message] | None = None
+        self.reading = False
+
+    async def receive(self) -> Message:
+        if self._kept:
+            return self._kept.popleft()
+        if self._next is not None:
+            ahead, self._next = self._next, None
+            return await ahead
+        self.reading = True
+        try:
+            return await self._receive()
+        finally:
+            self.reading = False
+
+    def close(self) -> None:
+        """The request is over: stop the read ahead, if any."""
+        if self._next is not None:
+            self._next.cancel()
+
+    async def until_gone(self) -> None:
+        """Return when the client has disconnected."""
+        while True:
+            ahead = self._next = asyncio.ensure_future(self._receive())
+            message = await asyncio.shield(ahead)
+            if self._next is ahead:  # the app did not take it: keep it for the app
+                self._next = None
+                self._kept.append(message)
+            if message["type"] == "http.disconnect":
+                return
+
+
 class DeadlineMiddleware:
     """Give each HTTP request a budget of `seconds`, and cancel it when its client leaves.
 
-    The client's departure is an `http.disconnect` message: it arrives on `receive` once the
-    body has been read, so a watcher reads the messages the app has not asked for yet and keeps
-    them for it."""
+    The client's departure is an `http.disconnect` message on `receive`. Watching for it costs
+    a task per request, so it starts only for a request still running after `WATCH_AFTER`
+    seconds: the many quick ones (a health check answers in a millisecond) pay one timer."""
+
+    WATCH_AFTER = 0.05
 
     def __init__(self, app: ASGIApp, *, seconds: float) -> None:
         self.app = app
@@ -131,36 +177,42 @@ class DeadlineMiddleware:
             return
         budget = Budget(self.seconds)
         token = current.set(budget)
-        try:
-            await self._run(scope, receive, send, budget)
-        finally:
-            current.reset(token)
-
-    async def _run(self, scope: Scope, receive: Receive, send: Send, budget: Budget) -> None:
-        sender, waiting = anyio.create_memory_object_stream[Message](max_buffer_size=16)
-        responded = anyio.Event()
-
-        async def from_client() -> Message:
-            return await waiting.receive()
+        client = _Client(receive)
+        responded = False
+        watcher: asyncio.Task[None] | None = None
+        timer: asyncio.TimerHandle | None = None
 
         async def to_client(message: Message) -> None:
+            nonlocal responded
             if message["type"] == "http.response.body" and not message.get("more_body"):
-                responded.set()
+                responded = True
             await send(message)
 
-        async def watch(cancel: anyio.CancelScope) -> None:
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    if not responded.is_set():
-                        scope[CLIENT_GONE] = True  # for the request's log line: a 499
-                        budget.abandon()
-                        cancel.cancel()
-                    await sender.send(message)
-                    return
-                await sender.send(message)
+        async def watch() -> None:
+            await client.until_gone()
+            if not responded:
+                scope[CLIENT_GONE] = True  # for the request's log line: a 499
+                budget.abandon()
+                cancel.cancel()
 
-        async with sender, waiting, anyio.create_task_group() as group:
-            group.start_soon(watch, group.cancel_scope)
-            await self.app(scope, from_client, to_client)
-            group.cancel_scope.cancel()
+        def start_watching() -> None:
+            nonlocal watcher, timer
+            if client.reading:  # the app is reading the body: look again later
+                timer = loop.call_later(self.WATCH_AFTER, start_watching)
+                return
+            watcher = asyncio.ensure_future(watch())
+
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self.WATCH_AFTER, start_watching)
+        # Cancelled through anyio (as Starlette's own code expects), not by cancelling the task.
+        cancel = anyio.CancelScope()
+        try:
+            with cancel:
+                await self.app(scope, client.receive, to_client)
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if watcher is not None:
+                watcher.cancel()
+            client.close()
+            current.reset(token)

@@ -198,14 +198,23 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    logger.error("database unavailable: %s", type(exc).__name__)
+def _try_again(request: Request, detail: str, *, seconds: int) -> JSONResponse:
+    """A 503 whose request, sent again later, can succeed: nothing of it was saved."""
     return problem_response(
         503,
-        "La base de données est momentanément indisponible. Réessayez dans quelques instants.",
+        detail,
         slug="service-unavailable",
         instance=request.url.path,
-        headers={"Retry-After": "5"},
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database unavailable: %s", type(exc).__name__)
+    return _try_again(
+        request,
+        "La base de données est momentanément indisponible. Réessayez dans quelques instants.",
+        seconds=5,
     )
 
 
@@ -223,9 +232,8 @@ def _is_connection_error(exc: DBAPIError) -> bool:
         return False
     if isinstance(exc.orig, sqlite3.OperationalError):
         return str(exc.orig) in _SQLITE_UNAVAILABLE
-    sqlstate = getattr(exc.orig, "sqlstate", None)
     # A driver error with no SQLSTATE is a failure to connect at all.
-    return sqlstate is None or str(sqlstate)[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
+    return not _sqlstate(exc) or _sqlstate(exc)[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
 
 
 # SQLSTATE class 40, transaction rollback: a serialization failure or a deadlock. The
@@ -239,35 +247,36 @@ _CANCELED_SQLSTATE = "57014"
 _SQLITE_INTERRUPTED = "interrupted"
 
 
+def _sqlstate(exc: DBAPIError) -> str:
+    """The driver's SQLSTATE of the error ("" for SQLite, which has none)."""
+    return str(getattr(exc.orig, "sqlstate", None) or "")
+
+
 def _is_canceled(exc: DBAPIError) -> bool:
     if isinstance(exc.orig, sqlite3.OperationalError):
         return str(exc.orig) == _SQLITE_INTERRUPTED
-    return str(getattr(exc.orig, "sqlstate", None)) == _CANCELED_SQLSTATE
+    return _sqlstate(exc) == _CANCELED_SQLSTATE
 
 
 async def _on_dbapi(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     if _is_canceled(exc):
         logger.warning("statement stopped at the request's deadline")
-        return problem_response(
-            503,
+        return _try_again(
+            request,
             "La requête a demandé plus de temps que le service ne lui en accorde ; rien n'a été "
             "enregistré. Réessayez, ou restreignez-la.",
-            slug="service-unavailable",
-            instance=request.url.path,
-            headers={"Retry-After": "5"},
+            seconds=5,
         )
     if _is_connection_error(exc):
         return await _on_database_unavailable(request, exc)
-    if str(getattr(exc.orig, "sqlstate", None) or "")[:2] == _RETRY_SQLSTATE_CLASS:
+    if _sqlstate(exc)[:2] == _RETRY_SQLSTATE_CLASS:
         logger.warning("transaction rolled back by the database: %s", type(exc.orig).__name__)
-        return problem_response(
-            503,
+        return _try_again(
+            request,
             "Une autre modification simultanée a interrompu celle-ci ; rien n'a été enregistré. "
             "Renvoyez-la.",
-            slug="service-unavailable",
-            instance=request.url.path,
-            headers={"Retry-After": "1"},
+            seconds=1,
         )
     # Safety nets for what validation let through; the transaction is already rolled back.
     if isinstance(exc, DataError):

@@ -311,13 +311,11 @@ def _age_the_qualification(url: str, use_case_id: int) -> None:
         engine.dispose()
 
 
-def test_a_fiche_qualified_under_older_rules_is_flagged_and_its_contact_told_once(
-    catalogue: Catalogue,
-    databases: Databases,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    email = "agent@ville.example.fr"
+def _qualified_under_older_rules(
+    catalogue: Catalogue, databases: Databases, email: str
+) -> tuple[dict[str, Any], str, dict[str, Answer]]:
+    """A fiche qualified, published, then aged: the rules have changed since. Its private view,
+    the token of its link and its answers."""
     proposed, token = catalogue.propose(email=email, **COMPLETE)
     answers, _ = walk(catalogue, first_option)
     done = put(catalogue, proposed["id"], private_link(token), proposed["version"], answers)
@@ -325,6 +323,17 @@ def test_a_fiche_qualified_under_older_rules_is_flagged_and_its_contact_told_onc
     catalogue.publish(proposed["id"])
     wait_for_subject(catalogue.mailbox, email, "Fiche publiée")
     _age_the_qualification(databases.urls["catalogue"], proposed["id"])
+    return proposed, token, answers
+
+
+def test_a_fiche_qualified_under_older_rules_is_flagged_and_its_contact_told_once(
+    catalogue: Catalogue,
+    databases: Databases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    email = "agent@ville.example.fr"
+    proposed, token, answers = _qualified_under_older_rules(catalogue, databases, email)
 
     public = catalogue.client.get(f"/use-cases/{proposed['id']}").json()
     assert public["ai_act"]["label"] == f"qualifiée (règles v{OLD_RULES})"
@@ -367,13 +376,7 @@ def test_the_catalogue_tells_the_contacts_as_it_starts_with_new_rules(
     """A new rule set comes with a deployment: the service starting after it sends the notices
     itself, without anybody running the command."""
     email = "agent@ville.example.fr"
-    proposed, token = catalogue.propose(email=email, **COMPLETE)
-    answers, _ = walk(catalogue, first_option)
-    done = put(catalogue, proposed["id"], private_link(token), proposed["version"], answers)
-    assert done.status_code == 200, done.text
-    catalogue.publish(proposed["id"])
-    wait_for_subject(catalogue.mailbox, email, "Fiche publiée")
-    _age_the_qualification(databases.urls["catalogue"], proposed["id"])
+    proposed, _token, _answers = _qualified_under_older_rules(catalogue, databases, email)
     catalogue.mailbox.clear()
 
     client_for("catalogue")  # the service after a deployment of the new rules

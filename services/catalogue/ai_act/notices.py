@@ -25,23 +25,35 @@ logger = logging.getLogger(__name__)
 _CLOSED = (UseCaseStatus.REJECTED, UseCaseStatus.ARCHIVED)
 
 
+def _waiting(use_case: UseCase, current: str) -> bool:
+    return bool(
+        use_case.submitter_email
+        and qualification.to_requalify(use_case.draft)
+        and (use_case.qualification or {}).get("requalify_notice") != current
+    )
+
+
 def due(session: Session) -> list[UseCase]:
-    """The fiches to requalify whose contact was not told about the current rules yet."""
+    """The fiches to requalify whose contact was not told about the current rules yet, locked.
+
+    Read first without locks (the versions are inside the JSON content, compared here), then
+    only the fiches due are locked and checked again: replicas starting together each tell the
+    fiches they locked first, and no other fiche is held while the service starts."""
     current = engine.rules().version
-    rows = session.exec(
+    candidates = (
         select(UseCase)
         .where(col(UseCase.qualification).is_not(None), col(UseCase.status).not_in(_CLOSED))
         .order_by(col(UseCase.id))
-        # Replicas starting together: each fiche is told by the one that locked it first.
+    )
+    ids = [row.id for row in session.exec(candidates).all() if _waiting(row, current)]
+    if not ids:
+        return []
+    locked = session.exec(
+        candidates.where(col(UseCase.id).in_(ids))
         .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     ).all()
-    return [
-        row
-        for row in rows
-        if row.submitter_email
-        and qualification.to_requalify(row.draft)
-        and (row.qualification or {}).get("requalify_notice") != current
-    ]
+    return [row for row in locked if _waiting(row, current)]
 
 
 def send_notices(session: Session, mail: MailSettings) -> int:
